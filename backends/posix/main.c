@@ -1,0 +1,124 @@
+/* posix backend: process entry. Parses the backend's own options, maps the
+ * heap, joins the rest of argv into the image's command line and boots. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "platform.h"
+#include "posix.h"
+#include <unilab/mem.h>
+#include <unilab/strtol.h>
+
+#define DEFAULT_MEM (64ull << 20)
+#define MIN_MEM (256ull << 10)
+
+static void usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+	        "usage: %s [--mem=SIZE] [--disk=FILE]... [CORE OPTIONS] [--] [APP ARGS]\n"
+	        "\n"
+	        "Runs this Unilab image as a Linux process (the posix backend).\n"
+	        "  --mem=SIZE   heap for the image, e.g. 512K, 16M, 1G (default 64M)\n"
+	        "  --disk=FILE  attach FILE as the next block device (repeatable)\n"
+	        "  --help       this text\n"
+	        "Core options are key=value words such as loglevel=debug; the first\n"
+	        "word that is not one (or a '--') starts the app's arguments.\n",
+	        prog);
+}
+
+/* The last path component of argv[0] without its ".posix" suffix. */
+static const char *app_name(const char *argv0)
+{
+	const char *slash = strrchr(argv0, '/');
+	char *name = strdup(slash ? slash + 1 : argv0);
+	if (!name)
+		return "app";
+	size_t len = strlen(name);
+	if (len > 6 && strcmp(name + len - 6, ".posix") == 0)
+		name[len - 6] = '\0';
+	return name;
+}
+
+/* Join words into one command line that core/cmdline.c splits back into the
+ * same words: a word with a blank, a quote or a backslash (or an empty
+ * word) goes in single quotes, and a single quote inside becomes '\''. */
+static char *join_words(char **words, int n)
+{
+	size_t cap = 1;
+	for (int i = 0; i < n; i++)
+		cap += 4 * strlen(words[i]) + 3;
+	char *line = malloc(cap), *p = line;
+	if (!line)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		const char *w = words[i];
+		int quote = *w == '\0' || strpbrk(w, " \t\n'\"\\") != NULL;
+		if (i > 0)
+			*p++ = ' ';
+		if (quote)
+			*p++ = '\'';
+		for (; *w; w++) {
+			if (*w == '\'' && quote) {
+				memcpy(p, "'\\''", 4);
+				p += 4;
+			} else {
+				*p++ = *w;
+			}
+		}
+		if (quote)
+			*p++ = '\'';
+	}
+	*p = '\0';
+	return line;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long long mem = DEFAULT_MEM;
+	int i;
+	for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			break; /* left for the core: it ends the core options */
+		} else if (strcmp(a, "--help") == 0) {
+			usage(stdout, argv[0]);
+			return 0;
+		} else if (strncmp(a, "--mem=", 6) == 0) {
+			if (ul_parse_size(a + 6, &mem) < 0 || mem < MIN_MEM ||
+			    mem > (1ull << 40)) {
+				fprintf(stderr, "%s: bad --mem '%s': give a size from "
+				        "256K to 1T, e.g. 64M\n", argv[0], a + 6);
+				return 2;
+			}
+		} else if (strncmp(a, "--disk=", 7) == 0) {
+			if (posix_block_attach(a + 7) < 0)
+				return 2;
+		} else {
+			fprintf(stderr, "%s: unknown option '%s' (try --help)\n",
+			        argv[0], a);
+			return 2;
+		}
+	}
+
+	mem &= ~(unsigned long long)(UL_PAGE_SIZE - 1);
+	void *heap = mmap(NULL, mem, PROT_READ | PROT_WRITE,
+	                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	char *line = join_words(argv + i, argc - i);
+	if (heap == MAP_FAILED || !line) {
+		fprintf(stderr, "%s: cannot reserve %llu bytes of memory\n",
+		        argv[0], mem);
+		return 2;
+	}
+
+	struct ul_boot_info info = {
+		.backend = "posix",
+		.app = app_name(argv[0]),
+		.heap_base = heap,
+		.heap_size = mem,
+		.cmdline = line,
+		.net_count = posix_net_count(),
+		.block_count = posix_block_count(),
+	};
+	ul_boot(&info);
+}

@@ -1,0 +1,18 @@
+/* String to number, with C's strtol semantics: leading space, optional sign,
+ * base 0 (prefix decides: 0x hex, 0 octal, else decimal) or 2..36; *end (if
+ * end is not NULL) points after the last digit used, or to s when there was
+ * none; on overflow the result saturates and *err (if err is not NULL) is
+ * set to -UL_ERANGE, otherwise to 0. */
+#ifndef UL_STRTOL_H
+#define UL_STRTOL_H
+
+long ul_strtol(const char *s, char **end, int base, int *err);
+long long ul_strtoll(const char *s, char **end, int base, int *err);
+unsigned long ul_strtoul(const char *s, char **end, int base, int *err);
+unsigned long long ul_strtoull(const char *s, char **end, int base, int *err);
+
+/* Parse a whole string as a size with an optional K, M or G suffix (powers
+ * of 1024): "64M" -> 67108864. 0 or -UL_EINVAL / -UL_ERANGE. */
+int ul_parse_size(const char *s, unsigned long long *out);
+
+#endif

@@ -1,0 +1,57 @@
+/* faults: ends the image in the way its first argument names, so tests can
+ * check each ending's message and exit status on every backend. */
+#include <unilab/app.h>
+#include <unilab/console.h>
+#include <unilab/mem.h>
+#include <unilab/panic.h>
+#include <unilab/string.h>
+#include <unilab/strtol.h>
+
+/* Allocate 4 KiB blocks until the heap says no, then give them all back:
+ * running out of memory is an answer (NULL), not a crash. */
+static int exhaust_heap(void)
+{
+	void **blocks = NULL;
+	size_t n = 0;
+	for (;;) {
+		void **b = ul_malloc(4096);
+		if (!b)
+			break;
+		*b = blocks; /* chain the blocks through their first word */
+		blocks = b;
+		n++;
+	}
+	struct ul_heap_stats st;
+	ul_heap_stats(&st);
+	ul_printf("malloc returned NULL after %s allocations; failures=%zu\n",
+	          n > 0 ? "some" : "no", st.failures);
+	while (blocks) {
+		void **next = *blocks;
+		ul_free(blocks);
+		blocks = next;
+	}
+	void *again = ul_malloc(4096);
+	ul_printf("after freeing everything, malloc %s\n",
+	          again ? "works again" : "still fails");
+	return again ? 0 : 1;
+}
+
+int ul_main(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "";
+	if (ul_strcmp(what, "panic") == 0)
+		ul_panic("deliberate panic %d", 42);
+	if (ul_strcmp(what, "assert") == 0)
+		UL_ASSERT(argc == 100);
+	if (ul_strcmp(what, "status") == 0 && argc > 2)
+		return (int)ul_strtol(argv[2], NULL, 10, NULL);
+	if (ul_strcmp(what, "oom") == 0)
+		return exhaust_heap();
+	if (ul_strcmp(what, "double-free") == 0) {
+		void *p = ul_malloc(100);
+		ul_free(p);
+		ul_free(p);
+	}
+	ul_printf("usage: faults panic|assert|status N|oom|double-free\n");
+	return 1;
+}

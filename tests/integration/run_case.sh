@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Boot one image for one test case and check what it prints and returns.
+#
+#   run_case.sh CASE_DIR BUILD_ROOT SUFFIX [LAUNCHER...]
+#
+# CASE_DIR holds:
+#   args           line 1: the image (an app, or a test image under
+#                  tests/images); each further line: one argument
+#   status         the expected exit status
+#   expected       the exact expected output, with @BACKEND@ for the
+#                  backend's name, or
+#   expected-grep  extended regexps, each of which some output line matches
+# LAUNCHER is how the backend starts an image (nothing for posix).
+set -u
+case_dir=$1 build=$2 suffix=$3
+shift 3
+
+mapfile -t args < "$case_dir/args"
+image=${args[0]}
+args=("${args[@]:1}")
+path=$build/apps/$image/$image.$suffix
+[ -e "$path" ] || path=$build/tests/images/$image/$image.$suffix
+
+out=$(timeout 60 "$@" "$path" "${args[@]}" 2>&1)
+status=$?
+want_status=$(cat "$case_dir/status")
+
+fail() {
+	echo "FAIL: $*"
+	echo "--- output of $path ${args[*]}:"
+	echo "$out"
+	exit 1
+}
+
+[ "$status" = "$want_status" ] || fail "exit status $status, want $want_status"
+if [ -f "$case_dir/expected" ]; then
+	want=$(sed "s/@BACKEND@/$suffix/g" "$case_dir/expected")
+	[ "$out" = "$want" ] || fail "output differs: $(diff <(echo "$want") <(echo "$out"))"
+fi
+if [ -f "$case_dir/expected-grep" ]; then
+	while IFS= read -r pattern; do
+		grep -Eq -- "$pattern" <<<"$out" || fail "no line matches /$pattern/"
+	done < "$case_dir/expected-grep"
+fi
+echo "ok: $(basename "$case_dir") on $suffix"

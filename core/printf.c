@@ -83,38 +83,56 @@ static void format_string(struct out *o, const struct spec *sp, const char *s)
 	put_field(o, sp, s, len);
 }
 
-/* An integer is written as [pad][sign or 0x][zeros][digits][pad]. The
+/* Write mag's digits so that they end just before end; return how many. */
+static size_t put_digits(char *end, unsigned long long mag, unsigned base,
+                         bool upper)
+{
+	const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	size_t n = 0;
+
+	do {
+		*--end = set[mag % base];
+		mag /= base;
+		n++;
+	} while (mag != 0);
+	return n;
+}
+
+/* The sign, then "0x" for '#' with a nonzero hex value; return the length. */
+static size_t make_prefix(char *prefix, const struct spec *sp, bool negative,
+                          unsigned base, bool upper, bool zero)
+{
+	size_t n = 0;
+
+	if (negative)
+		prefix[n++] = '-';
+	else if (sp->flags & F_PLUS)
+		prefix[n++] = '+';
+	else if (sp->flags & F_SPACE)
+		prefix[n++] = ' ';
+	if ((sp->flags & F_ALT) && base == 16 && !zero) {
+		prefix[n++] = '0';
+		prefix[n++] = upper ? 'X' : 'x';
+	}
+	return n;
+}
+
+/* An integer is written as [pad][prefix][zeros][digits][pad]. The
  * precision is the minimum number of digits, and a zero value with
  * precision 0 has no digits at all. */
 static void format_integer(struct out *o, const struct spec *sp,
                            unsigned long long mag, bool negative,
                            unsigned base, bool upper)
 {
-	const char *digit_set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char digits[24]; /* 22 octal digits hold 64 bits */
-	size_t ndigits = 0;
+	char *end = digits + sizeof digits;
 	bool zero = mag == 0;
+	size_t ndigits = zero && sp->prec == 0 ? 0 :
+	                                         put_digits(end, mag, base, upper);
+	char prefix[3]; /* sign, then 0x: %+p has both */
+	size_t nprefix = make_prefix(prefix, sp, negative, base, upper, zero);
 
-	if (!zero || sp->prec != 0)
-		do {
-			digits[sizeof digits - ++ndigits] = digit_set[mag % base];
-			mag /= base;
-		} while (mag != 0);
-
-	char prefix[2];
-	size_t nprefix = 0;
-	if (negative)
-		prefix[nprefix++] = '-';
-	else if (sp->flags & F_PLUS)
-		prefix[nprefix++] = '+';
-	else if (sp->flags & F_SPACE)
-		prefix[nprefix++] = ' ';
-	if ((sp->flags & F_ALT) && base == 16 && !zero) {
-		prefix[nprefix++] = '0';
-		prefix[nprefix++] = upper ? 'X' : 'x';
-	}
-
-	size_t zeros = sp->prec > 0 && (size_t)sp->prec > ndigits ?
+	size_t zeros = sp->prec >= 0 && (size_t)sp->prec > ndigits ?
 	                       (size_t)sp->prec - ndigits : 0;
 	/* '#' with octal raises the precision just enough to lead with 0. */
 	if ((sp->flags & F_ALT) && base == 8 && zeros == 0 &&
@@ -122,7 +140,7 @@ static void format_integer(struct out *o, const struct spec *sp,
 		zeros = 1;
 
 	size_t pad = pad_for(sp, nprefix + zeros + ndigits);
-	/* '0' pads with zeros after the sign, unless '-' or a precision
+	/* '0' pads with zeros after the prefix, unless '-' or a precision
 	 * says otherwise. */
 	if ((sp->flags & (F_ZERO | F_LEFT)) == F_ZERO && sp->prec < 0) {
 		zeros += pad;
@@ -133,7 +151,7 @@ static void format_integer(struct out *o, const struct spec *sp,
 	put_n(o, prefix, nprefix);
 	while (zeros-- > 0)
 		put(o, '0');
-	put_n(o, digits + sizeof digits - ndigits, ndigits);
+	put_n(o, end - ndigits, ndigits);
 	if (sp->flags & F_LEFT)
 		put_pad(o, pad);
 }

@@ -1,5 +1,6 @@
 /* Memory and string functions. The copy and fill loops move a machine word
  * at a time when the addresses allow it; everything else goes byte by byte. */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <unilab/mem.h>
@@ -18,7 +19,7 @@ typedef uintptr_t __attribute__((may_alias)) word_t;
 #define KEEP_LOOPS
 #endif
 
-static int word_aligned(const void *p)
+static bool word_aligned(const void *p)
 {
 	return (uintptr_t)p % WORD == 0;
 }
@@ -55,13 +56,13 @@ KEEP_LOOPS static void copy_backward(unsigned char *d, const unsigned char *s,
 		*--d = *--s;
 }
 
-void *ul_memcpy(void *dst, const void *src, size_t n)
+KEEP_LOOPS void *ul_memcpy(void *dst, const void *src, size_t n)
 {
 	copy_forward(dst, src, n);
 	return dst;
 }
 
-void *ul_memmove(void *dst, const void *src, size_t n)
+KEEP_LOOPS void *ul_memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;

@@ -33,8 +33,8 @@
 #define UL_EALREADY 114
 #define UL_EINPROGRESS 115
 
-/* A short English name for an error code (positive or negative),
- * "unknown error" for anything else. */
+/* A short English name for an error code (positive or negative), the text
+ * of Linux's strerror; "Success" for 0, "unknown error" for anything else. */
 const char *ul_strerror(int err);
 
 #endif

@@ -30,6 +30,8 @@ void ul_free(void *p);                  /* NULL is a no-op */
 /* align: a power of two; size need not be a multiple of it. */
 void *ul_aligned_alloc(size_t align, size_t size);
 
+/* A successful ul_realloc of a live block counts as one free and one
+ * allocation, so allocs - frees is always the number of blocks in use. */
 struct ul_heap_stats {
 	size_t in_use;   /* bytes the callers asked for and hold now */
 	size_t peak;     /* largest in_use ever */

@@ -1,0 +1,89 @@
+/* Core-internal view of threads: the thread structure (laid out for the
+ * debugger to walk), and the seams between thread.c, sched.c and switch.S. */
+#ifndef UL_SCHED_H
+#define UL_SCHED_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <unilab/thread.h>
+#include <unilab/timer.h>
+
+enum ul_thread_state {
+	UL_THREAD_RUNNING, /* the current thread (ul_current) */
+	UL_THREAD_READY,   /* on the run queue */
+	UL_THREAD_BLOCKED, /* on a wait queue, in ul_device_wait or asleep */
+	UL_THREAD_ZOMBIE,  /* exited; its stack is freed, its struct is not */
+};
+
+struct ul_thread {
+	/* While the thread is switched out, sp points at the frame
+	 * ul_arch_switch saved, lowest address first: r15 r14 r13 r12 rbx
+	 * rbp rip. Loading rbp, rip and rsp = sp + 56 resumes the unwind in
+	 * the function that called the scheduler. */
+	void *sp;
+	unsigned id;
+	char name[16];
+	enum ul_thread_state state;
+
+	/* Links on the run queue or on the one wait queue it is blocked on
+	 * (queue, NULL for a plain sleep). */
+	struct ul_thread *next, *prev;
+	struct ul_waitq *queue;
+	struct ul_timer timer; /* the deadline of the current block */
+	int wait_result;       /* 0 when woken, -UL_ETIMEDOUT */
+	uint32_t device_mask;  /* ul_device_wait: the devices waited for, */
+	uint32_t device_ready; /* and those that became ready */
+
+	void *(*fn)(void *);
+	void *arg;
+	void *result;                /* ul_thread_exit's argument */
+	struct ul_thread *joiner;    /* the one thread allowed to join it */
+	struct ul_waitq exited;      /* where the joiner waits */
+
+	void *stack; /* from ul_page_alloc; NULL for main and once freed */
+	size_t stack_size;
+
+	/* AddressSanitizer's view of the stack (main's is learnt on its first
+	 * switch) and its fake stack while switched out. */
+	const void *san_bottom;
+	size_t san_size;
+	void *san_fake_stack;
+
+	/* Every thread not yet freed, in creation order: a circular list
+	 * through ul_main_thread, which is never freed. */
+	struct ul_thread *all_next, *all_prev;
+};
+
+/* sched.c */
+extern struct ul_thread *ul_current; /* the running thread */
+/* Make the calling context (the boot stack) the main thread, "main", id 1,
+ * with an empty run queue. Needs nothing else of the core. */
+void ul_sched_init(void);
+/* Put a new thread, whose context is ready to run, on the run queue. */
+void ul_sched_start(struct ul_thread *t);
+/* Complete a switch, on the stack switched to: where ul_arch_switch
+ * returns, and first thing in a new thread. */
+void ul_sched_arrive(void);
+/* Switch away from the current thread, which has become a zombie, for
+ * good. The next thread to run frees its stack. */
+_Noreturn void ul_sched_exit(void);
+
+/* thread.c */
+extern struct ul_thread ul_main_thread;
+void ul_thread_init_main(void);
+/* Give a zombie's stack back to the page allocator (it is not running
+ * on it any more). */
+void ul_thread_free_stack(struct ul_thread *t);
+/* Whether the thread has written past the bottom of its stack. */
+int ul_thread_stack_overflowed(const struct ul_thread *t);
+
+/* arch/x86_64/switch.S */
+/* Save the callee-saved registers on the current stack, store the stack
+ * pointer in *save_sp, and resume the context whose stack pointer is
+ * next_sp. Returns when something switches back to *save_sp. */
+void ul_arch_switch(void **save_sp, void *next_sp);
+/* Build a context below stack_top whose first resumption calls
+ * entry(arg) (entry must not return); returns its stack pointer. */
+void *ul_arch_context_init(void *stack_top, void (*entry)(void *), void *arg);
+
+#endif

@@ -143,9 +143,9 @@ static _Noreturn void deadlock(void)
 	struct ul_thread *t = &ul_main_thread;
 	do {
 		if (t->state == UL_THREAD_BLOCKED)
-			len += (size_t)ul_snprintf(names + len, sizeof names - len,
-			                           "%s%s", len ? ", " : "",
-			                           t->name);
+			len += (size_t)ul_snprintf(names + len,
+			                           sizeof names - len, "%s%s",
+			                           len ? ", " : "", t->name);
 		t = t->all_next;
 	} while (t != &ul_main_thread && len < sizeof names);
 	ul_panic("deadlock: every thread is blocked (%s)", names);
@@ -246,7 +246,8 @@ int ul_wait(struct ul_waitq *q, uint64_t deadline)
 {
 	struct ul_thread *self = ul_current;
 	check_may_block();
-	if (deadline != UL_FOREVER && ul_timer_start(&self->timer, deadline) < 0)
+	if (deadline != UL_FOREVER &&
+	    ul_timer_start(&self->timer, deadline) < 0)
 		ul_panic("no memory for the timer of thread %s", self->name);
 	self->state = UL_THREAD_BLOCKED;
 	self->queue = q;

@@ -70,6 +70,7 @@ _Noreturn void ul_sched_exit(void);
 
 /* thread.c */
 extern struct ul_thread ul_main_thread;
+/* Reset the thread list to the main thread alone; new ids start at 2. */
 void ul_thread_init_main(void);
 /* Give a zombie's stack back to the page allocator (it is not running
  * on it any more). */

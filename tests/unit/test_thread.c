@@ -162,7 +162,8 @@ static void *sleep_then_return(void *arg)
 START_TEST(second_joiner_gets_einval)
 {
 	void *r = NULL;
-	struct ul_thread *target = spawn("target", sleep_then_return, (void *)9);
+	struct ul_thread *target =
+		spawn("target", sleep_then_return, (void *)9);
 	struct ul_thread *joiner = spawn("joiner", join_arg, target);
 	ul_yield(); /* joiner is now waiting for target */
 	ck_assert_int_eq(ul_thread_join(target, NULL), -UL_EINVAL);
@@ -240,8 +241,9 @@ static void *sleep_and_note(void *arg)
 
 START_TEST(sleepers_wake_in_deadline_order)
 {
-	struct sleeper s[3] = {
-		{'a', 30 * UL_MS, 0}, {'b', 10 * UL_MS, 0}, {'c', 20 * UL_MS, 0}};
+	struct sleeper s[3] = {{'a', 30 * UL_MS, 0},
+	                       {'b', 10 * UL_MS, 0},
+	                       {'c', 20 * UL_MS, 0}};
 	struct ul_thread *t[3];
 	for (int i = 0; i < 3; i++)
 		t[i] = spawn("sleeper", sleep_and_note, &s[i]);
@@ -354,7 +356,8 @@ static int run_captured(void (*fn)(void), char *out, size_t cap)
 	close(fds[1]);
 	size_t len = 0;
 	ssize_t n;
-	while (len < cap - 1 && (n = read(fds[0], out + len, cap - 1 - len)) > 0)
+	while (len < cap - 1 &&
+	       (n = read(fds[0], out + len, cap - 1 - len)) > 0)
 		len += (size_t)n;
 	out[len] = '\0';
 	close(fds[0]);
@@ -367,7 +370,8 @@ static int run_captured(void (*fn)(void), char *out, size_t cap)
 START_TEST(deadlock_panics_naming_threads)
 {
 	char out[512];
-	ck_assert_int_eq(run_captured(deadlock, out, sizeof out), UL_EXIT_PANIC);
+	int status = run_captured(deadlock, out, sizeof out);
+	ck_assert_int_eq(status, UL_EXIT_PANIC);
 	ck_assert_ptr_nonnull(strstr(out, "deadlock: every thread is blocked"));
 	ck_assert_ptr_nonnull(strstr(out, "(main, stuck, stuck2)"));
 }

@@ -354,7 +354,8 @@ START_TEST(random_operations_match_model)
 			break;
 		}
 		case 2:
-			ck_assert_int_eq(ul_timer_cancel(&t[i]), model[i].pending);
+			ck_assert_int_eq(ul_timer_cancel(&t[i]),
+			                 model[i].pending);
 			model[i].pending = 0;
 			break;
 		default:

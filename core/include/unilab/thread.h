@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <unilab/time.h>
 #include <unilab/timer.h>
 
 struct ul_thread;

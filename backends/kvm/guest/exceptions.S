@@ -1,0 +1,50 @@
+/* kvm guest: the entry stubs of the 32 CPU exceptions. Each is 16 bytes
+ * long (so stub i is at ul_kvm_exception_stubs + 16 * i), evens out the
+ * frame with a 0 where the CPU pushes no error code, pushes its vector and
+ * joins the common path, which saves the registers and calls
+ * ul_kvm_exception() in C. The gates use IST1, so the frame is on the
+ * exception stack even when the fault was a stack overflow. */
+
+/* Vectors for which the CPU pushes an error code (SDM 6.13). */
+#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || \
+                           (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+	.section .text
+	.align 16
+	.globl ul_kvm_exception_stubs
+ul_kvm_exception_stubs:
+	vector = 0
+	.rept 32
+	.align 16
+	.if HAS_ERROR_CODE(vector) == 0
+	pushq $0
+	.endif
+	pushq $vector
+	jmp exception_common
+	vector = vector + 1
+	.endr
+
+exception_common:
+	/* The order makes the stack a struct exception_frame (idt.c). */
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, %rdi
+	andq $-16, %rsp /* the SysV ABI's alignment at a call */
+	cld
+	call ul_kvm_exception
+	ud2 /* ul_kvm_exception never returns */
+
+	.section .note.GNU-stack, "", @progbits

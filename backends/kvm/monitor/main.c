@@ -1,0 +1,50 @@
+/* unilab-kvm: a minimal monitor that runs one Unilab image as a KVM
+ * virtual machine: check the image, make the VM, load it, run it. */
+#include <signal.h>
+
+#include "monitor.h"
+
+#define DEFAULT_MEM (4ull << 20)
+#define DEFAULT_HEAP (2ull << 20)
+
+/* Small, because the guest's footprint follows what it touches anyway and
+ * a small slot is quicker to create; larger when the image needs it. */
+static uint64_t default_mem(const struct image *img)
+{
+	uint64_t need = (img->end + DEFAULT_HEAP + (1ull << 20) - 1) &
+	                ~((1ull << 20) - 1);
+	if (need > UL_KVM_MEM_MAX)
+		need = UL_KVM_MEM_MAX;
+	return need > DEFAULT_MEM ? need : DEFAULT_MEM;
+}
+
+int main(int argc, char **argv)
+{
+	static struct vm vm;
+	struct options opt;
+
+	trace_mark(TRACE_START);
+	options_parse(argc, argv, &opt);
+	if (opt.trace_boot)
+		trace_enable();
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout must not kill the guest */
+
+	image_open(&vm.image, opt.image);
+	uint64_t mem = opt.mem_size ? opt.mem_size : default_mem(&vm.image);
+	image_check_fits(&vm.image, mem);
+	for (unsigned i = 0; i < opt.net_count; i++)
+		net_open(&vm, opt.net[i]);
+	for (unsigned i = 0; i < opt.disk_count; i++)
+		block_open(&vm, opt.disk[i]);
+
+	guest_mem_alloc(&vm.mem, mem);
+	vm_create(&vm);
+	trace_mark(TRACE_VM_CREATED);
+	image_load(&vm.image, &vm.mem);
+	cpu_setup(&vm);
+	boot_info_write(&vm, &opt, vm_tsc_khz(&vm));
+	trace_mark(TRACE_IMAGE_LOADED);
+
+	vm.timeout_us = opt.timeout_us;
+	vm_run(&vm);
+}

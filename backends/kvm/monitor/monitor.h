@@ -1,0 +1,164 @@
+/* unilab-kvm: what the monitor's modules share. One VM, one vCPU, one
+ * thread; each module owns one concern (options, ELF, memory, vCPU state,
+ * the exit loop, one device each). */
+#ifndef UL_KVM_MONITOR_H
+#define UL_KVM_MONITOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi.h"
+
+#define MONITOR_NAME "unilab-kvm"
+
+/* Where in the boot page (after the GDT, TSS and I/O bitmap) the boot info
+ * goes. */
+#define BOOT_INFO_GPA (UL_KVM_BOOT_PAGE + 0x200)
+
+struct kvm_run;
+
+/* --- command line (options.c) --- */
+struct options {
+	uint64_t mem_size;   /* 0: sized for the image */
+	const char *net[UL_KVM_MAX_NET];   /* TAP names */
+	unsigned net_count;
+	const char *disk[UL_KVM_MAX_BLOCK]; /* disk image paths */
+	unsigned disk_count;
+	bool trace_boot;
+	uint64_t timeout_us;  /* 0: none */
+	const char *image;
+	int app_argc;         /* arguments after IMAGE, for the guest */
+	char **app_argv;
+};
+void options_parse(int argc, char **argv, struct options *opt);
+
+/* --- failures and boot trace (report.c) --- */
+/* Print "unilab-kvm: MESSAGE" on stderr and exit with status. */
+_Noreturn void fatal(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Exit with status, after the boot trace if one was asked for. */
+_Noreturn void monitor_exit(int status);
+
+enum trace_phase {
+	TRACE_START,        /* monitor start */
+	TRACE_VM_CREATED,   /* VM, memory slot and vCPU exist */
+	TRACE_IMAGE_LOADED, /* segments, page tables, boot info in place */
+	TRACE_VCPU_ENTERED, /* first KVM_RUN */
+	TRACE_FIRST_OUTPUT, /* the guest's first console write */
+	TRACE_APP_MAIN,     /* the guest reached the app's ul_main */
+	TRACE_EXIT,         /* the guest asked to exit (or died) */
+	TRACE_PHASES
+};
+void trace_enable(void);
+bool trace_enabled(void);
+void trace_mark(enum trace_phase phase); /* first mark of a phase counts */
+
+/* --- guest memory (memory.c) --- */
+struct guest_mem {
+	uint8_t *base; /* host mapping of guest physical 0 */
+	uint64_t size;
+};
+void guest_mem_alloc(struct guest_mem *mem, uint64_t size);
+/* THE check for every guest address the monitor touches: the host pointer
+ * for [gpa, gpa + len) when that range lies inside guest memory above the
+ * NULL page and gpa is a multiple of align; NULL otherwise. len may be 0. */
+void *guest_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len,
+                uint64_t align);
+
+/* --- the image (elf.c, symbols.c) --- */
+#define IMAGE_MAX_SEGMENTS 16
+struct segment {
+	uint64_t addr, filesz, memsz, offset;
+	uint32_t flags; /* PF_R | PF_W | PF_X */
+};
+struct image {
+	const char *path;
+	int fd;
+	uint64_t file_size;
+	uint64_t entry;
+	uint64_t end; /* highest segment end */
+	unsigned nsegments;
+	struct segment seg[IMAGE_MAX_SEGMENTS];
+};
+/* Check the ELF headers; refuses (UL_KVM_EXIT_BAD_IMAGE) anything that is
+ * not a well-formed x86_64 executable fitting the guest memory layout. */
+void image_open(struct image *img, const char *path);
+/* Refuse an image that does not fit in mem_size bytes of guest memory. */
+void image_check_fits(const struct image *img, uint64_t mem_size);
+void image_load(const struct image *img, const struct guest_mem *mem);
+/* Read exactly len bytes at file offset off; false if the file is shorter
+ * or the read fails. */
+bool image_read(const struct image *img, void *buf, uint64_t len,
+                uint64_t off);
+/* The function symbol containing addr, as "name+0xoff", into buf; "" when
+ * the image has no symbol there. */
+void image_symbolize(const struct image *img, uint64_t addr, char *buf,
+                     size_t len);
+
+/* --- devices (net.c, block.c) --- */
+struct net_dev {
+	int fd;
+	uint8_t mac[6];
+	uint16_t mtu;
+};
+#define BLOCK_SECTOR_SIZE 512
+struct block_dev {
+	int fd;
+	uint64_t sectors;
+	bool read_only;
+};
+
+/* --- the machine --- */
+struct vm {
+	int kvm_fd, vm_fd, vcpu_fd;
+	struct kvm_run *run;
+	struct guest_mem mem;
+	struct image image;
+	struct net_dev net[UL_KVM_MAX_NET];
+	unsigned net_count;
+	struct block_dev block[UL_KVM_MAX_BLOCK];
+	unsigned block_count;
+	uint64_t timeout_us;
+};
+
+/* vm.c: the KVM objects. */
+void vm_create(struct vm *vm);
+uint64_t vm_tsc_khz(const struct vm *vm);
+uint64_t vm_rip(const struct vm *vm); /* for reports after an exit */
+
+/* cpu.c: page tables, GDT, TSS and registers for a start in long mode. */
+void cpu_setup(struct vm *vm);
+
+/* bootinfo.c: the boot page and the strings page. */
+void boot_info_write(struct vm *vm, const struct options *opt,
+                     uint64_t tsc_khz);
+
+/* run.c: the exit loop; never returns. */
+_Noreturn void vm_run(struct vm *vm);
+
+/* hypercall.c: one call from the guest, port already decoded. */
+void hypercall(struct vm *vm, unsigned nr, uint64_t arg_gpa);
+/* For the handlers: the argument struct of a call, or a bad-hypercall exit
+ * that names the call. */
+void *hypercall_arg(struct vm *vm, unsigned nr, uint64_t gpa, uint64_t size);
+/* A buffer named in an argument struct, or a bad-hypercall exit. */
+void *hypercall_buf(struct vm *vm, unsigned nr, const char *what,
+                    uint64_t gpa, uint64_t len);
+const char *hypercall_name(unsigned nr);
+
+/* The handlers, one per device. */
+void hc_console(struct vm *vm, uint64_t gpa);
+void hc_poll(struct vm *vm, uint64_t gpa);
+void hc_exit(struct vm *vm, uint64_t gpa);
+void hc_abort(struct vm *vm, uint64_t gpa);
+void hc_net_send(struct vm *vm, uint64_t gpa);
+void hc_net_recv(struct vm *vm, uint64_t gpa);
+void hc_block_read(struct vm *vm, uint64_t gpa);
+void hc_block_write(struct vm *vm, uint64_t gpa);
+void hc_trace(struct vm *vm, uint64_t gpa);
+
+void net_open(struct vm *vm, const char *name);
+void block_open(struct vm *vm, const char *path);
+
+#endif

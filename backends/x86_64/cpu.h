@@ -1,0 +1,111 @@
+/* x86_64 architectural constants shared by every x86_64 backend (kvm,
+ * baremetal, xen) and by the kvm monitor that builds a guest's machine
+ * state. Values are from the Intel SDM vol. 3 and the AMD APM vol. 2. */
+#ifndef UL_X86_64_CPU_H
+#define UL_X86_64_CPU_H
+
+#include <stdint.h>
+
+/* Control register 0 (SDM 2.5). */
+#define X86_CR0_PE (1ull << 0)  /* protected mode */
+#define X86_CR0_MP (1ull << 1)  /* monitor coprocessor */
+#define X86_CR0_ET (1ull << 4)  /* extension type, hardwired to 1 */
+#define X86_CR0_NE (1ull << 5)  /* native x87 error reporting */
+#define X86_CR0_WP (1ull << 16) /* supervisor writes honour read-only pages */
+#define X86_CR0_PG (1ull << 31) /* paging */
+
+/* Control register 4. */
+#define X86_CR4_PAE (1ull << 5) /* physical address extension */
+
+/* Extended feature enable register (MSR 0xC0000080). */
+#define X86_EFER_LME (1ull << 8)  /* long mode enable */
+#define X86_EFER_LMA (1ull << 10) /* long mode active (set by the CPU) */
+#define X86_EFER_NXE (1ull << 11) /* no-execute bit in page tables */
+
+/* IA32_APIC_BASE at reset on the boot processor: the local APIC at its
+ * usual address, enabled, BSP flag set. */
+#define X86_APIC_BASE_RESET 0xfee00900ull
+
+/* RFLAGS. Bit 1 is reserved and always reads as 1. */
+#define X86_RFLAGS_RESERVED (1ull << 1)
+
+/* Page-table entries, same layout at every level of 4-level paging
+ * (SDM 4.5). PS in a PDPT or PD entry maps a 1 GiB or 2 MiB page. */
+#define X86_PTE_P (1ull << 0)   /* present */
+#define X86_PTE_W (1ull << 1)   /* writable */
+#define X86_PTE_U (1ull << 2)   /* user accessible */
+#define X86_PTE_PS (1ull << 7)  /* large page */
+#define X86_PTE_NX (1ull << 63) /* no execute (needs EFER.NXE) */
+
+#define X86_LARGE_PAGE_SIZE (2ull << 20)  /* mapped by one PD entry */
+#define X86_PD_SPAN (1ull << 30)          /* mapped by one PD */
+#define X86_PT_ENTRIES 512
+
+/* Segment descriptor access bytes (SDM 3.4.5), bits 40..47 of a GDT entry:
+ * present, DPL, and the type. */
+#define X86_SEG_KERNEL_CODE 0x9b /* DPL 0 code, execute/read, accessed */
+#define X86_SEG_KERNEL_DATA 0x93 /* DPL 0 data, read/write, accessed */
+#define X86_SEG_USER_CODE 0xfb   /* the same at DPL 3 */
+#define X86_SEG_USER_DATA 0xf3
+#define X86_SEG_TSS64_BUSY 0x8b  /* 64-bit TSS, busy (as after LTR) */
+/* The flags nibble, bits 52..55: granularity 4 KiB, and L (64-bit code) or
+ * D/B (32-bit data). */
+#define X86_SEG_FLAGS_CODE64 0xa
+#define X86_SEG_FLAGS_DATA 0xc
+
+/* Fields of an access byte. */
+#define X86_SEG_TYPE(access) ((access) & 0xf)
+#define X86_SEG_S(access) (((access) >> 4) & 1) /* code/data, not system */
+#define X86_SEG_DPL(access) (((access) >> 5) & 3)
+
+/* One 8-byte code or data descriptor. Base and limit are ignored in 64-bit
+ * mode for CS/DS/ES/SS, but the CPU still checks present and type. */
+static inline uint64_t x86_seg_desc(uint8_t access, uint8_t flags,
+                                    uint32_t base, uint32_t limit)
+{
+	return (uint64_t)(limit & 0xffff) | ((uint64_t)(base & 0xffffff) << 16) |
+	       ((uint64_t)access << 40) |
+	       ((uint64_t)((limit >> 16) & 0xf) << 48) |
+	       ((uint64_t)(flags & 0xf) << 52) |
+	       ((uint64_t)(base >> 24) << 56);
+}
+
+/* A 64-bit TSS (SDM 8.7). In long mode it only supplies stack pointers
+ * (rsp0-2 for privilege changes, ist[0..6] = IST1..IST7 for interrupt
+ * gates that name an IST slot) and, at iomap_base from its start, the I/O
+ * permission bitmap: bit n clear lets CPL > IOPL access port n (SDM 19.5). */
+struct x86_tss64 {
+	uint32_t reserved0;
+	uint64_t rsp[3];
+	uint64_t reserved1;
+	uint64_t ist[7];
+	uint64_t reserved2;
+	uint16_t reserved3;
+	uint16_t iomap_base;
+} __attribute__((packed));
+
+/* A 64-bit interrupt gate (SDM 6.14.1), 16 bytes. */
+struct x86_idt_gate {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint8_t ist;      /* bits 0..2: IST slot, 0 = current stack */
+	uint8_t type_attr; /* present, DPL, type */
+	uint16_t offset_mid;
+	uint32_t offset_hi;
+	uint32_t reserved;
+} __attribute__((packed));
+#define X86_GATE_INTR 0x8e /* present, DPL 0, 64-bit interrupt gate */
+#define X86_GATE_INTR_USER 0xee /* the same, and INT n allowed at CPL 3 */
+
+/* Exception vectors (SDM 6.3.1). */
+#define X86_EXC_BP 3
+#define X86_EXC_PF 14
+#define X86_EXC_COUNT 32 /* vectors 0..31 are reserved for exceptions */
+
+/* Page-fault error code bits (SDM 4.7). */
+#define X86_PF_PRESENT (1u << 0) /* protection violation, not a missing page */
+#define X86_PF_WRITE (1u << 1)
+#define X86_PF_RSVD (1u << 3)
+#define X86_PF_FETCH (1u << 4)
+
+#endif

@@ -1,0 +1,188 @@
+/* A hostile guest: each case (the first word of its command line) breaks
+ * the kvm ABI or the machine in one way. The monitor must report each one
+ * clearly, with its own exit status, and never crash or hang. */
+#include <unilab/errno.h>
+
+#include "guest/guest.h"
+#include "guest_util.h"
+#include "x86_64/cpu.h"
+
+static void port_outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %w1" : : "a"(v), "Nd"(port) : "memory");
+}
+
+static void console_raw(uint64_t data, uint64_t len)
+{
+	struct ul_kvm_console c = {.data = data, .len = len};
+	ul_kvm_hypercall(UL_KVM_HC_CONSOLE, &c);
+}
+
+/* Opaque to the compiler, so it neither warns about nor removes what the
+ * cases do with them. */
+static volatile int recursion_limit = 1 << 30;
+static volatile uintptr_t null_address = 16;
+
+static int depth(int n)
+{
+	volatile char pad[256];
+
+	if (n > recursion_limit)
+		return n;
+	pad[0] = (char)n;
+	return depth(n + 1) + pad[0];
+}
+
+static void case_misaligned(void)
+{
+	static uint64_t area[4];
+	port_outl(UL_KVM_HC_PORT(UL_KVM_HC_CONSOLE), (uint32_t)(uintptr_t)area + 4);
+}
+
+static void case_write_page_tables(void)
+{
+	/* PML4[0]: unmaps everything, if the page let us. */
+	*(volatile uint64_t *)(uintptr_t)UL_KVM_PAGE_TABLES = 0;
+}
+
+static void case_execute_garbage(uint8_t *where)
+{
+	for (int i = 0; i < 64; i++)
+		where[i] = 0xff; /* ff ff: an opcode that does not exist */
+	((void (*)(void))(uintptr_t)where)();
+}
+
+/* The gates are the guest's to fill: with none present, an exception
+ * cannot be delivered, nor the double fault that follows. */
+static void case_triple_fault(void)
+{
+	volatile uint8_t *idt = (uint8_t *)(uintptr_t)UL_KVM_IDT;
+
+	for (unsigned i = 0; i < UL_KVM_IDT_GATES * 16; i++)
+		idt[i] = 0;
+	__asm__ volatile("ud2");
+}
+
+/* Kernel-mode code that the guest may run: its own breakpoint handler. */
+extern const char stray_io_handler[], halt_handler[];
+__asm__(".text\n"
+        "stray_io_handler: movb $'x', %al; outb %al, $0x80; iretq\n"
+        "halt_handler: cli; hlt; iretq\n");
+
+static void run_in_kernel_mode(const char *handler)
+{
+	struct x86_idt_gate *gate =
+		(struct x86_idt_gate *)(uintptr_t)UL_KVM_IDT + X86_EXC_BP;
+	uint64_t a = (uintptr_t)handler;
+
+	gate->offset_lo = (uint16_t)a;
+	gate->offset_mid = (uint16_t)(a >> 16);
+	gate->offset_hi = (uint32_t)(a >> 32);
+	__asm__ volatile("int3");
+}
+
+static void case_device_errors(void)
+{
+	char buf[64];
+	struct ul_kvm_net n = {.dev = 3, .data = (uintptr_t)buf, .len = 60};
+	struct ul_kvm_block b = {.dev = 2, .data = (uintptr_t)buf, .count = 1};
+
+	/* Wrong indexes are errors a correct guest can meet: returned, not
+	 * fatal. Call the monitor directly (the guest library would catch
+	 * them first). */
+	ul_kvm_hypercall(UL_KVM_HC_NET_SEND, &n);
+	CHECK(n.ret == -UL_ENODEV);
+	ul_kvm_hypercall(UL_KVM_HC_NET_RECV, &n);
+	CHECK(n.ret == -UL_ENODEV);
+	ul_kvm_hypercall(UL_KVM_HC_BLOCK_READ, &b);
+	CHECK(b.ret == -UL_ENODEV);
+	say("device errors returned\n");
+}
+
+static void run_case(const char *c, const struct ul_boot_info *info)
+{
+	uint64_t mem = ul_kvm_boot_info->mem_size;
+	uint8_t *heap = info->heap_base;
+
+	if (t_streq(c, "ok")) {
+		say("hostile guest: ok\n");
+	} else if (t_streq(c, "out-of-range")) {
+		console_raw(mem + 0x1000, 16);
+	} else if (t_streq(c, "null-buffer")) {
+		console_raw(0, 16);
+	} else if (t_streq(c, "overflow")) {
+		console_raw(UL_KVM_IMAGE_BASE, UINT64_MAX - 0x100);
+	} else if (t_streq(c, "huge-length")) {
+		console_raw(UL_KVM_IMAGE_BASE, 1ull << 40);
+	} else if (t_streq(c, "struct-out-of-range")) {
+		port_outl(UL_KVM_HC_PORT(UL_KVM_HC_CONSOLE), 0xfffffff0u);
+	} else if (t_streq(c, "misaligned")) {
+		case_misaligned();
+	} else if (t_streq(c, "unknown-hypercall")) {
+		port_outl(UL_KVM_HC_PORT(0x42), 0x30000);
+	} else if (t_streq(c, "byte-hypercall")) {
+		__asm__ volatile("outb %%al, %w0" : : "Nd"((uint16_t)UL_KVM_HC_PORT(0)), "a"(0));
+	} else if (t_streq(c, "user-io")) {
+		/* The TSS I/O bitmap closes every other port to user mode. */
+		__asm__ volatile("outb %%al, %w0" : : "Nd"((uint16_t)0x3f8), "a"('x'));
+	} else if (t_streq(c, "stray-io")) {
+		run_in_kernel_mode(stray_io_handler);
+	} else if (t_streq(c, "bad-abort")) {
+		struct ul_kvm_abort a = {.vector = 99};
+		ul_kvm_hypercall(UL_KVM_HC_ABORT, &a);
+	} else if (t_streq(c, "bad-trace")) {
+		struct ul_kvm_trace t = {.phase = 77};
+		ul_kvm_hypercall(UL_KVM_HC_TRACE, &t);
+	} else if (t_streq(c, "device-errors")) {
+		case_device_errors();
+	} else if (t_streq(c, "write-page-tables")) {
+		case_write_page_tables();
+	} else if (t_streq(c, "execute-data")) {
+		case_execute_garbage(heap);
+	} else if (t_streq(c, "execute-garbage")) {
+		/* Memory above 2 MiB is mapped executable: the garbage runs. */
+		CHECK(mem >= (4u << 20));
+		case_execute_garbage((uint8_t *)(uintptr_t)(3u << 20));
+	} else if (t_streq(c, "null-deref")) {
+		say("about to crash\n");
+		(void)*(volatile int *)null_address;
+	} else if (t_streq(c, "stack-overflow")) {
+		depth(0);
+	} else if (t_streq(c, "divide-by-zero")) {
+		volatile int zero = 0;
+		say_num((uint64_t)(100 / zero));
+	} else if (t_streq(c, "triple-fault")) {
+		case_triple_fault();
+	} else if (t_streq(c, "outside-ram")) {
+		/* Run with a --mem that is not a multiple of 2 MiB: the last large
+		 * page maps past the end of RAM. */
+		(void)*(volatile int *)(uintptr_t)(mem + 0x1000);
+	} else if (t_streq(c, "privileged")) {
+		__asm__ volatile("hlt"); /* #GP in user mode */
+	} else if (t_streq(c, "halt")) {
+		run_in_kernel_mode(halt_handler);
+	} else if (t_streq(c, "spin")) {
+		for (;;)
+			__asm__ volatile("pause");
+	} else if (t_streq(c, "sleep-forever")) {
+		ul_plat_poll(UINT64_MAX);
+	} else if (t_streq(c, "exit-status")) {
+		ul_plat_exit(300); /* only the low 8 bits reach the host */
+	} else {
+		say("hostile guest: unknown case\n");
+		ul_plat_exit(2);
+	}
+}
+
+_Noreturn void ul_boot(const struct ul_boot_info *info)
+{
+	char store[256];
+	const char *words[MAX_WORDS];
+
+	if (split_words(info->cmdline, store, words) < 1) {
+		say("hostile guest: no case given\n");
+		ul_plat_exit(2);
+	}
+	run_case(words[0], info);
+	ul_plat_exit(0);
+}

@@ -16,11 +16,28 @@
 static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-	        "usage: %s [--mem=SIZE] [--disk=FILE]... [CORE OPTIONS] [--] [APP ARGS]\n"
+	        "usage: %s [--mem=SIZE] [--disk=FILE]... [--net=NET]... [--pcap=FILE]\n"
+	        "       [CORE OPTIONS] [--] [APP ARGS]\n"
 	        "\n"
 	        "Runs this Unilab image as a Linux process (the posix backend).\n"
 	        "  --mem=SIZE   heap for the image, e.g. 512K, 16M, 1G (default 64M)\n"
 	        "  --disk=FILE  attach FILE as the next block device (repeatable)\n"
+	        "  --net=NET    attach the next network interface (repeatable, at\n"
+	        "               most 4); NET is one of\n"
+	        "      tap:NAME   an existing TAP device, up; make one with\n"
+	        "                 ip tuntap add dev NAME mode tap user $USER\n"
+	        "                 ip link set NAME up\n"
+	        "      pcap:IFACE inject and capture frames on an existing interface\n"
+	        "                 (root, or CAP_NET_RAW and CAP_NET_ADMIN)\n"
+	        "      user[,hostfwd=[tcp|udp]:[HOSTADDR]:PORT-[GUESTADDR]:PORT]...\n"
+	        "                 user-mode networking, no root: the image gets\n"
+	        "                 10.0.2.15/24 by DHCP (or static ip=10.0.2.15/24\n"
+	        "                 gw=10.0.2.2 dns=10.0.2.3); 10.0.2.2 is the host;\n"
+	        "                 hostfwd=tcp::8080-:80 sends 127.0.0.1:8080 to port\n"
+	        "                 80 of the image (HOSTADDR 0.0.0.0: every address)\n"
+	        "               add ,mac=02:xx:xx:xx:xx:xx to set the MAC address\n"
+	        "  --pcap=FILE  write every frame the image sends or receives, on\n"
+	        "               every interface, to FILE (tcpdump -r FILE, Wireshark)\n"
 	        "  --help       this text\n"
 	        "Core options are key=value words such as loglevel=debug; the first\n"
 	        "word that is not one (or a '--') starts the app's arguments.\n",
@@ -93,6 +110,12 @@ int main(int argc, char **argv)
 			}
 		} else if (strncmp(a, "--disk=", 7) == 0) {
 			if (posix_block_attach(a + 7) < 0)
+				return 2;
+		} else if (strncmp(a, "--net=", 6) == 0) {
+			if (posix_net_attach(a + 6) < 0)
+				return 2;
+		} else if (strncmp(a, "--pcap=", 7) == 0) {
+			if (posix_net_pcap(a + 7) < 0)
 				return 2;
 		} else {
 			fprintf(stderr, "%s: unknown option '%s' (try --help)\n",

@@ -1,36 +1,30 @@
-/* posix backend: the core's idle loop sleeps here, in ppoll on the network
- * devices' file descriptors, until one is readable or the deadline. */
-#include <errno.h>
+/* posix backend: the core's idle loop sleeps here, in ppoll on what the
+ * network interfaces wait on (TAP and capture descriptors, user-mode
+ * networking's sockets and timers), until a frame waits or the deadline. */
 #include <poll.h>
 #include <time.h>
 
+#include "host_net.h"
 #include "platform.h"
 #include "posix.h"
 
 uint32_t ul_plat_poll(uint64_t deadline)
 {
-	struct pollfd fds[UL_MAX_NET];
-	unsigned n = posix_net_count();
-	for (unsigned i = 0; i < n; i++) {
-		fds[i].fd = posix_net_fd(i);
-		fds[i].events = POLLIN;
-		fds[i].revents = 0;
-	}
+	static struct host_pollset ps;
+	uint64_t now = ul_plat_clock_monotonic();
+	uint64_t left = deadline == UINT64_MAX ? UINT64_MAX
+	                : deadline > now       ? deadline - now
+	                                       : 0;
+	host_pollset_reset(&ps);
+	uint32_t ready = host_net_poll_fill(&ps, &left);
 
 	struct timespec ts, *timeout = NULL;
-	if (deadline != UINT64_MAX) {
-		uint64_t now = ul_plat_clock_monotonic();
-		uint64_t left = deadline > now ? deadline - now : 0;
+	if (left != UINT64_MAX) {
 		ts.tv_sec = (time_t)(left / 1000000000ull);
 		ts.tv_nsec = (long)(left % 1000000000ull);
 		timeout = &ts;
 	}
-	if (ppoll(fds, n, timeout, NULL) <= 0)
-		return 0; /* timeout, or EINTR: the core checks again */
-
-	uint32_t ready = 0;
-	for (unsigned i = 0; i < n; i++)
-		if (fds[i].revents)
-			ready |= UL_READY_NET(i);
-	return ready;
+	/* A timeout or EINTR leaves every revents 0: the core checks again. */
+	int n = ppoll(ps.fds, ps.count, timeout, NULL);
+	return ready | host_net_poll_done(&ps, n < 0);
 }

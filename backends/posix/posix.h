@@ -9,8 +9,10 @@
 int posix_block_attach(const char *path);
 unsigned posix_block_count(void);
 
-/* Interfaces: count, and the file descriptor poll waits on for each. */
+/* Attach the next network interface from a --net= value / start the
+ * --pcap= recording; 0, or -1 with a message printed to stderr. */
+int posix_net_attach(const char *spec);
+int posix_net_pcap(const char *path);
 unsigned posix_net_count(void);
-int posix_net_fd(unsigned i);
 
 #endif

@@ -1,0 +1,130 @@
+/* Host-side networking shared by the programs that run images (the posix
+ * backend and the kvm monitor): attach TAP, pcap and user-mode (libslirp)
+ * interfaces, move raw Ethernet frames, wait on them, record them to a file.
+ *
+ * One program runs one image, so the interfaces form one table, numbered
+ * in the order they were attached: interface i is the image's interface i.
+ * Frames are whole Ethernet frames without the FCS. Functions that move
+ * frames return the negative <unilab/errno.h> codes of core/platform.h,
+ * so a backend passes them to its image unchanged.
+ *
+ * Option syntax (the same words on every program that takes --net=):
+ *
+ *   tap:NAME[,mac=M]    an existing, up TAP device
+ *   pcap:IFACE[,mac=M]  inject and capture on an existing interface; frames
+ *                       from the host's own stack (a veth peer) must have
+ *                       their checksums and segmentation done in software:
+ *                       ethtool -K PEER tx off tso off gso off
+ *   user[,mac=M][,hostfwd=RULE]...
+ *                       user-mode networking (no root): the image lives on
+ *                       10.0.2.0/24, the gateway (and the host, as seen from
+ *                       the image) is 10.0.2.2, the DNS forwarder 10.0.2.3;
+ *                       the DHCP server hands out 10.0.2.15, and a static
+ *                       ip=10.0.2.15/24 gw=10.0.2.2 dns=10.0.2.3 works too.
+ *   RULE = [tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT
+ *                       e.g. hostfwd=tcp::8080-:80; HOSTADDR defaults to
+ *                       127.0.0.1 (give 0.0.0.0 to listen on every host
+ *                       address), GUESTADDR to 10.0.2.15, the protocol to tcp.
+ *   M = six hex bytes, e.g. 02:00:00:00:00:01; the default is a stable
+ *       locally administered address 02:75:6c:xx:xx:xx made from the
+ *       interface's number, kind and name.
+ */
+#ifndef UL_HOST_NET_H
+#define UL_HOST_NET_H
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HOST_NET_MAX 4      /* as UL_MAX_NET in core/platform.h */
+#define HOST_NET_MAX_FWD 16 /* hostfwd rules per user-mode interface */
+
+/* The network a user-mode interface sees (a /24). */
+#define HOST_USER_NETWORK "10.0.2.0"
+#define HOST_USER_GATEWAY "10.0.2.2" /* also the host's own 127.0.0.1 */
+#define HOST_USER_DNS "10.0.2.3"
+#define HOST_USER_GUEST "10.0.2.15" /* what DHCP hands out */
+
+/* Why a call failed, in words a user can act on (no program name, no
+ * newline): the caller prints it its own way. */
+struct host_error {
+	char msg[512];
+};
+
+enum host_net_kind { HOST_NET_TAP, HOST_NET_PCAP, HOST_NET_USER };
+
+/* One port forwarding of a user-mode interface; addresses and ports in
+ * host byte order except the in_addr fields (network order, as always). */
+struct host_fwd {
+	bool udp;
+	struct in_addr host_addr;
+	uint16_t host_port;
+	struct in_addr guest_addr;
+	uint16_t guest_port;
+};
+
+/* A parsed --net= value. */
+struct host_net_spec {
+	enum host_net_kind kind;
+	char name[16]; /* TAP or interface name (IFNAMSIZ), "" for user */
+	bool mac_set;
+	uint8_t mac[6];
+	unsigned fwd_count;
+	struct host_fwd fwd[HOST_NET_MAX_FWD];
+};
+
+/* Parse the text after "--net=". 0, or -UL_EINVAL with err saying what is
+ * wrong and what the syntax is. */
+int host_net_parse(const char *text, struct host_net_spec *spec,
+                   struct host_error *err);
+
+/* Open the interface spec describes as interface host_net_count(). 0, or a
+ * negative error with err saying what to do (create the TAP, bring it up,
+ * run as root, free the port, ...). */
+int host_net_attach(const struct host_net_spec *spec, struct host_error *err);
+
+unsigned host_net_count(void);
+
+/* MAC address and MTU (largest IP payload) of interface i. 0, or
+ * -UL_ENODEV for a bad index. */
+int host_net_info(unsigned i, uint8_t mac[6], uint16_t *mtu);
+
+/* Send one frame: len, -UL_EAGAIN (try later), -UL_EINVAL (shorter than an
+ * Ethernet header or longer than MTU + header), -UL_ENODEV, -UL_EIO. */
+long host_net_send(unsigned i, const void *frame, size_t len);
+
+/* Receive one frame into buf without blocking: its length, -UL_EAGAIN when
+ * none waits, -UL_EMSGSIZE when it was longer than cap (it is dropped),
+ * -UL_ENODEV, -UL_EIO. */
+long host_net_recv(unsigned i, void *buf, size_t cap);
+
+/* Record every frame sent or received from now on, on every interface, in
+ * a pcap file at path (created or truncated) that tcpdump -r and Wireshark
+ * read. Each frame is written whole when it passes, so the file is
+ * complete however the program ends. 0, or a negative error with err. */
+int host_net_pcap(const char *path, struct host_error *err);
+
+/* The descriptors a program sleeps on in ppoll(). The interfaces add
+ * theirs; the program may add its own after them. */
+struct host_pollset {
+	struct pollfd *fds;
+	unsigned count, cap;
+};
+/* Empty the set (keeping its memory) before each sleep. */
+void host_pollset_reset(struct host_pollset *ps);
+/* Add fd; returns its index in ps->fds, or -1 when out of memory. */
+int host_pollset_add(struct host_pollset *ps, int fd, short events);
+
+/* Before ppoll: add every interface's descriptors and lower *timeout_ns
+ * (relative, UINT64_MAX for none) to the interfaces' own timers. Returns
+ * the interfaces that already have a frame waiting (bit i for interface
+ * i), and then sets *timeout_ns to 0. */
+uint32_t host_net_poll_fill(struct host_pollset *ps, uint64_t *timeout_ns);
+/* After ppoll (failed: it returned -1, so no revents are valid): let the
+ * interfaces serve their descriptors and timers. Returns the interfaces
+ * that have a frame waiting. */
+uint32_t host_net_poll_done(const struct host_pollset *ps, bool failed);
+
+#endif

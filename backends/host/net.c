@@ -1,0 +1,158 @@
+/* Host networking: the table of attached interfaces and what every kind
+ * shares: default MAC addresses, length checks, the pcap recording, and
+ * the two halves of a sleep in ppoll. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <unilab/errno.h>
+
+#include "nic.h"
+
+static struct host_nic nics[HOST_NET_MAX];
+static unsigned nic_count;
+
+/* 02:75:6c ("ul", locally administered, unicast) and three bytes of an
+ * FNV-1a hash of the interface's number, kind and name: the same command
+ * line gives the same addresses on every run and backend, and two images
+ * on two TAPs of one bridge differ. */
+static void default_mac(unsigned index, const struct host_net_spec *spec,
+                        uint8_t mac[6])
+{
+	uint32_t h = 2166136261u;
+	h = (h ^ index) * 16777619u;
+	h = (h ^ (uint32_t)spec->kind) * 16777619u;
+	for (const char *p = spec->name; *p; p++)
+		h = (h ^ (uint8_t)*p) * 16777619u;
+	mac[0] = 0x02;
+	mac[1] = 'u';
+	mac[2] = 'l';
+	mac[3] = (uint8_t)(h >> 16);
+	mac[4] = (uint8_t)(h >> 8);
+	mac[5] = (uint8_t)h;
+}
+
+int host_net_attach(const struct host_net_spec *spec, struct host_error *err)
+{
+	static int (*const open_kind[])(struct host_nic *, struct host_error *) = {
+		[HOST_NET_TAP] = host_tap_open,
+		[HOST_NET_PCAP] = host_pcap_iface_open,
+		[HOST_NET_USER] = host_user_open,
+	};
+	if (nic_count == HOST_NET_MAX)
+		return host_fail(err, -UL_ENOSPC, "--net: at most %d network "
+		                 "interfaces", HOST_NET_MAX);
+	struct host_nic *nic = &nics[nic_count];
+	memset(nic, 0, sizeof(*nic));
+	nic->spec = *spec;
+	nic->fd = -1;
+	if (spec->mac_set)
+		memcpy(nic->mac, spec->mac, 6);
+	else
+		default_mac(nic_count, spec, nic->mac);
+	int r = open_kind[spec->kind](nic, err);
+	if (r < 0)
+		return r;
+	nic_count++;
+	return 0;
+}
+
+unsigned host_net_count(void)
+{
+	return nic_count;
+}
+
+static struct host_nic *nic_at(unsigned i)
+{
+	return i < nic_count ? &nics[i] : NULL;
+}
+
+int host_net_info(unsigned i, uint8_t mac[6], uint16_t *mtu)
+{
+	struct host_nic *nic = nic_at(i);
+	if (!nic)
+		return -UL_ENODEV;
+	memcpy(mac, nic->mac, 6);
+	*mtu = nic->mtu;
+	return 0;
+}
+
+long host_net_send(unsigned i, const void *frame, size_t len)
+{
+	struct host_nic *nic = nic_at(i);
+	if (!nic)
+		return -UL_ENODEV;
+	if (len < ETH_HEADER || len > (size_t)nic->mtu + ETH_HEADER)
+		return -UL_EINVAL;
+	long r = nic->ops->send(nic, frame, len);
+	if (r > 0)
+		host_pcap_record(frame, len);
+	return r;
+}
+
+long host_net_recv(unsigned i, void *buf, size_t cap)
+{
+	struct host_nic *nic = nic_at(i);
+	if (!nic)
+		return -UL_ENODEV;
+	long r = nic->ops->recv(nic, buf, cap);
+	if (r > 0)
+		host_pcap_record(buf, (size_t)r);
+	return r;
+}
+
+void host_pollset_reset(struct host_pollset *ps)
+{
+	ps->count = 0;
+}
+
+int host_pollset_add(struct host_pollset *ps, int fd, short events)
+{
+	if (ps->count == ps->cap) {
+		unsigned cap = ps->cap ? 2 * ps->cap : 16;
+		struct pollfd *fds = realloc(ps->fds, cap * sizeof(*fds));
+		if (!fds)
+			return -1;
+		ps->fds = fds;
+		ps->cap = cap;
+	}
+	ps->fds[ps->count] = (struct pollfd){.fd = fd, .events = events};
+	return (int)ps->count++;
+}
+
+bool host_fd_poll_fill(struct host_nic *nic, struct host_pollset *ps,
+                       uint64_t *timeout_ns)
+{
+	(void)timeout_ns;
+	nic->poll_index = host_pollset_add(ps, nic->fd, POLLIN);
+	/* Out of memory: say "ready" so the caller checks instead of
+	 * sleeping through input it cannot see. */
+	return nic->poll_index < 0;
+}
+
+bool host_fd_poll_done(struct host_nic *nic, const struct host_pollset *ps,
+                       bool failed)
+{
+	if (failed || nic->poll_index < 0)
+		return false;
+	return ps->fds[nic->poll_index].revents & (POLLIN | POLLERR | POLLHUP);
+}
+
+uint32_t host_net_poll_fill(struct host_pollset *ps, uint64_t *timeout_ns)
+{
+	uint32_t ready = 0;
+	for (unsigned i = 0; i < nic_count; i++)
+		if (nics[i].ops->poll_fill(&nics[i], ps, timeout_ns))
+			ready |= 1u << i;
+	if (ready)
+		*timeout_ns = 0;
+	return ready;
+}
+
+uint32_t host_net_poll_done(const struct host_pollset *ps, bool failed)
+{
+	uint32_t ready = 0;
+	for (unsigned i = 0; i < nic_count; i++)
+		if (nics[i].ops->poll_done(&nics[i], ps, failed))
+			ready |= 1u << i;
+	return ready;
+}

@@ -1,0 +1,74 @@
+/* Host networking internals: one attached interface and the operations
+ * each kind (tap.c, pcap_iface.c, user.c) provides; net.c dispatches. */
+#ifndef UL_HOST_NIC_H
+#define UL_HOST_NIC_H
+
+#include "host_net.h"
+
+#define ETH_HEADER 14
+
+struct host_nic;
+
+struct host_nic_ops {
+	long (*send)(struct host_nic *nic, const void *frame, size_t len);
+	long (*recv)(struct host_nic *nic, void *buf, size_t cap);
+	/* Add descriptors to ps, lower *timeout_ns to the kind's timers;
+	 * true when a frame already waits. */
+	bool (*poll_fill)(struct host_nic *nic, struct host_pollset *ps,
+	                  uint64_t *timeout_ns);
+	/* After the sleep: true when a frame waits. */
+	bool (*poll_done)(struct host_nic *nic, const struct host_pollset *ps,
+	                  bool failed);
+};
+
+struct host_nic {
+	const struct host_nic_ops *ops;
+	struct host_net_spec spec;
+	uint8_t mac[6];
+	uint16_t mtu;
+	int fd;         /* what tap and pcap sleep on */
+	int poll_index; /* fd's slot in the current pollset */
+	void *state;    /* the kind's own: pcap_t, slirp instance */
+};
+
+/* Each kind's open: fill in ops, mtu, fd and state (mac is already set).
+ * 0, or a negative error with err. */
+int host_tap_open(struct host_nic *nic, struct host_error *err);
+int host_pcap_iface_open(struct host_nic *nic, struct host_error *err);
+int host_user_open(struct host_nic *nic, struct host_error *err);
+
+/* Polling for kinds that are one readable descriptor (nic->fd). */
+bool host_fd_poll_fill(struct host_nic *nic, struct host_pollset *ps,
+                       uint64_t *timeout_ns);
+bool host_fd_poll_done(struct host_nic *nic, const struct host_pollset *ps,
+                       bool failed);
+
+/* For tap and pcap (link.c): 0 with *mtu when interface name exists and
+ * is up; otherwise a negative error with err saying so, followed by advice
+ * (how to create one) when it does not exist. */
+int host_link_check(const char *name, const char *advice, uint16_t *mtu,
+                    struct host_error *err);
+
+/* Format err; returns code so callers can `return host_fail(...)`. */
+int host_fail(struct host_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A library function loaded at run time (dynload.c): its name, and where
+ * the pointer goes; HOST_SYMBOL(api, f) names api.f, a member declared as
+ * __typeof__(f) *f so calls read api.f(...). */
+struct host_symbol {
+	const char *name;
+	void **slot;
+};
+#define HOST_SYMBOL(api, f) {#f, (void **)&(api).f}
+/* Open the first of sonames (a NULL-ended list) that loads and fill every
+ * slot; nothing to do when the first slot is already filled. 0, or
+ * -UL_ENOSYS with err naming the Debian package to install. */
+int host_load(const char *const *sonames, const char *package,
+              const struct host_symbol *syms, size_t n,
+              struct host_error *err);
+
+/* The pcap file (pcap_file.c): write one frame if a file is open. */
+void host_pcap_record(const void *frame, size_t len);
+
+#endif

@@ -11,6 +11,10 @@
 const struct ul_option_desc ul_options[] = {
 	{"loglevel", "error, warn, info (default) or debug"},
 	{"verbose", "1 prints what the image finds at boot (default 0)"},
+	{"ip", "network: ADDR/PREFIX or dhcp per interface, comma-separated "
+	       "(default dhcp)"},
+	{"gw", "network: the default gateway, e.g. 10.0.0.1"},
+	{"dns", "network: the DNS server, e.g. 10.0.0.1"},
 	{NULL, NULL},
 };
 

@@ -7,6 +7,7 @@
 #include <unilab/string.h>
 #include <unilab/thread.h>
 #include <unilab/time.h>
+#include "debug_info.h"
 #include "sched.h"
 
 /* Guests get small stacks; hosted builds may run under AddressSanitizer,
@@ -28,6 +29,19 @@ void __asan_unpoison_memory_region(const volatile void *addr, size_t size);
 
 struct ul_thread ul_main_thread;
 static unsigned next_id;
+
+_Static_assert(sizeof ul_main_thread.id == 4 && sizeof ul_main_thread.state == 4,
+               "debug_info.h promises 32-bit id and state fields");
+const struct ul_debug_info ul_debug_info = {
+	.version = UL_DEBUG_INFO_VERSION,
+	.thread_size = sizeof(struct ul_thread),
+	.sp = offsetof(struct ul_thread, sp),
+	.id = offsetof(struct ul_thread, id),
+	.name = offsetof(struct ul_thread, name),
+	.name_size = sizeof(ul_main_thread.name),
+	.state = offsetof(struct ul_thread, state),
+	.all_next = offsetof(struct ul_thread, all_next),
+};
 
 void ul_thread_init_main(void)
 {

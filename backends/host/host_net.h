@@ -106,6 +106,19 @@ long host_net_recv(unsigned i, void *buf, size_t cap);
  * complete however the program ends. 0, or a negative error with err. */
 int host_net_pcap(const char *path, struct host_error *err);
 
+/* One pcap file of Ethernet frames, for a program that records several
+ * (the simulator writes one per link); --pcap= is one of these. */
+struct host_pcap;
+/* Create (or truncate) path and write the file header. 0 with *pcap, or a
+ * negative error with err. */
+int host_pcap_open(const char *path, struct host_pcap **pcap,
+                   struct host_error *err);
+/* Append one frame stamped ts_ns nanoseconds after 1970-01-01 00:00 UTC.
+ * A failed write is reported once on stderr and ends the recording. */
+void host_pcap_write(struct host_pcap *pcap, uint64_t ts_ns,
+                     const void *frame, size_t len);
+void host_pcap_close(struct host_pcap *pcap);
+
 /* The descriptors a program sleeps on in ppoll(). The interfaces add
  * theirs; the program may add its own after them. */
 struct host_pollset {

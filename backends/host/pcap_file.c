@@ -1,11 +1,13 @@
-/* Host networking: the --pcap=FILE recording, in the classic pcap file
- * format (a global header, then a record header and the bytes of each
- * frame) with nanosecond timestamps, which tcpdump, tshark and Wireshark
- * read. Each record goes out in one write, so the file is whole at every
- * moment, even if the program is killed. */
+/* Host networking: pcap files (the --pcap=FILE recording, the simulator's
+ * one file per link), in the classic pcap format (a global header, then a
+ * record header and the bytes of each frame) with nanosecond timestamps,
+ * which tcpdump, tshark and Wireshark read. Each record goes out in one
+ * write, so the file is whole at every moment, even if the program is
+ * killed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -35,10 +37,13 @@ struct pcap_record_header {
 	uint32_t orig_len; /* bytes of the frame on the wire */
 };
 
-static int pcap_fd = -1;
-static char pcap_path[256]; /* for the message if writing fails */
+struct host_pcap {
+	int fd; /* -1 once a write failed: the file stops growing */
+	char path[256]; /* for the message if writing fails */
+};
 
-int host_net_pcap(const char *path, struct host_error *err)
+int host_pcap_open(const char *path, struct host_pcap **out,
+                   struct host_error *err)
 {
 	struct pcap_global_header h = {
 		.magic = PCAP_MAGIC_NS,
@@ -47,32 +52,33 @@ int host_net_pcap(const char *path, struct host_error *err)
 		.snaplen = PCAP_SNAPLEN,
 		.linktype = LINKTYPE_ETHERNET,
 	};
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return host_fail(err, -UL_EIO, "cannot create pcap file %s: %s",
-		                 path, strerror(errno));
-	if (write(fd, &h, sizeof(h)) != (ssize_t)sizeof(h)) {
-		close(fd);
-		return host_fail(err, -UL_EIO, "cannot write pcap file %s: %s",
-		                 path, strerror(errno));
+	struct host_pcap *pcap = malloc(sizeof(*pcap));
+	if (!pcap)
+		return host_fail(err, -UL_ENOMEM, "no memory for pcap file %s",
+		                 path);
+	snprintf(pcap->path, sizeof(pcap->path), "%s", path);
+	pcap->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (pcap->fd < 0 ||
+	    write(pcap->fd, &h, sizeof(h)) != (ssize_t)sizeof(h)) {
+		int r = host_fail(err, -UL_EIO, "cannot %s pcap file %s: %s",
+		                  pcap->fd < 0 ? "create" : "write", path,
+		                  strerror(errno));
+		host_pcap_close(pcap);
+		return r;
 	}
-	if (pcap_fd >= 0)
-		close(pcap_fd);
-	pcap_fd = fd;
-	snprintf(pcap_path, sizeof(pcap_path), "%s", path);
+	*out = pcap;
 	return 0;
 }
 
-void host_pcap_record(const void *frame, size_t len)
+void host_pcap_write(struct host_pcap *pcap, uint64_t ts_ns,
+                     const void *frame, size_t len)
 {
-	if (pcap_fd < 0)
+	if (pcap->fd < 0)
 		return;
-	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
 	uint32_t kept = len < PCAP_SNAPLEN ? (uint32_t)len : PCAP_SNAPLEN;
 	struct pcap_record_header r = {
-		.ts_sec = (uint32_t)now.tv_sec,
-		.ts_nsec = (uint32_t)now.tv_nsec,
+		.ts_sec = (uint32_t)(ts_ns / 1000000000u),
+		.ts_nsec = (uint32_t)(ts_ns % 1000000000u),
 		.incl_len = kept,
 		.orig_len = (uint32_t)len,
 	};
@@ -81,12 +87,45 @@ void host_pcap_record(const void *frame, size_t len)
 		{.iov_base = (void *)frame, .iov_len = kept},
 	};
 	ssize_t want = (ssize_t)(sizeof(r) + kept);
-	if (writev(pcap_fd, iov, 2) == want)
+	if (writev(pcap->fd, iov, 2) == want)
 		return;
-	/* A disk that fills must not stop the image: say so once and stop
+	/* A disk that fills must not stop the program: say so once and stop
 	 * recording, so at most the last record is cut short. */
 	fprintf(stderr, "pcap file %s: write failed (%s); no more frames are "
-	        "recorded\n", pcap_path, strerror(errno));
-	close(pcap_fd);
-	pcap_fd = -1;
+	        "recorded\n", pcap->path, strerror(errno));
+	close(pcap->fd);
+	pcap->fd = -1;
+}
+
+void host_pcap_close(struct host_pcap *pcap)
+{
+	if (pcap->fd >= 0)
+		close(pcap->fd);
+	free(pcap);
+}
+
+/* The --pcap= recording: one file for every interface of the program. */
+static struct host_pcap *recording;
+
+int host_net_pcap(const char *path, struct host_error *err)
+{
+	struct host_pcap *pcap;
+	int r = host_pcap_open(path, &pcap, err);
+	if (r < 0)
+		return r;
+	if (recording)
+		host_pcap_close(recording);
+	recording = pcap;
+	return 0;
+}
+
+void host_pcap_record(const void *frame, size_t len)
+{
+	if (!recording)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	host_pcap_write(recording,
+	                (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec,
+	                frame, len);
 }

@@ -513,6 +513,44 @@ START_TEST(pcap_file_format)
 }
 END_TEST
 
+/* Two files open at once, each stamped with the caller's time. */
+START_TEST(pcap_objects)
+{
+	char a_path[] = "/tmp/unilab-pcap-a-XXXXXX";
+	char b_path[] = "/tmp/unilab-pcap-b-XXXXXX";
+	close(mkstemp(a_path));
+	close(mkstemp(b_path));
+	struct host_error err;
+	struct host_pcap *a, *b;
+	ck_assert_int_eq(host_pcap_open(a_path, &a, &err), 0);
+	ck_assert_int_eq(host_pcap_open(b_path, &b, &err), 0);
+	uint8_t frame[64] = {1, 2, 3};
+	host_pcap_write(a, 1500000000ull, frame, 64); /* 1.5 s */
+	host_pcap_write(b, 7, frame, 60);
+	host_pcap_write(a, 2000000001ull, frame, 61);
+	host_pcap_close(a);
+	host_pcap_close(b);
+
+	uint8_t file[512];
+	FILE *f = fopen(a_path, "rb");
+	size_t n = fread(file, 1, sizeof(file), f);
+	fclose(f);
+	ck_assert_uint_eq(n, 24 + 16 + 64 + 16 + 61);
+	ck_assert_uint_eq(get32(file + 24), 1);
+	ck_assert_uint_eq(get32(file + 28), 500000000);
+	ck_assert_uint_eq(get32(file + 24 + 16 + 64), 2);
+	ck_assert_uint_eq(get32(file + 24 + 16 + 64 + 4), 1);
+	f = fopen(b_path, "rb");
+	n = fread(file, 1, sizeof(file), f);
+	fclose(f);
+	ck_assert_uint_eq(n, 24 + 16 + 60);
+	ck_assert_uint_eq(get32(file + 24), 0);
+	ck_assert_uint_eq(get32(file + 28), 7);
+	unlink(a_path);
+	unlink(b_path);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("host_net");
@@ -534,6 +572,7 @@ int main(void)
 	suite_add_tcase(s, user);
 	TCase *pcap = tcase_create("pcap");
 	tcase_add_test(pcap, pcap_file_format);
+	tcase_add_test(pcap, pcap_objects);
 	suite_add_tcase(s, pcap);
 
 	SRunner *sr = srunner_create(s);

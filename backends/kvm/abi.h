@@ -28,7 +28,10 @@
  *   - IDTR points at the IDT page, UL_KVM_IDT_GATES 16-byte gates, all zero
  *     (not present): the guest fills them in (it cannot run LIDT in user
  *     mode). An exception before it does is a triple fault, which the
- *     monitor reports as such.
+ *     monitor reports as such. With gdb attached (--gdb) the monitor fills
+ *     in the #DB and #BP gates itself, as the guest will, pointing at the
+ *     image's ul_kvm_exception_stubs, so that the guest's very first
+ *     instructions can be stepped.
  *   - RFLAGS = 0x2: interrupts off, IOPL 0. There is no interrupt
  *     controller and the guest never receives an interrupt; it waits with
  *     UL_KVM_HC_POLL.
@@ -160,6 +163,7 @@ enum ul_kvm_hypercall {
 	UL_KVM_HC_BLOCK_READ,  /* struct ul_kvm_block */
 	UL_KVM_HC_BLOCK_WRITE, /* struct ul_kvm_block */
 	UL_KVM_HC_TRACE,       /* struct ul_kvm_trace */
+	UL_KVM_HC_DEBUG,       /* struct ul_kvm_debug; returns */
 	UL_KVM_HC_COUNT
 };
 
@@ -196,6 +200,28 @@ struct ul_kvm_abort {
 	uint64_t cr2;        /* faulting address, for page faults */
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+/* A debug exception: #BP (int3) or #DB (single step, debug registers).
+ * The argument is the guest's exception frame itself, as its entry code
+ * pushed it (so that taking one costs the guest a few dozen instructions:
+ * single-stepping takes one per instruction). With a debugger attached
+ * (unilab-kvm --gdb) the monitor shows the interrupted context to gdb,
+ * which may change rax..r15, rip, rsp and the rflags bits CF PF AF ZF SF
+ * DF OF, and the monitor sets TF and RF as stepping needs; the guest then
+ * resumes the context from the frame (iretq). Without a debugger it is a
+ * crash, as an abort. Debug exceptions go through the guest because a
+ * software KVM may never report them to the monitor (kvm_pvm delivers #BP
+ * and #DB raised in user mode straight to the guest, whatever
+ * KVM_SET_GUEST_DEBUG asked). */
+struct ul_kvm_debug {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8; /* in/out */
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;     /* in/out */
+	uint64_t vector; /* in: 1 (#DB) or 3 (#BP) */
+	uint64_t dr6;    /* in: for #DB the debug status register (the slot
+	                    of an error code, which these have none of) */
+	uint64_t rip, cs, rflags, rsp, ss; /* in/out: the CPU's frame; cs and
+	                                      ss are not to be changed */
 };
 
 /* Send one frame / receive one frame on net device dev. ret: SEND, len or
@@ -235,6 +261,8 @@ struct ul_kvm_trace {
  * through; the core keeps 0..111 for apps and 112..115 for itself (see
  * <unilab/panic.h>). The monitor's own failures use: */
 #define UL_KVM_EXIT_CRASH 115         /* guest CPU exception (as UL_EXIT_CRASH) */
+#define UL_KVM_EXIT_KILLED 118        /* the debugger killed the guest (gdb's
+                                         kill, or quitting gdb) */
 #define UL_KVM_EXIT_VM_FAULT 119      /* the guest did something no guest
                                          should: touched memory outside RAM,
                                          stray port I/O, hlt with interrupts

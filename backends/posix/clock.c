@@ -1,8 +1,10 @@
-/* posix backend: both clocks come from clock_gettime. The monotonic clock
- * counts from the first call, so an image's time starts near zero. */
+/* posix backend: both clocks come from clock_gettime (or, in sim mode, from
+ * the simulator's virtual clock). The monotonic clock counts from the first
+ * call, so an image's time starts near zero. */
 #include <time.h>
 
 #include "platform.h"
+#include "posix.h"
 
 static uint64_t read_clock(clockid_t id)
 {
@@ -15,6 +17,8 @@ static uint64_t boot_time;
 
 uint64_t ul_plat_clock_monotonic(void)
 {
+	if (posix_sim())
+		return posix_sim_monotonic();
 	uint64_t now = read_clock(CLOCK_MONOTONIC);
 	if (boot_time == 0)
 		boot_time = now;
@@ -23,5 +27,7 @@ uint64_t ul_plat_clock_monotonic(void)
 
 uint64_t ul_plat_clock_wall(void)
 {
+	if (posix_sim())
+		return posix_sim_wall();
 	return read_clock(CLOCK_REALTIME);
 }

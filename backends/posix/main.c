@@ -17,6 +17,7 @@ static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
 	        "usage: %s [--mem=SIZE] [--disk=FILE]... [--net=NET]... [--pcap=FILE]\n"
+	        "       [--sim=FD]\n"
 	        "       [CORE OPTIONS] [--] [APP ARGS]\n"
 	        "\n"
 	        "Runs this Unilab image as a Linux process (the posix backend).\n"
@@ -38,6 +39,9 @@ static void usage(FILE *f, const char *prog)
 	        "               add ,mac=02:xx:xx:xx:xx:xx to set the MAC address\n"
 	        "  --pcap=FILE  write every frame the image sends or receives, on\n"
 	        "               every interface, to FILE (tcpdump -r FILE, Wireshark)\n"
+	        "  --sim=FD     run as a node of the simulator (unilab-sim starts\n"
+	        "               images this way): clocks, poll, interfaces and\n"
+	        "               console go through the channel FD; no --net/--pcap\n"
 	        "  --help       this text\n"
 	        "Core options are key=value words such as loglevel=debug; the first\n"
 	        "word that is not one (or a '--') starts the app's arguments.\n",
@@ -93,6 +97,7 @@ static char *join_words(char **words, int n)
 int main(int argc, char **argv)
 {
 	unsigned long long mem = DEFAULT_MEM;
+	int host_net_options = 0;
 	int i;
 	for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
 		const char *a = argv[i];
@@ -114,14 +119,26 @@ int main(int argc, char **argv)
 		} else if (strncmp(a, "--net=", 6) == 0) {
 			if (posix_net_attach(a + 6) < 0)
 				return 2;
+			host_net_options++;
 		} else if (strncmp(a, "--pcap=", 7) == 0) {
 			if (posix_net_pcap(a + 7) < 0)
+				return 2;
+			host_net_options++;
+		} else if (strncmp(a, "--sim=", 6) == 0) {
+			if (posix_sim_attach(a + 6) < 0)
 				return 2;
 		} else {
 			fprintf(stderr, "%s: unknown option '%s' (try --help)\n",
 			        argv[0], a);
 			return 2;
 		}
+	}
+
+	if (posix_sim() && host_net_options) {
+		fprintf(stderr, "%s: --net and --pcap cannot be used with --sim: "
+		        "the simulator gives the interfaces and records them\n",
+		        argv[0]);
+		return 2;
 	}
 
 	mem &= ~(unsigned long long)(UL_PAGE_SIZE - 1);

@@ -1,6 +1,7 @@
 /* posix backend: the core's idle loop sleeps here, in ppoll on what the
  * network interfaces wait on (TAP and capture descriptors, user-mode
- * networking's sockets and timers), until a frame waits or the deadline. */
+ * networking's sockets and timers), until a frame waits or the deadline;
+ * in sim mode, until the simulator wakes the node. */
 #include <poll.h>
 #include <time.h>
 
@@ -11,6 +12,8 @@
 uint32_t ul_plat_poll(uint64_t deadline)
 {
 	static struct host_pollset ps;
+	if (posix_sim())
+		return posix_sim_poll(deadline);
 	uint64_t now = ul_plat_clock_monotonic();
 	uint64_t left = deadline == UINT64_MAX ? UINT64_MAX
 	                : deadline > now       ? deadline - now

@@ -108,4 +108,27 @@ struct x86_idt_gate {
 #define X86_PF_RSVD (1u << 3)
 #define X86_PF_FETCH (1u << 4)
 
+/* --- Added for the baremetal backend, which owns the whole machine. --- */
+
+/* Model-specific registers (SDM vol. 4). */
+#define X86_MSR_APIC_BASE 0x1b    /* local APIC physical base and enable */
+#define X86_APIC_BASE_ENABLE (1ull << 11)
+
+/* Cache control bits of a page-table entry: PCD|PWT selects PAT entry 3,
+ * uncached at reset, which device registers want. */
+#define X86_PTE_PWT (1ull << 3)
+#define X86_PTE_PCD (1ull << 4)
+/* The physical-address bits of a page-table entry (and of
+ * IA32_APIC_BASE): 4 KiB-aligned, below 2^52. */
+#define X86_PTE_ADDR 0x000ffffffffff000ull
+#define X86_PAGE_SIZE 4096ull
+
+/* A 64-bit TSS descriptor (SDM 8.2.3) is 16 bytes: two GDT slots. */
+#define X86_SEG_TSS64_AVAIL 0x89 /* 64-bit TSS, available (before LTR) */
+static inline void x86_tss_desc(uint64_t slot[2], uint64_t base, uint32_t limit)
+{
+	slot[0] = x86_seg_desc(X86_SEG_TSS64_AVAIL, 0, (uint32_t)base, limit);
+	slot[1] = base >> 32;
+}
+
 #endif

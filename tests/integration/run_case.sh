@@ -10,14 +10,28 @@
 #   expected       the exact expected output, with @BACKEND@ for the
 #                  backend's name, or
 #   expected-grep  extended regexps, each of which some output line matches
+#   backends       optional: the names of the backends the case applies to,
+#                  on one line; it is skipped on the others
 # LAUNCHER is how the backend starts an image (nothing for posix).
 set -u
 case_dir=$1 build=$2 suffix=$3
 shift 3
+# The backend's name: meson passes it; by hand, the suffix will do.
+backend=${UL_BACKEND:-$suffix}
 
 # 77 tells meson the test was skipped, not failed.
 if [ "$suffix" = kvm ] && ! { exec 3<>/dev/kvm; } 2>/dev/null; then
 	echo "SKIP: cannot open /dev/kvm read-write (no KVM here, or no permission)"
+	exit 77
+fi
+
+if { [ "$suffix" = xen ] || [ "$suffix" = bm ]; } && ! why=$("$1" --check); then
+	echo "SKIP: $why"
+	exit 77
+fi
+
+if [ -f "$case_dir/backends" ] && ! grep -qw -- "$backend" "$case_dir/backends"; then
+	echo "SKIP: this case applies to $(cat "$case_dir/backends") only"
 	exit 77
 fi
 
@@ -40,7 +54,7 @@ fail() {
 
 [ "$status" = "$want_status" ] || fail "exit status $status, want $want_status"
 if [ -f "$case_dir/expected" ]; then
-	want=$(sed "s/@BACKEND@/$suffix/g" "$case_dir/expected")
+	want=$(sed "s/@BACKEND@/$backend/g" "$case_dir/expected")
 	[ "$out" = "$want" ] || fail "output differs: $(diff <(echo "$want") <(echo "$out"))"
 fi
 if [ -f "$case_dir/expected-grep" ]; then
@@ -48,4 +62,4 @@ if [ -f "$case_dir/expected-grep" ]; then
 		grep -Eq -- "$pattern" <<<"$out" || fail "no line matches /$pattern/"
 	done < "$case_dir/expected-grep"
 fi
-echo "ok: $(basename "$case_dir") on $suffix"
+echo "ok: $(basename "$case_dir") on $backend"

@@ -1,6 +1,10 @@
 /* kvm guest: the IDT, and what an exception becomes: an abort call that
  * hands the CPU's frame and the registers to the monitor, which prints a
- * crash report with symbols and exits with UL_KVM_EXIT_CRASH. */
+ * crash report with symbols and exits with UL_KVM_EXIT_CRASH. Debug
+ * exceptions (#DB, #BP) never get here: exceptions.S hands them to the
+ * monitor's debugger and resumes. */
+#include <stddef.h>
+
 #include "guest.h"
 #include "x86_64/cpu.h"
 
@@ -14,6 +18,19 @@ struct exception_frame {
 	uint64_t vector, error_code;
 	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
 };
+
+/* exceptions.S passes the frame itself as a debug call's argument, and
+ * knows where the vector and the error code are (FRAME_VECTOR, FRAME_DR6). */
+_Static_assert(sizeof(struct exception_frame) == sizeof(struct ul_kvm_debug) &&
+               offsetof(struct exception_frame, vector) ==
+                       offsetof(struct ul_kvm_debug, vector) &&
+               offsetof(struct exception_frame, rip) ==
+                       offsetof(struct ul_kvm_debug, rip) &&
+               offsetof(struct exception_frame, vector) == 120 &&
+               offsetof(struct exception_frame, error_code) == 128,
+               "exception_frame must be struct ul_kvm_debug's layout");
+/* For exceptions.S, which cannot include abi.h. */
+const uint16_t ul_kvm_debug_port = UL_KVM_HC_PORT(UL_KVM_HC_DEBUG);
 
 extern const char ul_kvm_exception_stubs[];
 _Noreturn void ul_kvm_exception(const struct exception_frame *f);

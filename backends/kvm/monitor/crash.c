@@ -106,6 +106,13 @@ void hc_abort(struct vm *vm, uint64_t gpa)
 	const struct ul_kvm_abort *a =
 		hypercall_arg(vm, UL_KVM_HC_ABORT, gpa, sizeof(*a));
 
+	if (a->vector < X86_EXC_COUNT)
+		gdb_crash(vm, a); /* gdb, if attached, sees the crash first */
+	crash_report(vm, a);
+}
+
+_Noreturn void crash_report(const struct vm *vm, const struct ul_kvm_abort *a)
+{
 	fflush(stdout);
 	if (a->vector >= X86_EXC_COUNT)
 		fatal(UL_KVM_EXIT_BAD_HYPERCALL,

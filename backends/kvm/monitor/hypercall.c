@@ -15,6 +15,7 @@ static const struct {
 	[UL_KVM_HC_BLOCK_READ] = {"block_read", hc_block_read},
 	[UL_KVM_HC_BLOCK_WRITE] = {"block_write", hc_block_write},
 	[UL_KVM_HC_TRACE] = {"trace", hc_trace},
+	[UL_KVM_HC_DEBUG] = {"debug", hc_debug},
 };
 
 /* nr < UL_KVM_HC_COUNT, checked by the exit loop. */

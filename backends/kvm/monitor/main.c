@@ -45,6 +45,8 @@ int main(int argc, char **argv)
 	boot_info_write(&vm, &opt, vm_tsc_khz(&vm));
 	trace_mark(TRACE_IMAGE_LOADED);
 
+	if (opt.gdb)
+		gdb_start(&vm, opt.gdb_port);
 	vm.timeout_us = opt.timeout_us;
 	vm_run(&vm);
 }

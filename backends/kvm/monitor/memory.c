@@ -34,3 +34,37 @@ void *guest_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len,
 		return NULL;
 	return mem->base + gpa;
 }
+
+#define PTE_PRESENT (1ull << 0)
+#define PTE_LARGE (1ull << 7)                /* in a PDPT or PD entry */
+#define PTE_ADDR_MASK 0x000ffffffffff000ull  /* bits 12..51 */
+#define PAGING_LEVELS 4
+
+/* 4-level paging (SDM 4.5): nine bits of va index each level, from the
+ * PML4 at cr3 down; a large-page bit in a PDPT or PD entry ends the walk
+ * at 1 GiB or 2 MiB. The guest owns these tables, so each entry is read
+ * through guest_ptr like any other guest pointer. */
+bool guest_translate(const struct guest_mem *mem, uint64_t cr3, uint64_t va,
+                     uint64_t *gpa, uint64_t *room)
+{
+	uint64_t table = cr3 & PTE_ADDR_MASK;
+	unsigned shift = 39;
+
+	if ((uint64_t)((int64_t)(va << 16) >> 16) != va)
+		return false; /* not canonical */
+	for (unsigned level = PAGING_LEVELS; level > 0; level--, shift -= 9) {
+		const uint64_t *e = guest_ptr(mem, table + 8 * ((va >> shift) & 511),
+		                              8, 8);
+		if (!e || !(*e & PTE_PRESENT))
+			return false;
+		uint64_t page = 1ull << shift;
+		if (level == 1 || ((*e & PTE_LARGE) && level <= 3)) {
+			uint64_t offset = va & (page - 1);
+			*gpa = (*e & PTE_ADDR_MASK & ~(page - 1)) + offset;
+			*room = page - offset;
+			return true;
+		}
+		table = *e & PTE_ADDR_MASK;
+	}
+	return false;
+}

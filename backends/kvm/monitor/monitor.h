@@ -27,6 +27,8 @@ struct options {
 	unsigned disk_count;
 	bool trace_boot;
 	uint64_t timeout_us;  /* 0: none */
+	bool gdb;             /* --gdb: wait for gdb on gdb_port (0: any) */
+	unsigned gdb_port;
 	const char *image;
 	int app_argc;         /* arguments after IMAGE, for the guest */
 	char **app_argv;
@@ -65,6 +67,12 @@ void guest_mem_alloc(struct guest_mem *mem, uint64_t size);
  * NULL page and gpa is a multiple of align; NULL otherwise. len may be 0. */
 void *guest_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len,
                 uint64_t align);
+/* The guest-physical address that virtual address va has in the guest's
+ * own page tables (at cr3), and in *room how many bytes of its page
+ * follow; false when va is not mapped. For the gdb stub, which speaks in
+ * the guest's virtual addresses. */
+bool guest_translate(const struct guest_mem *mem, uint64_t cr3, uint64_t va,
+                     uint64_t *gpa, uint64_t *room);
 
 /* --- the image (elf.c, symbols.c) --- */
 #define IMAGE_MAX_SEGMENTS 16
@@ -95,6 +103,8 @@ bool image_read(const struct image *img, void *buf, uint64_t len,
  * the image has no symbol there. */
 void image_symbolize(const struct image *img, uint64_t addr, char *buf,
                      size_t len);
+/* The address of the symbol called name; false when there is none. */
+bool image_lookup(const struct image *img, const char *name, uint64_t *addr);
 
 /* --- devices (net.c, block.c) --- */
 struct net_dev {
@@ -157,6 +167,20 @@ void hc_net_recv(struct vm *vm, uint64_t gpa);
 void hc_block_read(struct vm *vm, uint64_t gpa);
 void hc_block_write(struct vm *vm, uint64_t gpa);
 void hc_trace(struct vm *vm, uint64_t gpa);
+void hc_debug(struct vm *vm, uint64_t gpa);
+
+/* crash.c: the report of a guest CPU exception; exits. */
+_Noreturn void crash_report(const struct vm *vm, const struct ul_kvm_abort *a);
+
+/* gdb.c: the gdb stub. gdb_start waits for gdb on 127.0.0.1:port (0: a
+ * free port, printed) and serves it before the guest's first instruction;
+ * from then on gdb decides when the guest runs. The rest are the hooks of
+ * the exit loop, the crash report and the exit, and do nothing when no
+ * gdb is attached. */
+void gdb_start(struct vm *vm, unsigned port);
+void gdb_poll(struct vm *vm);      /* after any exit: did gdb send Ctrl-C? */
+void gdb_crash(struct vm *vm, const struct ul_kvm_abort *a);
+void gdb_report_exit(int status);
 
 void net_open(struct vm *vm, const char *name);
 void block_open(struct vm *vm, const char *path);

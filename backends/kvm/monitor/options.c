@@ -32,6 +32,9 @@ static const char usage[] =
 	"                    512-byte sectors (read-only if FILE cannot be\n"
 	"                    written); up to 4\n"
 	"  --timeout=SECONDS stop the guest after SECONDS (may be fractional)\n"
+	"  --gdb=PORT        wait for gdb on 127.0.0.1:PORT (0: any free port,\n"
+	"                    printed) and stop before the guest's first\n"
+	"                    instruction: gdb IMAGE -ex 'target remote :PORT'\n"
 	"  --trace-boot      print the time of each boot phase on stderr\n"
 	"  -h, --help        print this help\n"
 	"\n"
@@ -39,6 +42,7 @@ static const char usage[] =
 	"  0..255  the guest's own exit status (the core uses 112..115:\n"
 	"          panic, assertion, bad command line, CPU exception)\n"
 	"  " XSTR(UL_KVM_EXIT_CRASH) "     the guest crashed with a CPU exception (report on stderr)\n"
+	"  " XSTR(UL_KVM_EXIT_KILLED) "     gdb killed the guest\n"
 	"  " XSTR(UL_KVM_EXIT_VM_FAULT) "     the guest touched memory outside its RAM, did stray\n"
 	"          port I/O, halted with interrupts off, or made KVM fail\n"
 	"  " XSTR(UL_KVM_EXIT_USAGE) "     bad option\n"
@@ -93,6 +97,17 @@ static uint64_t parse_timeout(const char *s)
 	return us > 0 ? us : 1;
 }
 
+static unsigned parse_port(const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long port = strtoul(s, &end, 10);
+
+	if (end == s || *end != '\0' || errno != 0 || *s == '-' || port > 65535)
+		usage_error("--gdb=%s: want a TCP port, 0..65535", s);
+	return (unsigned)port;
+}
+
 static const char *parse_net(const char *s)
 {
 	if (strncmp(s, "tap:", 4) != 0 || s[4] == '\0')
@@ -103,7 +118,7 @@ static const char *parse_net(const char *s)
 	return s + 4;
 }
 
-enum { OPT_MEM = 1, OPT_NET, OPT_DISK, OPT_TIMEOUT, OPT_TRACE };
+enum { OPT_MEM = 1, OPT_NET, OPT_DISK, OPT_TIMEOUT, OPT_TRACE, OPT_GDB };
 
 void options_parse(int argc, char **argv, struct options *opt)
 {
@@ -113,6 +128,7 @@ void options_parse(int argc, char **argv, struct options *opt)
 		{"disk", required_argument, NULL, OPT_DISK},
 		{"timeout", required_argument, NULL, OPT_TIMEOUT},
 		{"trace-boot", no_argument, NULL, OPT_TRACE},
+		{"gdb", required_argument, NULL, OPT_GDB},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -142,6 +158,10 @@ void options_parse(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_TRACE:
 			opt->trace_boot = true;
+			break;
+		case OPT_GDB:
+			opt->gdb = true;
+			opt->gdb_port = parse_port(optarg);
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -72,6 +72,7 @@ static void trace_print(void)
 
 _Noreturn void monitor_exit(int status)
 {
+	gdb_report_exit(status);
 	trace_mark(TRACE_EXIT);
 	if (tracing)
 		trace_print();

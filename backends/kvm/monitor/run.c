@@ -141,12 +141,14 @@ _Noreturn void vm_run(struct vm *vm)
 				fatal(UL_KVM_EXIT_HOST, "KVM_RUN failed: %s",
 				      strerror(errno));
 			check_timeout(vm);
+			gdb_poll(vm);
 			continue;
 		}
 		switch (vm->run->exit_reason) {
 		case KVM_EXIT_IO:
 			port_io(vm);
 			check_timeout(vm);
+			gdb_poll(vm);
 			break;
 		case KVM_EXIT_SHUTDOWN:
 			triple_fault(vm);

@@ -47,11 +47,21 @@ int ul_main(int argc, char **argv)
 		return (int)ul_strtol(argv[2], NULL, 10, NULL);
 	if (ul_strcmp(what, "oom") == 0)
 		return exhaust_heap();
+	/* CPU exceptions, for the backends that report them (status 115). */
+	if (ul_strcmp(what, "bad-pointer") == 0) {
+		int *volatile bad = (int *)16; /* hidden from the optimizer */
+		return *bad;
+	}
+	if (ul_strcmp(what, "divide-by-zero") == 0) {
+		volatile int n = 42, zero = 0; /* a real idiv, not 1/x tricks */
+		return n / zero;
+	}
 	if (ul_strcmp(what, "double-free") == 0) {
 		void *p = ul_malloc(100);
 		ul_free(p);
 		ul_free(p);
 	}
-	ul_printf("usage: faults panic|assert|status N|oom|double-free\n");
+	ul_printf("usage: faults panic|assert|status N|oom|double-free|"
+	          "bad-pointer|divide-by-zero\n");
 	return 1;
 }

@@ -1,0 +1,363 @@
+/* httpd: an HTTP/1.1 server (RFC 9110, RFC 9112) for the pages built into
+ * the image, with keep-alive, HEAD, 404, and /stats for the network
+ * stack's counters. Usage: httpd [--port=N] (default 80). One thread per
+ * connection; a reaper joins the threads that have ended. */
+#include <stdbool.h>
+#include <unilab/app.h>
+#include <unilab/console.h>
+#include <unilab/ctype.h>
+#include <unilab/errno.h>
+#include <unilab/mem.h>
+#include <unilab/net.h>
+#include <unilab/socket.h>
+#include <unilab/string.h>
+#include <unilab/strtol.h>
+#include <unilab/thread.h>
+#include <unilab/time.h>
+#include "pages.h"
+
+#define HEAD_MAX 8192            /* request line and headers */
+#define IDLE_NS (30 * UL_S)      /* keep-alive connections idle out */
+#define CONN_STACK (64 * 1024)
+#define STATS_MAX 4096
+#define REAP_MAX 256
+#define RUN_BYTES (64 * 1024)   /* a repeated page's block, in runs */
+
+struct conn {
+	int fd;
+	size_t len;          /* bytes in buf */
+	char buf[HEAD_MAX];
+};
+
+struct request {
+	char method[8];
+	const char *target; /* NUL-terminated inside the buffer */
+	int minor;          /* HTTP/1.minor */
+	bool close;         /* the client wants the connection closed */
+	unsigned long long body; /* Content-Length of the request */
+};
+
+static struct ul_thread *ended[REAP_MAX];
+static unsigned nended;
+static struct ul_waitq reaper_wq = UL_WAITQ_INIT;
+
+/* Case-insensitive "does line start with name:" and the value after it. */
+static const char *header_value(const char *line, const char *name)
+{
+	size_t n = ul_strlen(name);
+	for (size_t i = 0; i < n; i++)
+		if (ul_tolower((unsigned char)line[i]) != name[i])
+			return NULL;
+	if (line[n] != ':')
+		return NULL;
+	line += n + 1;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	return line;
+}
+
+static bool token_is(const char *v, const char *word)
+{
+	size_t n = ul_strlen(word);
+	for (size_t i = 0; i < n; i++)
+		if (ul_tolower((unsigned char)v[i]) != word[i])
+			return false;
+	return v[n] == '\0' || v[n] == ' ' || v[n] == ',' || v[n] == '\t';
+}
+
+/* Split the head (NUL-terminated, CRLF lines) into r. false: malformed. */
+static bool parse_head(char *head, struct request *r)
+{
+	char *eol = ul_strstr(head, "\r\n");
+	*eol = '\0';
+	char *sp1 = ul_strchr(head, ' ');
+	char *sp2 = sp1 ? ul_strchr(sp1 + 1, ' ') : NULL;
+	if (!sp1 || !sp2 || (size_t)(sp1 - head) >= sizeof r->method ||
+	    ul_strncmp(sp2 + 1, "HTTP/1.", 7) != 0 ||
+	    !ul_isdigit((unsigned char)sp2[8]) || sp2[9] != '\0')
+		return false;
+	*sp1 = *sp2 = '\0';
+	ul_strlcpy(r->method, head, sizeof r->method);
+	r->target = sp1 + 1;
+	r->minor = sp2[8] - '0';
+	r->close = r->minor == 0;
+	r->body = 0;
+	for (char *line = eol + 2; *line; ) {
+		char *end = ul_strstr(line, "\r\n");
+		*end = '\0';
+		const char *v;
+		if ((v = header_value(line, "connection"))) {
+			if (token_is(v, "close"))
+				r->close = true;
+			else if (token_is(v, "keep-alive"))
+				r->close = false;
+		} else if ((v = header_value(line, "content-length"))) {
+			char *stop;
+			int err;
+			r->body = ul_strtoull(v, &stop, 10, &err);
+			if (err || stop == v || *stop)
+				return false;
+		}
+		line = end + 2;
+	}
+	return r->target[0] == '/';
+}
+
+/* Read until buf holds a whole head; its length (through the blank line),
+ * 0 when the client went away or idled out, -1 when it is too long. */
+static long read_head(struct conn *c)
+{
+	for (;;) {
+		char *end = NULL;
+		for (size_t i = 3; i < c->len && !end; i++)
+			if (c->buf[i - 3] == '\r' && c->buf[i - 2] == '\n' &&
+			    c->buf[i - 1] == '\r' && c->buf[i] == '\n')
+				end = c->buf + i + 1;
+		if (end)
+			return end - c->buf;
+		if (c->len == sizeof c->buf - 1)
+			return -1;
+		long n = ul_recv(c->fd, c->buf + c->len,
+		                 sizeof c->buf - 1 - c->len, 0);
+		if (n <= 0)
+			return 0;
+		c->len += (size_t)n;
+	}
+}
+
+/* Drop the request's head and body from the buffer; false when the
+ * connection ended first. */
+static bool consume(struct conn *c, size_t head, unsigned long long body)
+{
+	size_t in = c->len - head < body ? c->len - head : (size_t)body;
+	ul_memmove(c->buf, c->buf + head + in, c->len - head - in);
+	c->len -= head + in;
+	body -= in;
+	while (body) {
+		long n = ul_recv(c->fd, c->buf,
+		                 body < sizeof c->buf ? body : sizeof c->buf, 0);
+		if (n <= 0)
+			return false;
+		body -= (unsigned long long)n;
+	}
+	return true;
+}
+
+static bool send_all(int fd, const void *p, size_t n)
+{
+	return ul_send(fd, p, n, 0) == (long)n;
+}
+
+static bool respond(int fd, int status, const char *reason,
+                    const char *type, unsigned long long length,
+                    bool keep, const char *extra)
+{
+	char h[512];
+	int n = ul_snprintf(h, sizeof h,
+	                    "HTTP/1.1 %d %s\r\nServer: unilab-httpd\r\n"
+	                    "Content-Type: %s\r\nContent-Length: %llu\r\n"
+	                    "Connection: %s\r\n%s\r\n",
+	                    status, reason, type, length,
+	                    keep ? "keep-alive" : "close", extra);
+	return send_all(fd, h, (size_t)n);
+}
+
+static bool error_page(int fd, int status, const char *reason, bool head,
+                       bool keep, const char *extra)
+{
+	char body[128];
+	int n = ul_snprintf(body, sizeof body, "%d %s\n", status, reason);
+	return respond(fd, status, reason, "text/plain; charset=utf-8",
+	               (size_t)n, keep, extra) &&
+	       (head || send_all(fd, body, (size_t)n));
+}
+
+/* The path part of a request target: up to a query or a fragment. */
+static size_t path_length(const char *target)
+{
+	size_t n = 0;
+	while (target[n] && target[n] != '?' && target[n] != '#')
+		n++;
+	return n;
+}
+
+static const struct page *find_page(const char *target)
+{
+	size_t n = path_length(target);
+	for (const struct page *p = httpd_pages; p->path; p++)
+		if (ul_strlen(p->path) == n &&
+		    ul_strncmp(p->path, target, n) == 0)
+			return p;
+	return NULL;
+}
+
+/* A repeated block goes out in runs of copies, not one small send per
+ * copy: with Nagle off each send would leave as its own segment. */
+static bool send_repeated(int fd, const struct page *p)
+{
+	unsigned per_run = p->len && p->len < RUN_BYTES
+	                           ? (unsigned)(RUN_BYTES / p->len) : 1;
+	if (per_run > p->repeat)
+		per_run = p->repeat;
+	char *run = ul_malloc(p->len * per_run);
+	if (!run)
+		return false;
+	for (unsigned i = 0; i < per_run; i++)
+		ul_memcpy(run + i * p->len, p->data, p->len);
+	bool ok = true;
+	for (unsigned left = p->repeat; ok && left; ) {
+		unsigned n = left < per_run ? left : per_run;
+		ok = send_all(fd, run, p->len * n);
+		left -= n;
+	}
+	ul_free(run);
+	return ok;
+}
+
+static bool serve_page(int fd, const struct page *p, bool head, bool keep)
+{
+	if (!respond(fd, 200, "OK", p->type,
+	             (unsigned long long)p->len * p->repeat, keep, ""))
+		return false;
+	if (head)
+		return true;
+	return p->repeat == 1 ? send_all(fd, p->data, p->len)
+	                      : send_repeated(fd, p);
+}
+
+/* The text is on this thread's stack: a send may block, and another
+ * connection's thread would then overwrite a shared buffer. */
+static bool serve_stats(int fd, bool head, bool keep)
+{
+	char text[STATS_MAX];
+	int n = ul_net_format_stats(text, sizeof text);
+	size_t len = (size_t)n < sizeof text ? (size_t)n : sizeof text - 1;
+	return respond(fd, 200, "OK", "text/plain; charset=utf-8", len, keep,
+	               "Cache-Control: no-store\r\n") &&
+	       (head || send_all(fd, text, len));
+}
+
+/* Answer one request; false when the connection must end. */
+static bool answer(int fd, const struct request *r)
+{
+	bool head = ul_strcmp(r->method, "HEAD") == 0;
+	bool keep = !r->close;
+	if (!head && ul_strcmp(r->method, "GET") != 0)
+		return error_page(fd, 405, "Method Not Allowed", false, keep,
+		                  "Allow: GET, HEAD\r\n") && keep;
+	size_t n = path_length(r->target);
+	if (n == 6 && ul_strncmp(r->target, "/stats", 6) == 0)
+		return serve_stats(fd, head, keep) && keep;
+	const struct page *p = find_page(r->target);
+	if (!p)
+		return error_page(fd, 404, "Not Found", head, keep, "") && keep;
+	return serve_page(fd, p, head, keep) && keep;
+}
+
+static void serve_connection(struct conn *c)
+{
+	for (;;) {
+		long head = read_head(c);
+		if (head < 0) {
+			error_page(c->fd, 431, "Request Header Fields Too Large",
+			           false, false, "");
+			return;
+		}
+		if (head == 0)
+			return;
+		char saved = c->buf[head];
+		c->buf[head] = '\0';
+		struct request r;
+		bool ok = parse_head(c->buf, &r);
+		c->buf[head] = saved;
+		if (!ok) {
+			error_page(c->fd, 400, "Bad Request", false, false, "");
+			return;
+		}
+		if (!answer(c->fd, &r) || !consume(c, (size_t)head, r.body))
+			return;
+	}
+}
+
+static void *connection_thread(void *arg)
+{
+	struct conn *c = arg;
+	ul_setsockopt(c->fd, UL_TCP_NODELAY, 1);
+	ul_setsockopt(c->fd, UL_SO_RCVTIMEO, (long)IDLE_NS);
+	serve_connection(c);
+	ul_close(c->fd);
+	ul_free(c);
+	if (nended < REAP_MAX) {
+		ended[nended++] = ul_thread_self();
+		ul_wake_one(&reaper_wq);
+	}
+	return NULL;
+}
+
+/* Threads are joined once they end, or their structs would pile up. */
+static void *reaper(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		while (nended == 0)
+			ul_wait(&reaper_wq, UL_FOREVER);
+		ul_thread_join(ended[--nended], NULL);
+	}
+	return NULL;
+}
+
+static int parse_args(int argc, char **argv, uint16_t *port)
+{
+	for (int i = 1; i < argc; i++) {
+		char *end;
+		int err;
+		if (ul_strncmp(argv[i], "--port=", 7) != 0)
+			return -UL_EINVAL;
+		unsigned long v = ul_strtoul(argv[i] + 7, &end, 10, &err);
+		if (err || end == argv[i] + 7 || *end || v == 0 || v > 65535)
+			return -UL_EINVAL;
+		*port = (uint16_t)v;
+	}
+	return 0;
+}
+
+int ul_main(int argc, char **argv)
+{
+	uint16_t port = 80;
+	if (parse_args(argc, argv, &port) < 0) {
+		ul_printf("usage: httpd [--port=N]   (default 80)\n");
+		return 2;
+	}
+	/* Without a DHCP lease yet, serve anyway: it may come later. */
+	int started = ul_net_start();
+	if (started < 0 && started != -UL_ETIMEDOUT)
+		return 1;
+	int lfd = ul_socket(UL_SOCK_STREAM);
+	struct ul_sockaddr any = {UL_IP_ANY, port};
+	int rc = lfd < 0 ? lfd : ul_bind(lfd, &any);
+	if (rc == 0)
+		rc = ul_listen(lfd, 512);
+	if (rc < 0) {
+		ul_printf("httpd: cannot listen on port %u: %s\n", port,
+		          ul_strerror(rc));
+		return 1;
+	}
+	if (!ul_thread_create("reaper", reaper, NULL, 0))
+		return 1;
+	ul_printf("httpd: serving on port %u\n", port);
+	for (;;) {
+		int fd = ul_accept(lfd, NULL);
+		if (fd < 0)
+			continue;
+		struct conn *c = ul_malloc(sizeof *c);
+		if (c) {
+			c->fd = fd;
+			c->len = 0;
+		}
+		if (!c || !ul_thread_create("http", connection_thread, c,
+		                            CONN_STACK)) {
+			ul_free(c);
+			ul_close(fd);
+		}
+	}
+}

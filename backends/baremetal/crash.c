@@ -1,0 +1,80 @@
+/* baremetal: what a CPU exception becomes: a crash report on the console
+ * (the words are those of every x86_64 backend, x86_64/exception.c) and
+ * the exit status UL_EXIT_CRASH. The image has no symbol table of its own,
+ * so the report says how to name an address with addr2line. */
+#include <unilab/panic.h>
+
+#include "bm.h"
+#include "platform.h"
+#include "x86_64/cpu.h"
+#include "x86_64/exception.h"
+#include "x86_64/io.h"
+
+#define STACK_WORDS 8
+#define MAPPED_END (4ull << 30)
+
+static void print_registers(const struct x86_exception_frame *f)
+{
+	const struct {
+		const char *name;
+		uint64_t value;
+	} regs[] = {
+		{"rax", f->rax}, {"rbx", f->rbx}, {"rcx", f->rcx}, {"rdx", f->rdx},
+		{"rsi", f->rsi}, {"rdi", f->rdi}, {"rbp", f->rbp}, {"rsp", f->rsp},
+		{"r8", f->r8},   {"r9", f->r9},   {"r10", f->r10}, {"r11", f->r11},
+		{"r12", f->r12}, {"r13", f->r13}, {"r14", f->r14}, {"r15", f->r15},
+	};
+	for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+		ul_printf("  %-3s %016llx%s", regs[i].name,
+		          (unsigned long long)regs[i].value, i % 4 == 3 ? "\n" : "");
+	ul_printf("  rflags %016llx  cs %04llx  ss %04llx\n",
+	          (unsigned long long)f->rflags, (unsigned long long)f->cs,
+	          (unsigned long long)f->ss);
+}
+
+/* The words at rsp, if rsp points into mapped memory at all: a wild rsp,
+ * a usual cause of crashes, must not fault again here. */
+static void print_stack(uint64_t rsp)
+{
+	ul_printf("  stack at rsp 0x%llx:\n", (unsigned long long)rsp);
+	if (rsp < X86_PAGE_SIZE || rsp % 8 != 0 ||
+	    rsp > MAPPED_END - 8 * STACK_WORDS) {
+		ul_printf("    (not in mapped memory)\n");
+		return;
+	}
+	for (unsigned i = 0; i < STACK_WORDS; i++)
+		ul_printf("    [rsp+0x%02x] 0x%llx\n", 8 * i,
+		          (unsigned long long)((const uint64_t *)(uintptr_t)rsp)[i]);
+}
+
+_Noreturn void ul_x86_exception(const struct x86_exception_frame *f)
+{
+	static int depth;
+	uint64_t cr2 = x86_read_cr2();
+
+	/* A fault while reporting a fault: say so briefly; a third means
+	 * even that fails (or exiting does), so just stop. */
+	if (++depth > 2)
+		for (;;)
+			__asm__ volatile("cli; hlt");
+	if (depth == 2) {
+		ul_printf("baremetal: %s at rip 0x%llx while reporting a crash\n",
+		          ul_x86_exception_name(f->vector),
+		          (unsigned long long)f->rip);
+		ul_plat_exit(UL_EXIT_CRASH);
+	}
+	ul_printf("baremetal: crashed: %s, vector %llu, error code 0x%llx\n"
+	          "  at rip 0x%llx (addr2line -f -e IMAGE 0x%llx names it)\n",
+	          ul_x86_exception_name(f->vector), (unsigned long long)f->vector,
+	          (unsigned long long)f->error_code, (unsigned long long)f->rip,
+	          (unsigned long long)f->rip);
+	if (f->vector == X86_EXC_PF)
+		ul_printf("  %s address 0x%llx (%s)%s\n",
+		          ul_x86_page_fault_access(f->error_code),
+		          (unsigned long long)cr2,
+		          ul_x86_page_fault_reason(f->error_code),
+		          cr2 < X86_PAGE_SIZE ? ": a NULL pointer" : "");
+	print_registers(f);
+	print_stack(f->rsp);
+	ul_plat_exit(UL_EXIT_CRASH);
+}

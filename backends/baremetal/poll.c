@@ -1,0 +1,41 @@
+/* baremetal: waiting. The CPU sleeps in HLT until an interrupt: a device
+ * that has input (an MSI-X message or its IRQ line), the console, or the
+ * local APIC timer set for the deadline. Interrupt handlers do no more
+ * than wake the CPU; what is ready is read from the devices' rings here. */
+#include "bm.h"
+#include "platform.h"
+#include "x86_64/io.h"
+
+#define POLL_TICK_NS 1000000 /* how often to look at a device that cannot
+                                interrupt */
+
+static bool polling;
+
+void bm_idle_needs_polling(void)
+{
+	polling = true;
+}
+
+void bm_halt(uint64_t deadline)
+{
+	if (polling) {
+		uint64_t tick = ul_plat_clock_monotonic() + POLL_TICK_NS;
+		if (tick < deadline)
+			deadline = tick;
+	}
+	bm_timer_arm(deadline);
+	x86_sti_hlt();
+}
+
+uint32_t ul_plat_poll(uint64_t deadline)
+{
+	for (;;) {
+		x86_cli();
+		uint32_t ready = bm_net_ready();
+		if (ready || ul_plat_clock_monotonic() >= deadline) {
+			x86_sti();
+			return ready;
+		}
+		bm_halt(deadline);
+	}
+}

@@ -1,0 +1,65 @@
+/* baremetal: what the machine looks like, printed before the app starts:
+ * at info level with verbose=1 (as the core's own boot lines), else at
+ * debug level. The image is linked with --wrap=ul_main, so the core's call
+ * to the app lands here first, after the command line has been read. */
+#include <unilab/app.h>
+#include <unilab/cmdline.h>
+#include <unilab/log.h>
+#include <unilab/string.h>
+
+#include "bm.h"
+#include "platform.h"
+
+int __real_ul_main(int argc, char **argv);
+int __wrap_ul_main(int argc, char **argv);
+
+static void describe_driver(enum ul_log_level l, const char *driver,
+                            unsigned unit)
+{
+	struct ul_net_info net;
+	struct ul_block_info blk;
+
+	if (ul_strcmp(driver, "virtio-net") == 0 &&
+	    ul_plat_net_info(unit, &net) == 0)
+		ul_log(l, "  net%u: mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %u",
+		       unit, net.mac[0], net.mac[1], net.mac[2], net.mac[3],
+		       net.mac[4], net.mac[5], net.mtu);
+	else if (ul_strcmp(driver, "virtio-blk") == 0 &&
+	         ul_plat_block_info(unit, &blk) == 0)
+		ul_log(l, "  block%u: %llu sectors of %u bytes%s", unit,
+		       (unsigned long long)blk.sectors, blk.sector_size,
+		       blk.read_only ? ", read-only" : "");
+}
+
+int __wrap_ul_main(int argc, char **argv)
+{
+	const char *verbose = ul_option("verbose");
+	enum ul_log_level l = verbose && verbose[0] == '1' ? UL_LOG_INFO
+	                                                    : UL_LOG_DEBUG;
+
+	ul_log(l, "baremetal: booted by %s; %s", bm_boot_protocol_name(),
+	       bm_clock_describe());
+	ul_log(l, "acpi: %s", bm_acpi_describe());
+	if (bm_pci_access()[0])
+		ul_log(l, "pci: %u function(s), configuration space through %s",
+		       bm_pci_count(), bm_pci_access());
+	else
+		ul_log(l, "pci: none");
+	for (unsigned i = 0; i < bm_pci_count(); i++) {
+		const struct bm_pci_dev *d = bm_pci_get(i);
+		ul_log(l, "pci %02x:%02x.%u %04x:%04x %s%s%s", d->bus, d->dev,
+		       d->fn, d->vendor, d->device, bm_pci_class_name(d),
+		       d->driver ? ", driver " : "", d->driver ? d->driver : "");
+		if (d->driver)
+			describe_driver(l, d->driver, d->unit);
+	}
+	for (unsigned i = 0; i < bm_mmio_count(); i++) {
+		const struct bm_mmio_dev *m = bm_mmio_get(i);
+		ul_log(l, "virtio-mmio at 0x%llx, irq %u%s%s",
+		       (unsigned long long)m->base, m->irq,
+		       m->driver ? ", driver " : "", m->driver ? m->driver : "");
+		if (m->driver)
+			describe_driver(l, m->driver, m->unit);
+	}
+	return __real_ul_main(argc, argv);
+}

@@ -1,0 +1,166 @@
+/* baremetal: virtio-net (virtio 1.2, 5.1) behind the platform's network
+ * calls. Queue 0 receives, queue 1 transmits. Every descriptor owns one
+ * fixed buffer big enough for a whole frame and its virtio header, so a
+ * chain is always one descriptor and its index names its buffer. Receive
+ * buffers are all offered at start and offered again as soon as their
+ * frame has been copied out. */
+#include <unilab/errno.h>
+#include <unilab/string.h>
+
+#include "platform.h"
+#include "virtio.h"
+
+#define NET_F_MAC (1ull << 5)
+#define CFG_MAC 0
+#define RX_QUEUE 0
+#define TX_QUEUE 1
+#define RX_SIZE 128
+#define TX_SIZE 64
+#define BUF_SIZE 2048
+#define MTU 1500
+#define ETH_HEADER 14
+
+/* Precedes every frame in both directions; all zero on transmit: no
+ * checksum offload, no segmentation offload. */
+struct net_hdr {
+	uint8_t flags, gso_type;
+	uint16_t hdr_len, gso_size, csum_start, csum_offset, num_buffers;
+};
+
+struct nic {
+	struct bm_virtio v;
+	struct bm_virtq rx, tx;
+	uint8_t *rx_buf, *tx_buf;
+	uint16_t tx_free[TX_SIZE]; /* a stack of idle transmit descriptors */
+	unsigned tx_free_count;
+	uint8_t mac[6];
+};
+
+static struct nic nics[UL_MAX_NET];
+static unsigned nic_count;
+
+static void offer_rx(struct nic *n, uint16_t id)
+{
+	n->rx.desc[id] = (struct virtq_desc){
+		.addr = (uintptr_t)(n->rx_buf + (size_t)id * BUF_SIZE),
+		.len = BUF_SIZE,
+		.flags = VIRTQ_DESC_F_WRITE,
+	};
+	bm_virtq_offer(&n->rx, id);
+}
+
+/* A locally administered address when the device has none: 02:00:00:00:
+ * 00: then the interface's index, unique on this machine. */
+static void read_mac(struct nic *n, uint64_t features)
+{
+	if (features & NET_F_MAC) {
+		for (unsigned i = 0; i < 6; i++)
+			n->mac[i] = bm_virtio_cfg8(&n->v, CFG_MAC + i);
+		return;
+	}
+	const uint8_t mac[6] = {0x02, 0, 0, 0, 0, (uint8_t)nic_count};
+	ul_memcpy(n->mac, mac, 6);
+}
+
+void bm_virtio_net_probe(const struct bm_virtio_place *at)
+{
+	struct nic *n = &nics[nic_count];
+	uint64_t features;
+
+	if (nic_count == UL_MAX_NET)
+		return;
+	if (!bm_virtio_init(&n->v, at, NET_F_MAC, &features) ||
+	    !bm_virtio_queue(&n->v, RX_QUEUE, &n->rx, RX_SIZE, true) ||
+	    !bm_virtio_queue(&n->v, TX_QUEUE, &n->tx, TX_SIZE, false)) {
+		bm_virtio_claim(at, "virtio-net (cannot drive it)", 0);
+		return;
+	}
+	read_mac(n, features);
+	n->rx_buf = bm_alloc_pages(((size_t)n->rx.size * BUF_SIZE + 4095) / 4096);
+	n->tx_buf = bm_alloc_pages(((size_t)n->tx.size * BUF_SIZE + 4095) / 4096);
+	for (uint16_t id = 0; id < n->rx.size; id++)
+		offer_rx(n, id);
+	for (uint16_t id = 0; id < n->tx.size; id++)
+		n->tx_free[n->tx_free_count++] = id;
+	bm_virtio_ready(&n->v);
+	bm_virtq_kick(&n->rx);
+	bm_virtio_claim(at, "virtio-net", nic_count++);
+}
+
+unsigned bm_net_count(void)
+{
+	return nic_count;
+}
+
+uint32_t bm_net_ready(void)
+{
+	uint32_t ready = 0;
+	for (unsigned i = 0; i < nic_count; i++)
+		if (bm_virtq_has_used(&nics[i].rx))
+			ready |= UL_READY_NET(i);
+	return ready;
+}
+
+int ul_plat_net_info(unsigned i, struct ul_net_info *info)
+{
+	if (i >= nic_count)
+		return -UL_ENODEV;
+	ul_memcpy(info->mac, nics[i].mac, 6);
+	info->mtu = MTU;
+	return 0;
+}
+
+long ul_plat_net_send(unsigned i, const void *frame, size_t len)
+{
+	struct virtq_used_elem done;
+	struct nic *n;
+
+	if (i >= nic_count)
+		return -UL_ENODEV;
+	n = &nics[i];
+	if (len < ETH_HEADER || len > MTU + ETH_HEADER)
+		return -UL_EINVAL;
+	while (bm_virtq_take(&n->tx, &done))
+		n->tx_free[n->tx_free_count++] = (uint16_t)done.id;
+	if (n->tx_free_count == 0)
+		return -UL_EAGAIN;
+	uint16_t id = n->tx_free[--n->tx_free_count];
+	uint8_t *buf = n->tx_buf + (size_t)id * BUF_SIZE;
+	ul_memset(buf, 0, sizeof(struct net_hdr));
+	ul_memcpy(buf + sizeof(struct net_hdr), frame, len);
+	n->tx.desc[id] = (struct virtq_desc){
+		.addr = (uintptr_t)buf,
+		.len = (uint32_t)(sizeof(struct net_hdr) + len),
+	};
+	bm_virtq_offer(&n->tx, id);
+	bm_virtq_kick(&n->tx);
+	return (long)len;
+}
+
+long ul_plat_net_recv(unsigned i, void *buf, size_t cap)
+{
+	struct virtq_used_elem e;
+	struct nic *n;
+	long ret;
+
+	if (i >= nic_count)
+		return -UL_ENODEV;
+	n = &nics[i];
+	if (!bm_virtq_take(&n->rx, &e))
+		return -UL_EAGAIN;
+	if (e.id >= n->rx.size || e.len < sizeof(struct net_hdr) ||
+	    e.len > BUF_SIZE) {
+		ret = -UL_EIO;
+	} else {
+		size_t len = e.len - sizeof(struct net_hdr);
+		ret = len > cap ? -UL_EMSGSIZE : (long)len;
+		if (len <= cap)
+			ul_memcpy(buf, n->rx_buf + (size_t)e.id * BUF_SIZE +
+			                       sizeof(struct net_hdr), len);
+	}
+	if (e.id < n->rx.size) {
+		offer_rx(n, (uint16_t)e.id);
+		bm_virtq_kick(&n->rx);
+	}
+	return ret;
+}

@@ -1,0 +1,48 @@
+/* x86_64: the entry stubs of the 32 CPU exceptions. Each is
+ * X86_EXCEPTION_STUB_SIZE (16) bytes long, evens out the frame with a 0
+ * where the CPU pushes no error code, pushes its vector and joins the
+ * common path, which saves the registers as a struct x86_exception_frame
+ * (exception.h) and calls ul_x86_exception() in C. */
+
+/* Vectors for which the CPU pushes an error code (SDM 6.13). */
+#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || \
+                           (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+	.section .text
+	.align 16
+	.globl ul_x86_exception_stubs
+ul_x86_exception_stubs:
+	vector = 0
+	.rept 32
+	.align 16
+	.if HAS_ERROR_CODE(vector) == 0
+	pushq $0
+	.endif
+	pushq $vector
+	jmp exception_common
+	vector = vector + 1
+	.endr
+
+exception_common:
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, %rdi
+	andq $-16, %rsp /* the SysV ABI's alignment at a call */
+	cld
+	call ul_x86_exception
+	ud2 /* ul_x86_exception never returns */
+
+	.section .note.GNU-stack, "", @progbits

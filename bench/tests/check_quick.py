@@ -1,0 +1,184 @@
+"""The bench suite's smoke test: run `unibench --quick`, then check that the
+result directory is complete and self-consistent: the files exist and
+parse, every case is there (measured, or skipped with a reason), times and
+sizes are positive, and each summary and ratio is what the stored samples
+give. Exits 77 (skipped) after passing when some cases could not run here,
+naming them; CI has every facility, so nothing is skipped there.
+
+usage: check_quick.py BUILD_DIR OUT_DIR
+"""
+import csv
+import json
+import os
+import subprocess
+import sys
+
+from unibench import stats
+
+# Cases that need nothing but the build: they are always measured.
+ALWAYS = ("hello.posix", "static_hello")
+PICTURES = ("boot.svg", "boot.png", "footprint.svg", "footprint.png",
+            "latency.svg", "latency.png")
+
+
+class Invalid(Exception):
+    pass
+
+
+def expect(condition, message):
+    if not condition:
+        raise Invalid(message)
+
+
+def close(a, b):
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1)
+
+
+def check_boot(study):
+    cases = study["cases"]
+    for name in ALWAYS:
+        expect(cases.get(name, {}).get("status") == "measured",
+               f"boot: {name} was not measured")
+    for name, case in cases.items():
+        expect(case["status"] in ("measured", "skipped"),
+               f"boot: {name} {case['status']}: {case.get('reason')}")
+        if case["status"] == "skipped":
+            expect(case.get("reason"), f"boot: {name} skipped without reason")
+            continue
+        ns = case["samples"]["ns"]
+        expect(len(ns) >= 2, f"boot: {name} has {len(ns)} samples")
+        expect(all(isinstance(v, int) and v > 0 for v in ns),
+               f"boot: {name} has a time that is not a positive integer")
+        expect(len(case["samples"]["seq"]) == len(ns),
+               f"boot: {name}: seq and samples differ in length")
+        expect(close(case["summary"]["median"], stats.median(ns)),
+               f"boot: {name}: the stored median is not the samples'")
+        expect(case["summary"]["p5"] <= case["summary"]["median"]
+               <= case["summary"]["p95"], f"boot: {name}: p5/median/p95")
+    for r in study["ratios"]:
+        top = cases[r["numerator"]]["samples"]["ns"]
+        bottom = cases[r["denominator"]]["samples"]["ns"]
+        expect(close(r["ratio"], stats.median(top) / stats.median(bottom)),
+               f"boot: {r['numerator']} / {r['denominator']} is not the "
+               f"ratio of the samples' medians")
+        low, high = r["ci95"]
+        expect(0 < low <= high, f"boot: bad interval for {r['numerator']}")
+    expect(any(r["numerator"] == "hello.posix"
+               and r["denominator"] == "static_hello"
+               for r in study["ratios"]),
+           "boot: no hello.posix / static_hello ratio")
+
+
+def check_footprint(study):
+    for name, case in study["cases"].items():
+        if case["status"] != "measured":
+            expect(case.get("reason"), f"footprint: {name} without reason")
+            continue
+        expect(case["file_bytes"] > 0 and case["loaded_bytes"] > 0,
+               f"footprint: {name} has no size")
+        rss = case["rss_kib"]["samples"]
+        expect(rss and all(v > 0 for v in rss),
+               f"footprint: {name} has no positive peak RSS")
+    posix = study["cases"]["hello.posix"]
+    expect(posix.get("min_memory", {}).get("kib", 0) > 0,
+           "footprint: no smallest memory for hello.posix")
+
+
+def check_latency(study):
+    servers = study["servers"]
+    for name, server in servers.items():
+        expect(server["status"] in ("measured", "skipped"),
+               f"latency: {name} {server['status']}: {server.get('reason')}")
+        if server["status"] == "skipped":
+            expect(server.get("reason"), f"latency: {name} without reason")
+            continue
+        for metric, m in server["metrics"].items():
+            expect(m["status"] in ("measured", "unsupported"),
+                   f"latency: {name} {metric}: {m.get('reason')}")
+            expect(m["status"] == "measured" or server["kind"] != "unilab",
+                   f"latency: Unilab's {name} does not support {metric}")
+            if m["status"] != "measured":
+                continue
+            expect(m["ns"] and all(isinstance(v, int) and v > 0
+                                   for v in m["ns"]),
+                   f"latency: {name} {metric} has no positive times")
+            expect(close(m["summary"]["median"], stats.median(m["ns"])),
+                   f"latency: {name} {metric}: the stored median is wrong")
+        for rate in server.get("throughput", {}).get("requests_per_s", []):
+            expect(rate > 0, f"latency: {name} throughput {rate}")
+    for r in study["ratios"]:
+        top = servers[r["numerator"]]["metrics"][r["metric"]]["ns"]
+        bottom = servers[r["denominator"]]["metrics"][r["metric"]]["ns"]
+        expect(close(r["ratio"], stats.median(top) / stats.median(bottom)),
+               f"latency: {r['numerator']} / {r['denominator']} "
+               f"({r['metric']}) is not the ratio of the medians")
+
+
+def check_files(out, document):
+    with open(os.path.join(out, "results.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    boot_rows = sum(1 for r in rows if r["study"] == "boot")
+    boot_samples = sum(len(c.get("samples", {}).get("ns", ()))
+                       for c in document["studies"]["boot"]["cases"].values())
+    expect(boot_rows == boot_samples,
+           f"results.csv has {boot_rows} boot rows for {boot_samples} samples")
+    with open(os.path.join(out, "report.md")) as f:
+        text = f.read()
+    for heading in ("## Targets", "## Boot to exit", "## Footprint",
+                    "## Latency", "## Environment", "## Method"):
+        expect(heading in text, f"report.md has no '{heading}'")
+    if document["environment"]["versions"]["gnuplot"]:
+        for picture in PICTURES:
+            path = os.path.join(out, picture)
+            expect(os.path.getsize(path) > 0, f"{picture} is missing")
+
+
+def check_environment(env):
+    for key in ("cpu_model", "cpu_count", "kernel", "kvm_module", "date",
+                "command", "versions"):
+        expect(env.get(key) not in (None, ""), f"environment has no {key}")
+    expect(env["kvm_module"] in ("kvm_intel", "kvm_amd", "kvm_pvm", "none"),
+           f"odd KVM module {env['kvm_module']}")
+
+
+def skipped(document):
+    studies = document["studies"]
+    entries = [studies["boot"]["cases"], studies["footprint"]["cases"],
+               studies["latency"]["servers"]]
+    return sorted({f"{name}: {entry['reason']}" for group in entries
+                   for name, entry in group.items()
+                   if entry["status"] == "skipped"})
+
+
+def main(build, out):
+    done = subprocess.run([sys.executable, "-m", "unibench", "--quick",
+                           "--build", build, "--out", out])
+    if done.returncode != 0:
+        print(f"FAIL: unibench --quick exited with {done.returncode}")
+        return 1
+    with open(os.path.join(out, "results.json")) as f:
+        document = json.load(f)
+    try:
+        check_environment(document["environment"])
+        check_boot(document["studies"]["boot"])
+        check_footprint(document["studies"]["footprint"])
+        check_latency(document["studies"]["latency"])
+        check_files(out, document)
+        expect(document["checks"][0]["met"] is not None,
+               "the foundation's target was not measured")
+    except Invalid as problem:
+        print(f"FAIL: {problem}")
+        return 1
+    missing = skipped(document)
+    if missing:
+        print("SKIP: the results are sound, but some cases could not run "
+              "here:\n  " + "\n  ".join(missing))
+        return 77
+    print(f"ok: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    sys.exit(main(sys.argv[1], sys.argv[2]))

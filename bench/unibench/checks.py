@@ -1,0 +1,73 @@
+"""The targets Unilab's issues set, checked against a run's measurements.
+A target whose study did not run (or whose cases were skipped) reads "not
+measured", never as met."""
+from . import units
+from .studies import boot
+
+KIB = 1024
+
+
+def _boot_ratio(numerator, denominator, limit):
+    def check(results):
+        study = results.get("boot")
+        entry = study and boot.find_ratio(study, numerator, denominator)
+        if not entry:
+            return None
+        return (entry["ratio"], units.ratio_with_interval(entry),
+                entry["ratio"] <= limit)
+    return check
+
+
+def _footprint(name, value, limit, show=units.size_bytes):
+    """A check on footprint's entry for case name: value(entry) or None."""
+    def check(results):
+        study = results.get("footprint") or {}
+        measured = value(study.get("cases", {}).get(name, {}))
+        if measured is None:
+            return None
+        return measured, show(measured), measured <= limit
+    return check
+
+
+def _file_bytes(entry):
+    return entry.get("file_bytes")
+
+
+def _min_memory_kib(entry):
+    return entry.get("min_memory", {}).get("kib")
+
+
+def _rss_kib(entry):
+    return (entry.get("rss_kib", {}).get("summary") or {}).get("median")
+
+
+def _kib(value):
+    return units.size_bytes(value * KIB)
+
+
+# (who set it, the target, how to check it)
+TARGETS = (
+    ("foundation", "hello.posix / static_hello ≤ 1.5 (boot, medians)",
+     _boot_ratio("hello.posix", "static_hello", 1.5)),
+    ("kvm", "hello.kvm / kvm_floor ≤ 1.5 (boot, medians)",
+     _boot_ratio("hello.kvm", "kvm_floor", 1.5)),
+    ("kvm", "hello.kvm image ≤ 64 KiB",
+     _footprint("hello.kvm", _file_bytes, 64 * KIB)),
+    ("kvm", "hello.kvm boots in 1 MiB of guest memory (smallest found)",
+     _footprint("hello.kvm", _min_memory_kib, KIB, _kib)),
+    ("kvm", "unilab-kvm peak RSS for hello ≤ 2 MiB",
+     _footprint("hello.kvm", _rss_kib, 2 * KIB, _kib)),
+)
+
+
+def evaluate(results):
+    """Each target with its measured value and whether it was met."""
+    checked = []
+    for owner, target, check in TARGETS:
+        found = check(results)
+        entry = {"from": owner, "target": target, "value": None,
+                 "measured": "not measured", "met": None}
+        if found:
+            entry["value"], entry["measured"], entry["met"] = found
+        checked.append(entry)
+    return checked

@@ -1,0 +1,13 @@
+"""The studies, one module each. A study module has TITLE; run(settings,
+cases, trials, progress) -> its result, ready for JSON (trials() gives
+what every case's trial run cost, and which failed: see schedule.trial);
+report(result) -> Markdown lines; plot(result, directory) -> the pictures
+it drew; csv_rows(result) -> rows for results.csv."""
+from . import boot, footprint, latency
+
+STUDIES = {"boot": boot, "footprint": footprint, "latency": latency}
+
+# Studies of the issue that need parts of Unilab not written yet.
+WAITING = {
+    "sim": "needs the simulator (sim/)",
+}

@@ -1,0 +1,314 @@
+"""The latency study: UDP echo round trips and HTTP requests (on one
+kept-alive connection, and on a new connection each) to Unilab's echo and
+httpd apps on the posix and kvm backends, against the same services in a
+crun container and in a Linux VM; then HTTP throughput with wrk. Every
+server sits on a virtual link of its own in a network namespace the study
+makes, and the client (the harness) talks to them in rotating rounds."""
+import math
+import os
+
+from .. import netns, probes, servers, stats, units
+from .. import plot as plotting
+from ..case import BASELINE, UNILAB, Case
+from . import records
+
+TITLE = "Latency"
+COMPARED_WITH = "crun"  # Linux's own network stack, in a container
+
+# (server, kind, the boot case it is built from, how to start it)
+SERVERS = (
+    ("posix", UNILAB, "hello.posix", servers.unilab),
+    ("kvm", UNILAB, "hello.kvm", servers.unilab),
+    ("crun", BASELINE, "crun", servers.crun),
+    ("linux-vm", BASELINE, "linux-vm", servers.linux),
+)
+# (metric, what it is, the probe, the service it talks to)
+METRICS = (
+    ("udp_rtt", "UDP echo round trip", probes.udp_round_trips, "udp"),
+    ("http_keepalive", "HTTP request on a kept-alive connection",
+     probes.http_kept_alive, "http"),
+    ("http_new", "HTTP request on a new connection",
+     probes.http_new_connections, "http"),
+)
+ROUNDS = 50
+WRK_CONNECTIONS = 8
+
+
+def _throughput_plan(settings):
+    """(repetitions, seconds) of wrk per server."""
+    return (1, 1) if settings.quick else (3, 5)
+
+
+def run(settings, cases, trials, progress):
+    entries = {}
+    why = servers.requirements()
+    if why:
+        entries = {name: {"kind": kind, "status": "skipped", "reason": why}
+                   for name, kind, _, _ in SERVERS}
+    else:
+        _run_servers(settings, cases, progress, entries)
+    return {"servers": {name: entries[name] for name, _, _, _ in SERVERS},
+            "page": probes.PATH,
+            "wrk": probes.wrk_available(),
+            "ratios": _ratios(entries, settings)}
+
+
+def _run_servers(settings, cases, progress, entries):
+    """Start the servers in a network namespace of their own, measure,
+    and stop them; the namespace goes with them."""
+    logs = os.path.join(settings.out, "latency-logs")
+    os.makedirs(logs, exist_ok=True)
+    with netns.Namespace():
+        running = []
+        try:
+            running = _start(settings, cases, logs, entries)
+            _measure(running, settings, progress, entries)
+            if probes.wrk_available():
+                _throughput(running, settings, progress, entries)
+        finally:
+            for server in running:
+                server.stop()
+
+
+def _start(settings, cases, logs, entries):
+    """Start every server that can run, wait until they answer; returns
+    those that do, and fills entries for all."""
+    by_name = {c.name: c for c in cases}
+    subnets = servers.Subnets()
+    started = []
+    for name, kind, case_name, start in SERVERS:
+        case = by_name.get(case_name)
+        if not isinstance(case, Case):
+            entries[name] = {"kind": kind, "status": "skipped",
+                             "reason": case.reason if case else
+                             f"no {case_name} case"}
+            continue
+        try:
+            server = start(settings, case, subnets, logs)
+        except (OSError, ValueError, probes.Failure) as error:
+            entries[name] = {"kind": kind, "status": "failed",
+                             "reason": f"cannot start: {error}"}
+            continue
+        if not isinstance(server, servers.Server):
+            entries[name] = records.entry(server)
+            continue
+        started.append(server)
+        entries[name] = {"kind": kind, "what": server.what,
+                         "status": "measured", "notes": server.notes,
+                         "metrics": {}}
+    ready = []
+    for server in started:
+        try:
+            servers.wait_ready(server)
+            ready.append(server)
+            entries[server.name].update(udp=list(server.udp),
+                                        http=list(server.http))
+        except probes.Failure as failure:
+            entries[server.name].update(status="failed",
+                                        reason=f"not ready: {failure}")
+            server.stop()
+    return ready
+
+
+def _measure(running, settings, progress, entries):
+    """settings.runs samples of each metric for each server, in rounds
+    that rotate the servers' order."""
+    rounds = min(ROUNDS, settings.runs)
+    batch = math.ceil(settings.runs / rounds)
+    progress.start("latency", rounds * len(running), 0)
+    seq = 0
+    for number in range(rounds):
+        for i in range(len(running)):
+            server = running[(i + number) % len(running)]
+            metrics = entries[server.name]["metrics"]
+            for metric, _, probe, service in METRICS:
+                result = metrics.setdefault(metric, {
+                    "status": "measured", "ns": [], "round": [], "seq": []})
+                if result["status"] != "measured":
+                    continue
+                try:
+                    server.check()
+                    times = probe(getattr(server, service), batch)
+                except probes.NoKeepAlive as why:
+                    result.update(status="unsupported", reason=str(why))
+                    continue
+                except (OSError, probes.Failure) as failure:
+                    result.update(status="failed", reason=str(failure))
+                    progress.note(f"latency: {server.name} {metric}: "
+                                  f"{str(failure).splitlines()[0]}")
+                    continue
+                result["ns"] += times
+                result["round"] += [number] * len(times)
+                result["seq"] += list(range(seq, seq + len(times)))
+                seq += len(times)
+            progress.step(server.name)
+    progress.finish()
+    for server in running:
+        for result in entries[server.name]["metrics"].values():
+            if result["ns"] and result["status"] == "measured":
+                result["summary"] = stats.summary(result["ns"])
+
+
+def _throughput(running, settings, progress, entries):
+    """Requests per second under wrk, the servers in rotating order."""
+    repetitions, seconds = _throughput_plan(settings)
+    progress.start("latency throughput (wrk)", repetitions * len(running),
+                   repetitions * len(running) * seconds)
+    for server in running:
+        entries[server.name]["throughput"] = {"status": "measured",
+                                              "requests_per_s": []}
+    for rep in range(repetitions):
+        for i in range(len(running)):
+            server = running[(i + rep) % len(running)]
+            result = entries[server.name]["throughput"]
+            if result["status"] == "measured":
+                try:
+                    result["requests_per_s"].append(probes.throughput(
+                        server.http, seconds, WRK_CONNECTIONS))
+                except probes.Failure as failure:
+                    result.update(status="failed", reason=str(failure))
+            progress.step(server.name, seconds)
+    progress.finish()
+    for server in running:
+        result = entries[server.name]["throughput"]
+        if result["requests_per_s"]:
+            result["summary"] = stats.summary(result["requests_per_s"])
+        result.update(seconds=seconds, connections=WRK_CONNECTIONS)
+
+
+def _samples(entries, name, metric):
+    entry = entries.get(name, {})
+    result = entry.get("metrics", {}).get(metric, {})
+    ok = entry.get("status") == "measured" and result.get("status") == \
+        "measured"
+    return result.get("ns") if ok else None
+
+
+def _ratios(entries, settings):
+    """Each server's median against the container's, per metric."""
+    ratios = []
+    for metric, _, _, _ in METRICS:
+        bottom = _samples(entries, COMPARED_WITH, metric)
+        for name, _, _, _ in SERVERS:
+            top = _samples(entries, name, metric)
+            if name != COMPARED_WITH and top and bottom:
+                ratios.append(dict(metric=metric, numerator=name,
+                                   denominator=COMPARED_WITH,
+                                   **stats.ratio(top, bottom,
+                                                 settings.resamples,
+                                                 settings.seed)))
+    return ratios
+
+
+def _ratio_cell(result, metric, name):
+    for r in result["ratios"]:
+        if (r["metric"], r["numerator"]) == (metric, name):
+            return units.ratio_with_interval(r)
+    return "1×" if name == COMPARED_WITH else "–"
+
+
+def report(result):
+    entries = result["servers"]
+    lines = [f"Each server has a virtual link of its own (a TAP, or a veth "
+             f"pair for the container) in a network namespace the study "
+             f"makes; the HTTP servers serve `{result['page']}`. Times run "
+             f"from the request's send to the answer's last byte; ratios "
+             f"are of medians against {COMPARED_WITH}, with a 95% bootstrap "
+             f"interval."]
+    notes = []
+    for metric, what, _, _ in METRICS:
+        lines += ["", f"**{what}**", "",
+                  f"| server | runs | median | p5 | p95 | / {COMPARED_WITH} |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for name, e in entries.items():
+            m = e.get("metrics", {}).get(metric)
+            if e["status"] != "measured" or not m:
+                continue
+            if m["status"] != "measured":
+                lines.append(f"| {name} | – | {m['status']} | | | |")
+                notes.append(f"- {name}, {what}: {m['status']}: "
+                             f"{m['reason'].splitlines()[0]}")
+                continue
+            s = m["summary"]
+            lines.append(f"| {name} | {s['n']} | {units.time_ns(s['median'])}"
+                         f" | {units.time_ns(s['p5'])} | "
+                         f"{units.time_ns(s['p95'])} | "
+                         f"{_ratio_cell(result, metric, name)} |")
+            if stats.relative_spread(m["ns"]) > stats.WIDE_SPREAD:
+                notes.append(f"- {name}, {what}: the times spread widely; "
+                             f"quote the median with care.")
+    lines += _throughput_table(result, notes)
+    notes += [f"- {r['numerator']} / {r['denominator']} ({r['metric']}): "
+              f"the 95% interval is wide" for r in result["ratios"]
+              if r["wide"]]
+    notes += records.not_measured(entries)
+    return lines + (["", "Notes:", ""] + notes if notes else [])
+
+
+def _throughput_table(result, notes):
+    if not result.get("wrk"):
+        notes.append("- throughput not measured: wrk is not installed")
+        return []
+    lines = ["", f"**HTTP throughput** (wrk, one thread, "
+                 f"{WRK_CONNECTIONS} connections)", "",
+             "| server | runs | median requests/s | min | max |",
+             "|---|---:|---:|---:|---:|"]
+    for name, e in result["servers"].items():
+        t = e.get("throughput")
+        if not t:
+            continue
+        if "summary" not in t:
+            notes.append(f"- {name}, throughput: {t.get('reason', 'none')}")
+            continue
+        s = t["summary"]
+        lines.append(f"| {name} | {s['n']} | {s['median']:.0f} | "
+                     f"{s['min']:.0f} | {s['max']:.0f} |")
+    return lines
+
+
+def csv_rows(result):
+    for name, e in result["servers"].items():
+        for metric, m in e.get("metrics", {}).items():
+            for value, rnd, seq in zip(m["ns"], m["round"], m["seq"]):
+                yield ("latency", name, metric, "ns", seq, rnd, value)
+        for value in e.get("throughput", {}).get("requests_per_s", ()):
+            yield ("latency", name, "http_throughput", "requests/s", "", "",
+                   value)
+
+
+def plot(result, directory):
+    """latency.svg/png: the distribution (CDF) of each metric's times, one
+    panel per metric, one line per server, log scale."""
+    panels = []
+    for metric, what, _, _ in METRICS:
+        blocks, titles = [], []
+        # A server keeps its colour in every panel: its place in SERVERS.
+        for colour, (name, e) in enumerate(result["servers"].items(), 1):
+            m = e.get("metrics", {}).get(metric, {})
+            if m.get("status") != "measured" or not m.get("ns"):
+                continue
+            ordered = sorted(v / 1e6 for v in m["ns"])
+            blocks.append([(v, (i + 1) / len(ordered))
+                           for i, v in enumerate(ordered)])
+            titles.append((name, colour))
+        if not blocks:
+            continue
+        data = f"latency-{metric}.dat"
+        with open(os.path.join(directory, data), "w") as f:
+            # Two blank lines end a block, which gnuplot's index counts.
+            f.write("\n\n\n".join("\n".join(f"{x!r} {y!r}"
+                                             for x, y in block)
+                                   for block in blocks) + "\n")
+        curves = ", ".join(f"'{data}' index {i} using 1:2 with lines lw 2 "
+                           f"lc {colour} title '{name}'"
+                           for i, (name, colour) in enumerate(titles))
+        panels.append(f"set title '{what}'\nplot {curves}")
+    if not panels:
+        return []
+    body = (f"set multiplot layout 1,{len(panels)}\n"
+            "set logscale x\nset format x '%g'\nset xlabel 'milliseconds'\n"
+            "set ylabel 'fraction of requests'\nset yrange [0:1]\n"
+            "set grid\nset key bottom right opaque\n"
+            + "\n".join(panels) + "\nunset multiplot")
+    return plotting.draw(directory, "latency", body,
+                         size=(460 * len(panels), 420))

@@ -1,0 +1,236 @@
+/* The ARP cache. An entry is INCOMPLETE while its requests go out (once a
+ * second, ARP_TRIES times, holding a few datagrams), REACHABLE for a
+ * minute after an answer, then STALE: still used while it is re-asked, so
+ * a long transfer never stalls on an expiry. */
+#include <unilab/errno.h>
+#include <unilab/string.h>
+#include <unilab/timer.h>
+#include "arp.h"
+#include "eth.h"
+#include "stack.h"
+#include "wire.h"
+
+#define ARP_LEN 28
+#define OP_REQUEST 1
+#define OP_REPLY 2
+
+enum arp_state { ARP_FREE, ARP_INCOMPLETE, ARP_REACHABLE, ARP_STALE };
+
+struct arp_entry {
+	enum arp_state state;
+	unsigned tries;      /* requests sent in this round */
+	struct netif *nif;
+	uint32_t ip;
+	uint8_t mac[6];
+	struct pbuf *pending; /* datagrams waiting for the MAC, oldest first */
+	unsigned npending;
+	uint64_t used;        /* last time it carried a datagram */
+	struct ul_timer timer;
+};
+
+static struct arp_entry cache[ARP_ENTRIES];
+
+static void send_arp(struct netif *nif, uint16_t op, const uint8_t *dst_mac,
+                     const uint8_t *target_mac, uint32_t target_ip)
+{
+	struct pbuf *p = pbuf_alloc(PBUF_HEADROOM, ARP_LEN);
+	if (!p)
+		return;
+	uint8_t *a = p->data;
+	wr16(a, 1);               /* hardware: Ethernet */
+	wr16(a + 2, ETH_TYPE_IP); /* protocol: IPv4 */
+	a[4] = 6;
+	a[5] = 4;
+	wr16(a + 6, op);
+	ul_memcpy(a + 8, nif->mac, 6);
+	wr32(a + 14, nif->addr);
+	ul_memcpy(a + 18, target_mac, 6);
+	wr32(a + 24, target_ip);
+	NET_COUNT(arp_out);
+	eth_output(nif, p, dst_mac, ETH_TYPE_ARP);
+}
+
+static void send_request(struct arp_entry *e)
+{
+	static const uint8_t unknown[6];
+	e->tries++;
+	send_arp(e->nif, OP_REQUEST, eth_broadcast, unknown, e->ip);
+	ul_timer_start(&e->timer, net_deadline(ARP_RETRY_NS));
+}
+
+static void drop_pending(struct arp_entry *e)
+{
+	while (e->pending) {
+		struct pbuf *p = e->pending;
+		e->pending = p->next;
+		pbuf_free(p);
+	}
+	e->npending = 0;
+}
+
+static void release(struct arp_entry *e)
+{
+	ul_timer_cancel(&e->timer);
+	drop_pending(e);
+	e->state = ARP_FREE;
+}
+
+static void expire(struct ul_timer *t, void *arg)
+{
+	struct arp_entry *e = arg;
+	(void)t;
+	switch (e->state) {
+	case ARP_REACHABLE:
+		/* Unused for a whole lifetime: forget it; else re-ask. */
+		if (net_now() - e->used >= ARP_REACHABLE_NS) {
+			release(e);
+		} else {
+			e->state = ARP_STALE;
+			e->tries = 0;
+			send_request(e);
+		}
+		break;
+	case ARP_INCOMPLETE:
+	case ARP_STALE:
+		if (e->tries < ARP_TRIES) {
+			send_request(e);
+		} else {
+			NET_COUNT(arp_timeout);
+			release(e);
+		}
+		break;
+	case ARP_FREE:
+		break;
+	}
+}
+
+static struct arp_entry *find(const struct netif *nif, uint32_t ip)
+{
+	for (unsigned i = 0; i < ARP_ENTRIES; i++)
+		if (cache[i].state != ARP_FREE && cache[i].nif == nif &&
+		    cache[i].ip == ip)
+			return &cache[i];
+	return NULL;
+}
+
+/* A free entry, else the least recently used resolved one, else the
+ * oldest unresolved one: a flood of new addresses cannot grow the cache. */
+static struct arp_entry *claim(struct netif *nif, uint32_t ip)
+{
+	struct arp_entry *victim = NULL;
+	for (unsigned i = 0; i < ARP_ENTRIES; i++) {
+		struct arp_entry *e = &cache[i];
+		if (e->state == ARP_FREE) {
+			victim = e;
+			break;
+		}
+		if (!victim || (victim->state == ARP_INCOMPLETE &&
+		                e->state != ARP_INCOMPLETE) ||
+		    ((victim->state == ARP_INCOMPLETE) ==
+		             (e->state == ARP_INCOMPLETE) &&
+		     e->used < victim->used))
+			victim = e;
+	}
+	release(victim);
+	ul_timer_init(&victim->timer, expire, victim);
+	victim->nif = nif;
+	victim->ip = ip;
+	victim->tries = 0;
+	victim->used = net_now();
+	return victim;
+}
+
+static void confirm(struct arp_entry *e, const uint8_t *mac)
+{
+	ul_memcpy(e->mac, mac, 6);
+	e->state = ARP_REACHABLE;
+	ul_timer_start(&e->timer, net_deadline(ARP_REACHABLE_NS));
+	while (e->pending) {
+		struct pbuf *p = e->pending;
+		e->pending = p->next;
+		p->next = NULL;
+		eth_output(e->nif, p, e->mac, ETH_TYPE_IP);
+	}
+	e->npending = 0;
+}
+
+static int valid_sender(const uint8_t *mac, uint32_t ip)
+{
+	return ip != 0 && ip != UL_IP_BROADCAST && !(mac[0] & 1);
+}
+
+void arp_input(struct netif *nif, struct pbuf *p)
+{
+	const uint8_t *a = p->data;
+	NET_COUNT(arp_in);
+	if (p->len < ARP_LEN || rd16(a) != 1 || rd16(a + 2) != ETH_TYPE_IP ||
+	    a[4] != 6 || a[5] != 4 ||
+	    (rd16(a + 6) != OP_REQUEST && rd16(a + 6) != OP_REPLY) ||
+	    !valid_sender(a + 8, rd32(a + 14))) {
+		NET_COUNT(arp_drop);
+		pbuf_free(p);
+		return;
+	}
+	uint16_t op = rd16(a + 6);
+	uint8_t sha[6];
+	ul_memcpy(sha, a + 8, 6);
+	uint32_t spa = rd32(a + 14), tpa = rd32(a + 24);
+	pbuf_free(p);
+
+	/* RFC 826's merge: update what we know; learn a new sender only
+	 * when it is talking to us (it will surely be answered soon). */
+	int for_us = nif->addr != 0 && tpa == nif->addr;
+	struct arp_entry *e = find(nif, spa);
+	if (!e && for_us)
+		e = claim(nif, spa);
+	if (e)
+		confirm(e, sha);
+	if (for_us && op == OP_REQUEST)
+		send_arp(nif, OP_REPLY, sha, sha, spa);
+}
+
+int arp_output(struct netif *nif, struct pbuf *p, uint32_t nexthop)
+{
+	if (netif_is_broadcast(nif, nexthop))
+		return eth_output(nif, p, eth_broadcast, ETH_TYPE_IP);
+	struct arp_entry *e = find(nif, nexthop);
+	if (e && e->state != ARP_INCOMPLETE) {
+		e->used = net_now();
+		return eth_output(nif, p, e->mac, ETH_TYPE_IP);
+	}
+	if (!e) {
+		e = claim(nif, nexthop);
+		e->state = ARP_INCOMPLETE;
+		send_request(e);
+	}
+	if (e->npending == ARP_PENDING_MAX) {
+		struct pbuf *old = e->pending;
+		e->pending = old->next;
+		e->npending--;
+		pbuf_free(old);
+		NET_COUNT(arp_drop);
+	}
+	p->next = NULL;
+	struct pbuf **tail = &e->pending;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = p;
+	e->npending++;
+	return 0;
+}
+
+void arp_announce(struct netif *nif)
+{
+	static const uint8_t unknown[6];
+	if (nif->addr)
+		send_arp(nif, OP_REQUEST, eth_broadcast, unknown, nif->addr);
+}
+
+int arp_lookup(const struct netif *nif, uint32_t ip, uint8_t mac[6])
+{
+	const struct arp_entry *e = find(nif, ip);
+	if (!e || e->state == ARP_INCOMPLETE)
+		return -UL_ENOENT;
+	ul_memcpy(mac, e->mac, 6);
+	return 0;
+}

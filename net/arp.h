@@ -1,0 +1,28 @@
+/* ARP (RFC 826) for IPv4 over Ethernet: a bounded cache, requests with
+ * retries, answers for our own addresses, gratuitous announcements. */
+#ifndef NET_ARP_H
+#define NET_ARP_H
+
+#include <stdint.h>
+#include "netif.h"
+#include "pbuf.h"
+
+#define ARP_ENTRIES 64
+#define ARP_PENDING_MAX 8 /* datagrams held while one address resolves */
+#define ARP_TRIES 3       /* requests before an address is given up */
+#define ARP_RETRY_NS (1000ull * 1000 * 1000)
+#define ARP_REACHABLE_NS (60ull * 1000 * 1000 * 1000)
+
+/* A received ARP packet (p->data after the Ethernet header); consumes p. */
+void arp_input(struct netif *nif, struct pbuf *p);
+/* Send an IPv4 datagram (p->data at its header) to nexthop on nif,
+ * resolving its MAC first if need be; consumes p. 0, or a negative error
+ * (-UL_ENOMEM when the cache cannot hold one more address). */
+int arp_output(struct netif *nif, struct pbuf *p, uint32_t nexthop);
+/* Tell the link that nif's address is at nif's MAC (a gratuitous ARP
+ * request, RFC 5227 section 3). */
+void arp_announce(struct netif *nif);
+/* The MAC cached for ip on nif: 0, or -UL_ENOENT while unknown. */
+int arp_lookup(const struct netif *nif, uint32_t ip, uint8_t mac[6]);
+
+#endif

@@ -1,0 +1,53 @@
+/* Ethernet: keep frames for our MAC or the broadcast address, hand IPv4
+ * and ARP up, and frame what the upper layers send. */
+#include <unilab/errno.h>
+#include <unilab/string.h>
+#include "arp.h"
+#include "eth.h"
+#include "ip.h"
+#include "stack.h"
+#include "wire.h"
+
+const uint8_t eth_broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+void eth_input(struct netif *nif, struct pbuf *p)
+{
+	NET_COUNT(eth_in);
+	const uint8_t *h = pbuf_pull(p, ETH_HLEN);
+	if (!h || (ul_memcmp(h, nif->mac, 6) != 0 &&
+	           ul_memcmp(h, eth_broadcast, 6) != 0)) {
+		NET_COUNT(eth_drop);
+		pbuf_free(p);
+		return;
+	}
+	switch (rd16(h + 12)) {
+	case ETH_TYPE_IP:
+		ip_input(nif, p, false);
+		break;
+	case ETH_TYPE_ARP:
+		arp_input(nif, p);
+		break;
+	default:
+		NET_COUNT(eth_drop);
+		pbuf_free(p);
+	}
+}
+
+int eth_output(struct netif *nif, struct pbuf *p, const uint8_t dst[6],
+               uint16_t type)
+{
+	uint8_t *h = pbuf_push(p, ETH_HLEN);
+	int rc = -UL_EINVAL; /* the caller left no headroom */
+	if (h) {
+		ul_memcpy(h, dst, 6);
+		ul_memcpy(h + 6, nif->mac, 6);
+		wr16(h + 12, type);
+		rc = nif->output(nif, p->data, p->len);
+		if (rc < 0)
+			NET_COUNT(eth_tx_fail);
+		else
+			NET_COUNT(eth_out);
+	}
+	pbuf_free(p);
+	return rc;
+}

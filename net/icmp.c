@@ -1,0 +1,130 @@
+/* ICMP: answer echo requests in place (the request's buffer becomes the
+ * reply), hand echo replies to ping sockets, send and heed unreachables. */
+#include <unilab/errno.h>
+#include <unilab/string.h>
+#include "checksum.h"
+#include "dgram.h"
+#include "icmp.h"
+#include "stack.h"
+#include "wire.h"
+
+static uint64_t window_start;
+static unsigned errors_in_window;
+
+static int error_allowed(void)
+{
+	uint64_t now = net_now();
+	if (now - window_start >= 1000000000ull) {
+		window_start = now;
+		errors_in_window = 0;
+	}
+	return errors_in_window++ < ICMP_ERRORS_PER_SEC;
+}
+
+static void answer_echo(const struct ip_meta *m, struct pbuf *p)
+{
+	/* No answers to broadcasts (RFC 1122 3.2.2.6 allows silence, and
+	 * it keeps the image out of smurf amplification). */
+	if (m->broadcast || m->nif->addr == 0) {
+		NET_COUNT(icmp_drop);
+		pbuf_free(p);
+		return;
+	}
+	p->data[0] = ICMP_ECHO_REPLY;
+	wr16(p->data + 2, 0);
+	wr16(p->data + 2, csum(p->data, p->len));
+	NET_COUNT(icmp_out);
+	ip_output(p, m->dst, m->src, IP_PROTO_ICMP, (int)m->nif->index);
+}
+
+/* The datagram an unreachable quotes: its header and 8 bytes at least. */
+static void heed_unreachable(const struct pbuf *p)
+{
+	const uint8_t *q = p->data + ICMP_HLEN;
+	size_t qlen = p->len - ICMP_HLEN;
+	if (qlen < IP_HLEN + 8 || (q[0] >> 4) != 4)
+		return;
+	size_t hlen = (size_t)(q[0] & 0xf) * 4;
+	if (hlen < IP_HLEN || qlen < hlen + 8 || q[9] != IP_PROTO_UDP)
+		return;
+	if (p->data[1] == ICMP_UNREACH_PORT ||
+	    p->data[1] == ICMP_UNREACH_PROTOCOL)
+		dgram_refused(rd32(q + 12), rd16(q + hlen), rd32(q + 16),
+		              rd16(q + hlen + 2));
+}
+
+void icmp_input(const struct ip_meta *m, struct pbuf *p)
+{
+	NET_COUNT(icmp_in);
+	if (p->len < ICMP_HLEN) {
+		NET_COUNT(icmp_drop);
+		pbuf_free(p);
+		return;
+	}
+	if (csum(p->data, p->len) != 0) {
+		NET_COUNT(icmp_csum_err);
+		pbuf_free(p);
+		return;
+	}
+	switch (p->data[0]) {
+	case ICMP_ECHO:
+		answer_echo(m, p);
+		return;
+	case ICMP_ECHO_REPLY:
+		dgram_ping_input(m, p);
+		return;
+	case ICMP_UNREACH:
+		heed_unreachable(p);
+		break;
+	default:
+		NET_COUNT(icmp_drop);
+	}
+	pbuf_free(p);
+}
+
+void icmp_send_unreachable(const struct ip_meta *m, const struct pbuf *p,
+                           uint8_t code)
+{
+	/* RFC 1122 3.2.2: never about broadcasts, non-initial fragments
+	 * (reassembly made ours whole), a source that names no one host,
+	 * or an ICMP error (only queries may be answered with errors). */
+	if (m->broadcast || m->src == 0 || netif_is_broadcast(m->nif, m->src))
+		return;
+	if (m->proto == IP_PROTO_ICMP &&
+	    (p->len < 1 || (p->data[0] != ICMP_ECHO && p->data[0] != 13 &&
+	                    p->data[0] != 15 && p->data[0] != 17)))
+		return;
+	if (!error_allowed())
+		return;
+	size_t quote = m->hlen + (p->len < 8 ? p->len : 8);
+	struct pbuf *e = pbuf_alloc(PBUF_HEADROOM, ICMP_HLEN + quote);
+	if (!e)
+		return;
+	uint8_t *h = e->data;
+	h[0] = ICMP_UNREACH;
+	h[1] = code;
+	wr16(h + 2, 0);
+	wr32(h + 4, 0);
+	ul_memcpy(h + ICMP_HLEN, m->hdr, quote);
+	wr16(h + 2, csum(h, e->len));
+	NET_COUNT(icmp_out);
+	ip_output(e, m->dst, m->src, IP_PROTO_ICMP, (int)m->nif->index);
+}
+
+int icmp_echo_output(uint16_t ident, const void *msg, size_t len,
+                     uint32_t src, uint32_t dst, int ifindex)
+{
+	if (len < ICMP_HLEN)
+		return -UL_EINVAL;
+	struct pbuf *p = pbuf_alloc(PBUF_HEADROOM, len);
+	if (!p)
+		return -UL_ENOMEM;
+	ul_memcpy(p->data, msg, len);
+	p->data[0] = ICMP_ECHO;
+	p->data[1] = 0;
+	wr16(p->data + 2, 0);
+	wr16(p->data + 4, ident);
+	wr16(p->data + 2, csum(p->data, len));
+	NET_COUNT(icmp_out);
+	return ip_output(p, src, dst, IP_PROTO_ICMP, ifindex);
+}

@@ -1,0 +1,31 @@
+/* ICMP (RFC 792, RFC 1122 section 3.2.2): echo in both directions and the
+ * destination-unreachable errors a host sends and heeds. */
+#ifndef NET_ICMP_H
+#define NET_ICMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "ip.h"
+#include "pbuf.h"
+
+#define ICMP_ECHO_REPLY 0
+#define ICMP_UNREACH 3
+#define ICMP_ECHO 8
+#define ICMP_UNREACH_PROTOCOL 2
+#define ICMP_UNREACH_PORT 3
+#define ICMP_HLEN 8
+#define ICMP_ERRORS_PER_SEC 100 /* RFC 1812 4.3.2.8: rate-limit errors */
+
+/* A received ICMP message (p->data at its header); consumes p. */
+void icmp_input(const struct ip_meta *m, struct pbuf *p);
+/* Answer the datagram m (p->data at its transport header; p is not
+ * consumed) with a destination unreachable of the given code, unless
+ * RFC 1122 3.2.2 forbids it or the rate limit says no. */
+void icmp_send_unreachable(const struct ip_meta *m, const struct pbuf *p,
+                           uint8_t code);
+/* Send an echo request: msg (len >= ICMP_HLEN) with its identifier set
+ * to ident and its checksum computed. 0 or a negative error. */
+int icmp_echo_output(uint16_t ident, const void *msg, size_t len,
+                     uint32_t src, uint32_t dst, int ifindex);
+
+#endif

@@ -1,0 +1,227 @@
+/* IPv4 input and output. Input checks every header field it relies on
+ * before any layer above sees the datagram; output routes, fills the
+ * header and fragments what the link cannot carry whole. */
+#include <stdbool.h>
+#include <unilab/errno.h>
+#include <unilab/string.h>
+#include "arp.h"
+#include "checksum.h"
+#include "icmp.h"
+#include "ip.h"
+#include "ip_reass.h"
+#include "loopback.h"
+#include "stack.h"
+#include "tcp.h"
+#include "udp.h"
+#include "wire.h"
+
+#define FLAG_MF 0x2000
+#define OFFSET_MASK 0x1fff
+
+static uint16_t next_id;
+
+static int bad_source(uint32_t src)
+{
+	return src == UL_IP_BROADCAST || (src >> 28) == 0xe;
+}
+
+/* Everything but the checksum of the transport; returns the header length
+ * or 0 when the datagram must go. Ethernet padding is trimmed off. A
+ * datagram from the wire that claims to come from us is forged (and,
+ * answered, would answer itself forever: the old "land" attack). */
+static size_t validate(struct netif *nif, struct pbuf *p, bool local)
+{
+	const uint8_t *h = p->data;
+	if (p->len < IP_HLEN || (h[0] >> 4) != 4)
+		return 0;
+	size_t hlen = (size_t)(h[0] & 0xf) * 4;
+	size_t total = rd16(h + 2);
+	if (hlen < IP_HLEN || hlen > total || total > p->len)
+		return 0;
+	if (csum(h, hlen) != 0) {
+		NET_COUNT(ip_csum_err);
+		return 0;
+	}
+	if (bad_source(rd32(h + 12)) || !netif_accepts(nif, rd32(h + 16)) ||
+	    (!local && netif_owning(rd32(h + 12))))
+		return 0;
+	pbuf_trim(p, total);
+	return hlen;
+}
+
+static void deliver(struct netif *nif, struct pbuf *p, size_t hlen)
+{
+	struct ip_meta m = {
+		.nif = nif,
+		.src = rd32(p->data + 12),
+		.dst = rd32(p->data + 16),
+		.proto = p->data[9],
+		.hdr = p->data,
+		.hlen = hlen,
+	};
+	m.broadcast = netif_is_broadcast(nif, m.dst);
+	pbuf_pull(p, hlen);
+	NET_COUNT(ip_in);
+	switch (m.proto) {
+	case IP_PROTO_ICMP:
+		icmp_input(&m, p);
+		break;
+	case IP_PROTO_UDP:
+		udp_input(&m, p);
+		break;
+	case IP_PROTO_TCP:
+		tcp_input(&m, p);
+		break;
+	default:
+		NET_COUNT(ip_drop);
+		if (!m.broadcast)
+			icmp_send_unreachable(&m, p, ICMP_UNREACH_PROTOCOL);
+		pbuf_free(p);
+	}
+}
+
+void ip_input(struct netif *nif, struct pbuf *p, bool local)
+{
+	size_t hlen = validate(nif, p, local);
+	if (!hlen) {
+		NET_COUNT(ip_drop);
+		pbuf_free(p);
+		return;
+	}
+	if (rd16(p->data + 6) & (FLAG_MF | OFFSET_MASK)) {
+		NET_COUNT(ip_frag_in);
+		p = ip_reass_add(p);
+		if (!p)
+			return;
+		hlen = (size_t)(p->data[0] & 0xf) * 4;
+	}
+	deliver(nif, p, hlen);
+}
+
+static void fill_header(uint8_t *h, size_t total, uint16_t id,
+                        uint16_t frag, uint8_t proto, uint32_t src,
+                        uint32_t dst)
+{
+	h[0] = 0x45;
+	h[1] = 0;
+	wr16(h + 2, (uint16_t)total);
+	wr16(h + 4, id);
+	wr16(h + 6, frag);
+	h[8] = IP_DEFAULT_TTL;
+	h[9] = proto;
+	wr16(h + 10, 0);
+	wr32(h + 12, src);
+	wr32(h + 16, dst);
+	wr16(h + 10, csum(h, IP_HLEN));
+}
+
+/* Pieces of at most the link's MTU, each data part a multiple of 8 bytes
+ * but the last (RFC 791 "Fragmentation and Reassembly"). */
+static int fragment(struct netif *nif, struct pbuf *p, uint32_t nexthop,
+                    uint8_t proto, uint32_t src, uint32_t dst)
+{
+	size_t step = (size_t)(nif->mtu - IP_HLEN) & ~(size_t)7;
+	uint16_t id = next_id++;
+	int rc = 0;
+	for (size_t off = 0; off < p->len && rc == 0; off += step) {
+		size_t n = p->len - off < step ? p->len - off : step;
+		struct pbuf *f = pbuf_alloc(PBUF_HEADROOM, n);
+		if (!f) {
+			rc = -UL_ENOMEM;
+			break;
+		}
+		ul_memcpy(f->data, p->data + off, n);
+		uint16_t frag = (uint16_t)(off / 8);
+		if (off + n < p->len)
+			frag |= FLAG_MF;
+		fill_header(pbuf_push(f, IP_HLEN), IP_HLEN + n, id, frag, proto,
+		            src, dst);
+		NET_COUNT(ip_frag_out);
+		rc = arp_output(nif, f, nexthop);
+	}
+	pbuf_free(p);
+	return rc;
+}
+
+/* The interface and next hop for dst, honouring a forced interface
+ * (through which anything off its link goes to the gateway). */
+static struct netif *route(uint32_t dst, int ifindex, uint32_t *nexthop)
+{
+	if (ifindex < 0 && dst != UL_IP_BROADCAST)
+		return netif_route(dst, nexthop);
+	struct netif *nif = netif_get(ifindex < 0 ? 0 : (unsigned)ifindex);
+	if (!nif)
+		return NULL;
+	*nexthop = dst;
+	if (netif_is_broadcast(nif, dst))
+		return nif;
+	uint32_t hop;
+	if (netif_route(dst, &hop) == nif)
+		*nexthop = hop;
+	else if (net_gateway)
+		*nexthop = net_gateway;
+	return nif;
+}
+
+static int push_header(struct pbuf *p, uint16_t frag, uint8_t proto,
+                       uint32_t src, uint32_t dst)
+{
+	uint8_t *h = pbuf_push(p, IP_HLEN);
+	if (!h)
+		return -UL_EINVAL;
+	fill_header(h, p->len, next_id++, frag, proto, src, dst);
+	return 0;
+}
+
+int ip_output(struct pbuf *p, uint32_t src, uint32_t dst, uint8_t proto,
+              int ifindex)
+{
+	if (IP_HLEN + p->len > IP_MAX_LEN) {
+		pbuf_free(p);
+		return -UL_EMSGSIZE;
+	}
+	struct netif *self = netif_owning(dst);
+	if (self) {
+		if (push_header(p, 0, proto, src ? src : dst, dst) < 0) {
+			pbuf_free(p);
+			return -UL_EINVAL;
+		}
+		NET_COUNT(ip_out);
+		return loopback_output(self, p);
+	}
+	uint32_t nexthop;
+	struct netif *nif = route(dst, ifindex, &nexthop);
+	if (!nif) {
+		NET_COUNT(ip_no_route);
+		pbuf_free(p);
+		return -UL_ENETUNREACH;
+	}
+	if (src == 0)
+		src = nif->addr;
+	NET_COUNT(ip_out);
+	if (IP_HLEN + p->len > nif->mtu)
+		return fragment(nif, p, nexthop, proto, src, dst);
+	if (push_header(p, 0, proto, src, dst) < 0) {
+		pbuf_free(p);
+		return -UL_EINVAL;
+	}
+	return arp_output(nif, p, nexthop);
+}
+
+uint32_t ip_source_for(uint32_t dst, int ifindex)
+{
+	if (netif_owning(dst))
+		return dst;
+	uint32_t hop;
+	struct netif *nif = route(dst, ifindex, &hop);
+	return nif ? nif->addr : 0;
+}
+
+size_t ip_mtu_for(uint32_t dst)
+{
+	uint32_t hop;
+	struct netif *nif = netif_owning(dst);
+	if (!nif)
+		nif = netif_route(dst, &hop);
+	return (nif ? nif->mtu : 576) - IP_HLEN;
+}

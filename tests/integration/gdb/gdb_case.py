@@ -1,0 +1,189 @@
+#!/usr/bin/env python3
+"""Debug one image with the real gdb, in batch mode, and check the session.
+
+    gdb_case.py CASE_DIR BUILD_ROOT BACKEND [MONITOR]
+
+CASE_DIR holds:
+  args       line 1: the image (a test image under tests/images, or an
+             app); each further line: one argument for it
+  commands   the gdb commands, one per line (a gdb script)
+  expected   regexps, one per line, that gdb's output must match in this
+             order
+  status     kvm: the exit status of unilab-kvm (the guest's own, or the
+             monitor's: 115 crash, 118 killed by gdb)
+  output     optional, kvm: regexps that the monitor's output (the guest's
+             console and the monitor's messages) must each match
+  interrupt  optional: send gdb a SIGINT (Ctrl-C) this many seconds after
+             it starts
+  backends   optional: the backends the case runs on (default: kvm)
+
+On kvm the monitor is started with --gdb=0 (it picks a free port and
+prints it) and gdb connects with "target remote"; on posix gdb runs the
+image itself, stopped first at its first instruction (starti) as the
+monitor stops a guest, so that one script fits both. A sanitizer report from the monitor fails the case. Exits 77
+(skip) with the reason when the machine cannot run it: no /dev/kvm or no
+gdb."""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+TIMEOUT = 120  # seconds for a whole session: emulated watchpoints step
+SANITIZER_REPORTS = re.compile(
+    r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:")
+PORT_LINE = re.compile(r"waiting for gdb on 127\.0\.0\.1:(\d+)")
+
+
+def read_lines(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [line.rstrip("\n") for line in f if line.strip()]
+
+
+def image_path(build, name, backend):
+    for folder in ("apps", "tests/images"):
+        path = os.path.join(build, folder, name, f"{name}.{backend}")
+        if os.path.exists(path):
+            return path
+    return os.path.join(build, "tests/images", name, f"{name}.{backend}")
+
+
+def why_skip(backend):
+    if not shutil.which("gdb"):
+        return "gdb is not installed (apt-get install gdb)"
+    if backend == "kvm":
+        try:
+            os.close(os.open("/dev/kvm", os.O_RDWR))
+        except OSError as e:
+            return f"cannot open /dev/kvm: {e.strerror}"
+    return None
+
+
+class Monitor:
+    """unilab-kvm --gdb=0, its output collected as it comes."""
+
+    def __init__(self, monitor, image, args):
+        self.proc = subprocess.Popen(
+            [monitor, "--gdb=0", "--timeout=100", image] + args,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.lines = []
+        self.port = None
+        self.have_port = threading.Event()
+        self.reader = threading.Thread(target=self.read, daemon=True)
+        self.reader.start()
+
+    def read(self):
+        for raw in self.proc.stdout:
+            line = raw.decode(errors="replace")
+            self.lines.append(line)
+            m = PORT_LINE.search(line)
+            if m and not self.have_port.is_set():
+                self.port = int(m.group(1))
+                self.have_port.set()
+        self.have_port.set()  # ended without one: stop waiting
+
+    def finish(self):
+        try:
+            status = self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            status = "still running 30 s after gdb ended (killed)"
+        self.reader.join(timeout=5)
+        return status, "".join(self.lines)
+
+
+def run_gdb(command, interrupt):
+    # A sanitized posix image: LeakSanitizer cannot work under ptrace.
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
+    gdb = subprocess.Popen(command, stdout=subprocess.PIPE, env=env,
+                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    if interrupt is not None:
+        time.sleep(interrupt)
+        gdb.send_signal(signal.SIGINT)
+    try:
+        out, _ = gdb.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        gdb.kill()
+        out, _ = gdb.communicate()
+        out += b"\n(gdb killed: still running after the time limit)\n"
+    return out.decode(errors="replace")
+
+
+def in_order(patterns, text):
+    """The first pattern that does not match after the previous one."""
+    pos = 0
+    for pattern in patterns:
+        m = re.compile(pattern, re.MULTILINE).search(text, pos)
+        if not m:
+            return pattern
+        pos = m.end()
+    return None
+
+
+def main():
+    case, build, backend = sys.argv[1:4]
+    monitor = sys.argv[4] if len(sys.argv) > 4 else None
+    backends = (read_lines(os.path.join(case, "backends")) or ["kvm"])[0]
+    if backend not in backends.split():
+        print(f"SKIP: this case runs on {backends} only")
+        return 77
+    why = why_skip(backend)
+    if why:
+        print(f"SKIP: {why}")
+        return 77
+
+    args = read_lines(os.path.join(case, "args"))
+    image = image_path(build, args[0], backend)
+    interrupt = read_lines(os.path.join(case, "interrupt"))
+    interrupt = float(interrupt[0]) if interrupt else None
+    gdb = ["gdb", "-nx", "-batch", "-ex", "set pagination off",
+           "-ex", "set confirm off"]
+
+    if backend == "kvm":
+        mon = Monitor(monitor, image, args[1:])
+        mon.have_port.wait(timeout=30)
+        if mon.port is None:
+            mon.proc.kill()
+            print("FAIL: the monitor never said where it waits for gdb")
+            print(mon.finish()[1])
+            return 1
+        gdb += ["-ex", f"target remote 127.0.0.1:{mon.port}"]
+        gdb += ["-x", os.path.join(case, "commands"), image]
+        out = run_gdb(gdb, interrupt)
+        status, mon_out = mon.finish()
+    else:
+        # starti: stopped at the first instruction, as on kvm.
+        gdb += ["-ex", "starti", "-x", os.path.join(case, "commands"),
+                "--args", image]
+        out = run_gdb(gdb + args[1:], interrupt)
+        status, mon_out = None, ""
+
+    problems = []
+    missing = in_order(read_lines(os.path.join(case, "expected")), out)
+    if missing:
+        problems.append(f"gdb's output has no match (in order) for /{missing}/")
+    if backend == "kvm":
+        want = int(read_lines(os.path.join(case, "status"))[0])
+        if status != want:
+            problems.append(f"unilab-kvm exit status {status}, want {want}")
+        for pattern in read_lines(os.path.join(case, "output")):
+            if not re.search(pattern, mon_out, re.MULTILINE):
+                problems.append(f"the monitor's output has no match for /{pattern}/")
+        if SANITIZER_REPORTS.search(mon_out):
+            problems.append("the monitor hit a sanitizer error")
+
+    print("--- gdb:\n" + out)
+    if backend == "kvm":
+        print("--- unilab-kvm (status %s):\n%s" % (status, mon_out))
+    for problem in problems:
+        print("FAIL: " + problem)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -198,7 +198,7 @@ void ul_sched_arrive(void)
 {
 	san_arrive(ul_current, switched_from);
 	if (switched_from->state == UL_THREAD_ZOMBIE)
-		ul_thread_free_stack(switched_from);
+		ul_thread_reap(switched_from);
 }
 
 /* Give the CPU to the next runnable thread. The caller has already put

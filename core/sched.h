@@ -38,6 +38,7 @@ struct ul_thread {
 	void *arg;
 	void *result;                /* ul_thread_exit's argument */
 	struct ul_thread *joiner;    /* the one thread allowed to join it */
+	int detached;                /* frees itself at exit; never joined */
 	struct ul_waitq exited;      /* where the joiner waits */
 
 	void *stack; /* from ul_page_alloc; NULL for main and once freed */
@@ -74,7 +75,9 @@ extern struct ul_thread ul_main_thread;
 void ul_thread_init_main(void);
 /* Give a zombie's stack back to the page allocator (it is not running
  * on it any more). */
-void ul_thread_free_stack(struct ul_thread *t);
+/* Free what a thread that has just exited no longer needs: its stack, and
+ * its struct too if it was detached. Called on the next thread's stack. */
+void ul_thread_reap(struct ul_thread *t);
 /* Whether the thread has written past the bottom of its stack. */
 int ul_thread_stack_overflowed(const struct ul_thread *t);
 

@@ -114,7 +114,7 @@ struct ul_thread *ul_thread_create(const char *name, void *(*fn)(void *),
 	return t;
 }
 
-void ul_thread_free_stack(struct ul_thread *t)
+static void free_stack(struct ul_thread *t)
 {
 	if (!t->stack)
 		return;
@@ -142,21 +142,45 @@ _Noreturn void ul_thread_exit(void *result)
 	ul_sched_exit();
 }
 
-/* A zombie nobody joins keeps its struct (a few hundred bytes; its stack
- * is already freed) until the image ends: there is no detach. */
+static void free_thread(struct ul_thread *t)
+{
+	unlink_thread(t);
+	ul_free(t);
+}
+
+void ul_thread_reap(struct ul_thread *t)
+{
+	free_stack(t);
+	if (t->detached)
+		free_thread(t);
+}
+
+/* A zombie nobody joins or detaches keeps its struct (a few hundred
+ * bytes; its stack is already freed) until the image ends. */
 int ul_thread_join(struct ul_thread *t, void **result)
 {
 	if (t == ul_current)
 		return -UL_EDEADLK;
-	if (t->joiner)
+	if (t->joiner || t->detached)
 		return -UL_EINVAL;
 	t->joiner = ul_current;
 	while (t->state != UL_THREAD_ZOMBIE)
 		ul_wait(&t->exited, UL_FOREVER);
 	if (result)
 		*result = t->result;
-	unlink_thread(t);
-	ul_free(t);
+	free_thread(t);
+	return 0;
+}
+
+int ul_thread_detach(struct ul_thread *t)
+{
+	if (t->joiner || t->detached || t == &ul_main_thread)
+		return -UL_EINVAL;
+	/* An ended thread's stack went with the switch away from it. */
+	if (t->state == UL_THREAD_ZOMBIE)
+		free_thread(t);
+	else
+		t->detached = 1;
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /* httpd: an HTTP/1.1 server (RFC 9110, RFC 9112) for the pages built into
  * the image, with keep-alive, HEAD, 404, and /stats for the network
- * stack's counters. Usage: httpd [--port=N] (default 80). One thread per
- * connection; a reaper joins the threads that have ended. */
+ * stack's counters. Usage: httpd [--port=N] (default 80). One detached
+ * thread per connection. */
 #include <stdbool.h>
 #include <unilab/app.h>
 #include <unilab/console.h>
@@ -20,7 +20,6 @@
 #define IDLE_NS (30 * UL_S)      /* keep-alive connections idle out */
 #define CONN_STACK (64 * 1024)
 #define STATS_MAX 4096
-#define REAP_MAX 256
 #define RUN_BYTES (64 * 1024)   /* a repeated page's block, in runs */
 
 struct conn {
@@ -36,10 +35,6 @@ struct request {
 	bool close;         /* the client wants the connection closed */
 	unsigned long long body; /* Content-Length of the request */
 };
-
-static struct ul_thread *ended[REAP_MAX];
-static unsigned nended;
-static struct ul_waitq reaper_wq = UL_WAITQ_INIT;
 
 /* Case-insensitive "does line start with name:" and the value after it. */
 static const char *header_value(const char *line, const char *name)
@@ -287,22 +282,6 @@ static void *connection_thread(void *arg)
 	serve_connection(c);
 	ul_close(c->fd);
 	ul_free(c);
-	if (nended < REAP_MAX) {
-		ended[nended++] = ul_thread_self();
-		ul_wake_one(&reaper_wq);
-	}
-	return NULL;
-}
-
-/* Threads are joined once they end, or their structs would pile up. */
-static void *reaper(void *arg)
-{
-	(void)arg;
-	for (;;) {
-		while (nended == 0)
-			ul_wait(&reaper_wq, UL_FOREVER);
-		ul_thread_join(ended[--nended], NULL);
-	}
 	return NULL;
 }
 
@@ -342,8 +321,6 @@ int ul_main(int argc, char **argv)
 		          ul_strerror(rc));
 		return 1;
 	}
-	if (!ul_thread_create("reaper", reaper, NULL, 0))
-		return 1;
 	ul_printf("httpd: serving on port %u\n", port);
 	for (;;) {
 		int fd = ul_accept(lfd, NULL);
@@ -354,8 +331,11 @@ int ul_main(int argc, char **argv)
 			c->fd = fd;
 			c->len = 0;
 		}
-		if (!c || !ul_thread_create("http", connection_thread, c,
-		                            CONN_STACK)) {
+		struct ul_thread *t = c ? ul_thread_create("http",
+		                      connection_thread, c, CONN_STACK) : NULL;
+		if (t) {
+			ul_thread_detach(t);
+		} else {
 			ul_free(c);
 			ul_close(fd);
 		}

@@ -224,6 +224,40 @@ START_TEST(stack_is_freed_at_exit)
 }
 END_TEST
 
+/* A detached thread gives back its stack and its struct on its own, so
+ * the heap returns to where it was before the thread was made. */
+START_TEST(detached_thread_frees_itself)
+{
+	struct ul_heap_stats before, after;
+	ul_heap_stats(&before);
+	struct ul_thread *t = spawn("detached", return_arg, NULL);
+	ck_assert_int_eq(ul_thread_detach(t), 0);
+	ck_assert_int_eq(ul_thread_detach(t), -UL_EINVAL);
+	ck_assert_int_eq(ul_thread_join(t, NULL), -UL_EINVAL);
+	ul_yield(); /* t runs and ends */
+	ul_yield(); /* and is reaped on the switch away from it */
+	ul_heap_stats(&after);
+	ck_assert_uint_eq(after.in_use, before.in_use);
+	struct ul_sched_stats st;
+	ul_sched_stats(&st);
+	ck_assert_uint_eq(st.threads, 1);
+}
+END_TEST
+
+/* Detaching a thread that has already ended frees it at once. */
+START_TEST(detaching_an_ended_thread_frees_it)
+{
+	struct ul_heap_stats before, after;
+	ul_heap_stats(&before);
+	struct ul_thread *t = spawn("ended", return_arg, NULL);
+	ul_yield();
+	ck_assert_int_eq(ul_thread_detach(t), 0);
+	ul_heap_stats(&after);
+	ck_assert_uint_eq(after.in_use, before.in_use);
+	ck_assert_int_eq(ul_thread_detach(ul_thread_self()), -UL_EINVAL);
+}
+END_TEST
+
 struct sleeper {
 	char letter;
 	uint64_t ns, slept;
@@ -424,6 +458,8 @@ static Suite *thread_suite(void)
 	tcase_add_test(tc, second_joiner_gets_einval);
 	tcase_add_test(tc, thousand_threads);
 	tcase_add_test(tc, stack_is_freed_at_exit);
+	tcase_add_test(tc, detached_thread_frees_itself);
+	tcase_add_test(tc, detaching_an_ended_thread_frees_it);
 	tcase_add_test(tc, sleepers_wake_in_deadline_order);
 	tcase_add_test(tc, sleep_lasts_at_least_the_time_asked);
 	tcase_add_test(tc, yielding_does_not_starve_sleepers);

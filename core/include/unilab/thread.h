@@ -26,6 +26,10 @@ _Noreturn void ul_thread_exit(void *result);
  * -UL_EDEADLK when t is the caller, -UL_EINVAL when t is already joined
  * by another thread. */
 int ul_thread_join(struct ul_thread *t, void **result);
+/* Let t free itself when it ends: nobody will join it. A thread that has
+ * already ended is freed now. -UL_EINVAL when t is being joined or was
+ * already detached. */
+int ul_thread_detach(struct ul_thread *t);
 /* Let the other runnable threads run first. */
 void ul_yield(void);
 /* Sleep for ns nanoseconds / until the monotonic clock reaches deadline. */

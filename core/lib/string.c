@@ -1,5 +1,5 @@
 /* Memory and string functions. The copy and fill loops move a machine word
- * at a time when the addresses allow it; everything else goes byte by byte. */
+ * at a time; everything else goes byte by byte. */
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -9,6 +9,10 @@
 /* A word that may alias any object, so copying through it is defined. */
 typedef uintptr_t __attribute__((may_alias)) word_t;
 #define WORD sizeof(word_t)
+/* The same at any address: the copy loops align the destination and read
+ * the source through this, which is one plain load on x86_64 (and byte
+ * loads on machines that cannot load from an unaligned address). */
+typedef uintptr_t __attribute__((may_alias, aligned(1))) unaligned_word_t;
 
 /* gcc may turn a copy or fill loop into a call to memcpy or memset. In the
  * freestanding build those are ours (compiler.c) and call straight back
@@ -27,13 +31,10 @@ static bool word_aligned(const void *p)
 KEEP_LOOPS static void copy_forward(unsigned char *d, const unsigned char *s,
                                     size_t n)
 {
-	/* Words only help when both sides can reach alignment together. */
-	if (((uintptr_t)d - (uintptr_t)s) % WORD == 0) {
-		for (; n > 0 && !word_aligned(d); n--)
-			*d++ = *s++;
-		for (; n >= WORD; n -= WORD, d += WORD, s += WORD)
-			*(word_t *)d = *(const word_t *)s;
-	}
+	for (; n > 0 && !word_aligned(d); n--)
+		*d++ = *s++;
+	for (; n >= WORD; n -= WORD, d += WORD, s += WORD)
+		*(word_t *)d = *(const unaligned_word_t *)s;
 	while (n-- > 0)
 		*d++ = *s++;
 }
@@ -43,14 +44,12 @@ KEEP_LOOPS static void copy_forward(unsigned char *d, const unsigned char *s,
 KEEP_LOOPS static void copy_backward(unsigned char *d, const unsigned char *s,
                                      size_t n)
 {
-	if (((uintptr_t)d - (uintptr_t)s) % WORD == 0) {
-		for (; n > 0 && !word_aligned(d); n--)
-			*--d = *--s;
-		for (; n >= WORD; n -= WORD) {
-			d -= WORD;
-			s -= WORD;
-			*(word_t *)d = *(const word_t *)s;
-		}
+	for (; n > 0 && !word_aligned(d); n--)
+		*--d = *--s;
+	for (; n >= WORD; n -= WORD) {
+		d -= WORD;
+		s -= WORD;
+		*(word_t *)d = *(const unaligned_word_t *)s;
 	}
 	while (n-- > 0)
 		*--d = *--s;

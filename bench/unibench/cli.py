@@ -67,6 +67,10 @@ def parser():
                         "trial boot works, TCG otherwise)")
     p.add_argument("--seed", type=int, default=1, metavar="N",
                    help="seed of the bootstrap (default: 1)")
+    p.add_argument("--redraw", metavar="DIR",
+                   help="run nothing: rewrite report.md, results.csv and "
+                        "the plots of the result directory DIR from its "
+                        "results.json")
     return p
 
 
@@ -90,6 +94,9 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     p = parser()
     args = p.parse_args(argv)
+    if args.redraw:
+        _write(args.redraw, results.load(args.redraw), Progress())
+        return 0
     names = _studies(p, args.studies)
     args.out = args.out or _default_out(args.build)
     config = settings.make(args, SOURCE)

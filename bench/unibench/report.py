@@ -43,7 +43,8 @@ def _environment(env):
 def _checks(checks):
     verdict = {True: "met", False: "**missed**", None: "not measured"}
     return ["| from | target | measured | result |", "|---|---|---:|---|"] + [
-        f"| {c['from']} | {c['target']} | {c['measured']} | "
+        f"| {c['from']} | {c['target']} | "
+        f"{'–' if c['met'] is None else c['measured']} | "
         f"{verdict[c['met']]} |" for c in checks]
 
 

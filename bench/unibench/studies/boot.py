@@ -2,9 +2,10 @@
 against a process, containers, a Linux VM and the raw KVM floor."""
 from .. import plot as plotting
 from .. import schedule, stats, units
-from . import records
+from . import notes, records
 
 TITLE = "Boot to exit"
+DOTS = 100  # runs drawn per case in the plot
 
 # The ratios the report singles out: (numerator, denominator, what it says).
 COMPARISONS = (
@@ -116,19 +117,13 @@ def report(result):
 
 
 def _warnings(result):
-    lines = []
-    for name in records.measured(result["cases"]):
-        e = result["cases"][name]
-        if e["wide"]:
-            lines.append(f"- {name}: the runs spread widely (p95 − p5 is "
-                         f"{e['spread']:.1f}× the median); the machine was "
-                         f"busy, so quote its median with care.")
-    for r in result["ratios"]:
-        if r["wide"]:
-            lines.append(f"- {r['numerator']} / {r['denominator']}: the 95% "
-                         f"interval is wide; repeat the study before quoting "
-                         f"this ratio.")
-    lines += records.not_measured(result["cases"])
+    cases = result["cases"]
+    lines = notes.wide_spreads([(n, cases[n]["spread"])
+                                for n in records.measured(cases)
+                                if cases[n]["wide"]])
+    lines += notes.wide_intervals([f"{r['numerator']} / {r['denominator']}"
+                                   for r in result["ratios"] if r["wide"]])
+    lines += records.not_measured(cases)
     return ["", "Notes:", ""] + lines if lines else []
 
 
@@ -155,9 +150,11 @@ def plot(result, directory):
         boxes.append((x, stats.percentile(ms, 25), stats.percentile(ms, 5),
                       stats.percentile(ms, 95), stats.percentile(ms, 75),
                       stats.median(ms), name))
-        # A fixed, spread-out jitter so the picture is the same every time.
+        # A fixed, spread-out jitter so the picture is the same every time;
+        # at most DOTS of the runs, evenly spaced, keep the file small.
+        step = max(1, len(ms) // DOTS)
         dots += [(x + ((i * 0.618) % 1 - 0.5) * 0.5, v)
-                 for i, v in enumerate(ms)]
+                 for i, v in enumerate(ms[::step])]
     plotting.data_file(directory, "boot-boxes.dat", boxes)
     plotting.data_file(directory, "boot-runs.dat", dots)
     body = f"""set title 'Boot to exit (log scale)'

@@ -10,7 +10,7 @@ import os
 from .. import netns, probes, servers, stats, units
 from .. import plot as plotting
 from ..case import BASELINE, UNILAB, Case
-from . import records
+from . import notes, records
 
 TITLE = "Latency"
 COMPARED_WITH = "crun"  # Linux's own network stack, in a container
@@ -31,6 +31,7 @@ METRICS = (
      probes.http_new_connections, "http"),
 )
 ROUNDS = 50
+CDF_POINTS = 200  # points per curve in the plot
 WRK_CONNECTIONS = 8
 
 
@@ -215,7 +216,7 @@ def report(result):
              f"from the request's send to the answer's last byte; ratios "
              f"are of medians against {COMPARED_WITH}, with a 95% bootstrap "
              f"interval."]
-    notes = []
+    unsupported, spreads = [], []
     for metric, what, _, _ in METRICS:
         lines += ["", f"**{what}**", "",
                   f"| server | runs | median | p5 | p95 | / {COMPARED_WITH} |",
@@ -226,28 +227,30 @@ def report(result):
                 continue
             if m["status"] != "measured":
                 lines.append(f"| {name} | – | {m['status']} | | | |")
-                notes.append(f"- {name}, {what}: {m['status']}: "
-                             f"{m['reason'].splitlines()[0]}")
+                unsupported.append(f"- {name}, {what}: {m['status']}: "
+                                   f"{m['reason'].splitlines()[0]}")
                 continue
             s = m["summary"]
             lines.append(f"| {name} | {s['n']} | {units.time_ns(s['median'])}"
                          f" | {units.time_ns(s['p5'])} | "
                          f"{units.time_ns(s['p95'])} | "
                          f"{_ratio_cell(result, metric, name)} |")
-            if stats.relative_spread(m["ns"]) > stats.WIDE_SPREAD:
-                notes.append(f"- {name}, {what}: the times spread widely; "
-                             f"quote the median with care.")
-    lines += _throughput_table(result, notes)
-    notes += [f"- {r['numerator']} / {r['denominator']} ({r['metric']}): "
-              f"the 95% interval is wide" for r in result["ratios"]
-              if r["wide"]]
-    notes += records.not_measured(entries)
-    return lines + (["", "Notes:", ""] + notes if notes else [])
+            spread = stats.relative_spread(m["ns"])
+            if spread > stats.WIDE_SPREAD:
+                spreads.append((f"{name} {metric}", spread))
+    warnings = unsupported
+    lines += _throughput_table(result, warnings)
+    warnings += notes.wide_spreads(spreads)
+    warnings += notes.wide_intervals(
+        [f"{r['numerator']} / {r['denominator']} {r['metric']}"
+         for r in result["ratios"] if r["wide"]])
+    warnings += records.not_measured(entries)
+    return lines + (["", "Notes:", ""] + warnings if warnings else [])
 
 
-def _throughput_table(result, notes):
+def _throughput_table(result, warnings):
     if not result.get("wrk"):
-        notes.append("- throughput not measured: wrk is not installed")
+        warnings.append("- throughput not measured: wrk is not installed")
         return []
     lines = ["", f"**HTTP throughput** (wrk, one thread, "
                  f"{WRK_CONNECTIONS} connections)", "",
@@ -258,7 +261,8 @@ def _throughput_table(result, notes):
         if not t:
             continue
         if "summary" not in t:
-            notes.append(f"- {name}, throughput: {t.get('reason', 'none')}")
+            warnings.append(f"- {name}, throughput: "
+                            f"{t.get('reason', 'none')}")
             continue
         s = t["summary"]
         lines.append(f"| {name} | {s['n']} | {s['median']:.0f} | "
@@ -288,8 +292,11 @@ def plot(result, directory):
             if m.get("status") != "measured" or not m.get("ns"):
                 continue
             ordered = sorted(v / 1e6 for v in m["ns"])
-            blocks.append([(v, (i + 1) / len(ordered))
-                           for i, v in enumerate(ordered)])
+            # At most CDF_POINTS steps of the curve, and its very end.
+            ranks = sorted(set(range(len(ordered) - 1, -1,
+                                     -max(1, len(ordered) // CDF_POINTS))))
+            blocks.append([(ordered[i], (i + 1) / len(ordered))
+                           for i in ranks])
             titles.append((name, colour))
         if not blocks:
             continue

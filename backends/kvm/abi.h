@@ -119,7 +119,7 @@
 
 struct ul_kvm_net_dev {
 	uint8_t mac[6];  /* the guest's own address on this link */
-	uint16_t mtu;    /* largest IP payload, bytes (the TAP's MTU) */
+	uint16_t mtu;    /* largest IP payload, bytes (the interface's MTU) */
 };
 
 struct ul_kvm_block_dev {

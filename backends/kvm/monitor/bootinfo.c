@@ -90,11 +90,9 @@ void boot_info_write(struct vm *vm, const struct options *opt,
 	}
 	end_string(&s);
 
-	bi->net_count = vm->net_count;
-	for (unsigned i = 0; i < vm->net_count; i++) {
-		memcpy(bi->net[i].mac, vm->net[i].mac, 6);
-		bi->net[i].mtu = vm->net[i].mtu;
-	}
+	bi->net_count = host_net_count();
+	for (unsigned i = 0; i < bi->net_count; i++)
+		host_net_info(i, bi->net[i].mac, &bi->net[i].mtu);
 	bi->block_count = vm->block_count;
 	for (unsigned i = 0; i < vm->block_count; i++) {
 		bi->block[i].sectors = vm->block[i].sectors;

@@ -28,6 +28,9 @@
 /* The rflags bits gdb may change (CF PF AF ZF SF DF OF); the monitor
  * keeps TF and RF for itself and the rest are the system's. */
 #define RFLAGS_GDB 0xcd5ull
+#define RFLAGS_TF (1ull << 8)  /* trap after the next instruction */
+#define RFLAGS_RF (1ull << 16) /* no instruction breakpoint on the next */
+#define DR6_BS (1ull << 14)    /* the #DB is a single step */
 #define EXC_DB 1
 /* exceptions.S: stub i of the guest's exception entry is 16 bytes in. */
 #define GUEST_STUB_SIZE 16
@@ -296,8 +299,11 @@ static void stop_vcpu(struct vm *vm, int signal)
 	settle(vm);
 	s.ctx = CTX_VCPU;
 	stop(vm, &why);
-	if (single_step()) {
-		s.regs.rflags |= RFLAGS_TF;
+	/* TF may be left from emulated watchpoints that gdb has removed. */
+	uint64_t rflags = single_step() ? s.regs.rflags | RFLAGS_TF
+	                                : s.regs.rflags & ~RFLAGS_TF;
+	if (rflags != s.regs.rflags) {
+		s.regs.rflags = rflags;
 		s.regs_dirty = true;
 	}
 	if (s.regs_dirty && ioctl(vm->vcpu_fd, KVM_SET_REGS, &s.regs) < 0)

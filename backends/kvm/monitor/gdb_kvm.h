@@ -6,10 +6,6 @@
 #include "monitor.h"
 #include "stub.h"
 
-#define RFLAGS_TF (1ull << 8)  /* trap after the next instruction */
-#define RFLAGS_RF (1ull << 16) /* no instruction breakpoint on the next */
-#define DR6_BS (1ull << 14)    /* the #DB is a single step */
-
 /* gdb.c: the guest's memory at a virtual address, as gdb sees it. */
 long gdb_read_virt(struct vm *vm, uint64_t addr, void *buf, size_t len);
 

@@ -32,8 +32,7 @@ int main(int argc, char **argv)
 	image_open(&vm.image, opt.image);
 	uint64_t mem = opt.mem_size ? opt.mem_size : default_mem(&vm.image);
 	image_check_fits(&vm.image, mem);
-	for (unsigned i = 0; i < opt.net_count; i++)
-		net_open(&vm, opt.net[i]);
+	net_open(&opt);
 	for (unsigned i = 0; i < opt.disk_count; i++)
 		block_open(&vm, opt.disk[i]);
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "abi.h"
+#include "host_net.h"
 
 #define MONITOR_NAME "unilab-kvm"
 
@@ -21,8 +22,9 @@ struct kvm_run;
 /* --- command line (options.c) --- */
 struct options {
 	uint64_t mem_size;   /* 0: sized for the image */
-	const char *net[UL_KVM_MAX_NET];   /* TAP names */
+	struct host_net_spec net[UL_KVM_MAX_NET]; /* --net=, parsed */
 	unsigned net_count;
+	const char *pcap;     /* --pcap=FILE, or NULL */
 	const char *disk[UL_KVM_MAX_BLOCK]; /* disk image paths */
 	unsigned disk_count;
 	bool trace_boot;
@@ -106,12 +108,7 @@ void image_symbolize(const struct image *img, uint64_t addr, char *buf,
 /* The address of the symbol called name; false when there is none. */
 bool image_lookup(const struct image *img, const char *name, uint64_t *addr);
 
-/* --- devices (net.c, block.c) --- */
-struct net_dev {
-	int fd;
-	uint8_t mac[6];
-	uint16_t mtu;
-};
+/* --- devices (block.c; net.c's interfaces are backends/host's) --- */
 #define BLOCK_SECTOR_SIZE 512
 struct block_dev {
 	int fd;
@@ -125,8 +122,6 @@ struct vm {
 	struct kvm_run *run;
 	struct guest_mem mem;
 	struct image image;
-	struct net_dev net[UL_KVM_MAX_NET];
-	unsigned net_count;
 	struct block_dev block[UL_KVM_MAX_BLOCK];
 	unsigned block_count;
 	uint64_t timeout_us;
@@ -182,7 +177,8 @@ void gdb_poll(struct vm *vm);      /* after any exit: did gdb send Ctrl-C? */
 void gdb_crash(struct vm *vm, const struct ul_kvm_abort *a);
 void gdb_report_exit(int status);
 
-void net_open(struct vm *vm, const char *name);
+/* Attach the --net= interfaces in order and start the --pcap= recording. */
+void net_open(const struct options *opt);
 void block_open(struct vm *vm, const char *path);
 
 #endif

@@ -24,10 +24,22 @@ static const char usage[] =
 	"  --mem=SIZE        guest memory, with a K, M or G suffix (default:\n"
 	"                    4M, or the image plus 2M when that is larger;\n"
 	"                    256K..4G)\n"
-	"  --net=tap:NAME    attach the guest's next network interface to the\n"
-	"                    TAP device NAME, which must exist and be up\n"
-	"                    (ip tuntap add dev NAME mode tap; ip link set NAME up);\n"
-	"                    up to 4\n"
+	"  --net=NET         attach the guest's next network interface (up to 4);\n"
+	"                    NET is one of\n"
+	"      tap:NAME      an existing TAP device, up; make one with\n"
+	"                    ip tuntap add dev NAME mode tap user $USER\n"
+	"                    ip link set NAME up\n"
+	"      pcap:IFACE    inject and capture frames on an existing interface\n"
+	"                    (root, or CAP_NET_RAW and CAP_NET_ADMIN)\n"
+	"      user[,hostfwd=[tcp|udp]:[HOSTADDR]:PORT-[GUESTADDR]:PORT]...\n"
+	"                    user-mode networking, no root: the guest gets\n"
+	"                    10.0.2.15/24 by DHCP (or static ip=10.0.2.15/24\n"
+	"                    gw=10.0.2.2 dns=10.0.2.3); 10.0.2.2 is the host;\n"
+	"                    hostfwd=tcp::8080-:80 sends 127.0.0.1:8080 to port\n"
+	"                    80 of the guest (HOSTADDR 0.0.0.0: every address)\n"
+	"                    add ,mac=02:xx:xx:xx:xx:xx to set the MAC address\n"
+	"  --pcap=FILE       write every frame the guest sends or receives, on\n"
+	"                    every interface, to FILE (tcpdump -r FILE, Wireshark)\n"
 	"  --disk=FILE       attach FILE as the guest's next block device, in\n"
 	"                    512-byte sectors (read-only if FILE cannot be\n"
 	"                    written); up to 4\n"
@@ -47,7 +59,7 @@ static const char usage[] =
 	"          port I/O, halted with interrupts off, or made KVM fail\n"
 	"  " XSTR(UL_KVM_EXIT_USAGE) "     bad option\n"
 	"  " XSTR(UL_KVM_EXIT_BAD_IMAGE) "     the image cannot be loaded\n"
-	"  " XSTR(UL_KVM_EXIT_HOST) "     a host failure: /dev/kvm, a KVM call, a TAP device, a disk\n"
+	"  " XSTR(UL_KVM_EXIT_HOST) "     a host failure: /dev/kvm, a KVM call, a network interface, a disk\n"
 	"  " XSTR(UL_KVM_EXIT_BAD_HYPERCALL) "     the guest made a bad hypercall\n"
 	"  " XSTR(UL_KVM_EXIT_TIMEOUT) "     --timeout ran out\n"
 	"  " XSTR(UL_KVM_EXIT_TRIPLE_FAULT) "     the guest triple-faulted\n";
@@ -108,23 +120,28 @@ static unsigned parse_port(const char *s)
 	return (unsigned)port;
 }
 
-static const char *parse_net(const char *s)
+/* The syntax and its messages are backends/host's, the posix backend's. */
+static void parse_net(const char *s, struct options *opt)
 {
-	if (strncmp(s, "tap:", 4) != 0 || s[4] == '\0')
-		usage_error("--net=%s: want tap:NAME", s);
-	if (strlen(s + 4) >= 16) /* IFNAMSIZ, with its NUL */
-		usage_error("--net=%s: interface names have at most 15 characters",
-		            s);
-	return s + 4;
+	struct host_error err;
+
+	if (opt->net_count == UL_KVM_MAX_NET)
+		usage_error("%s", "--net: at most " XSTR(UL_KVM_MAX_NET)
+		                  " network interfaces");
+	if (host_net_parse(s, &opt->net[opt->net_count], &err) < 0)
+		usage_error("%s", err.msg);
+	opt->net_count++;
 }
 
-enum { OPT_MEM = 1, OPT_NET, OPT_DISK, OPT_TIMEOUT, OPT_TRACE, OPT_GDB };
+enum { OPT_MEM = 1, OPT_NET, OPT_DISK, OPT_TIMEOUT, OPT_TRACE, OPT_GDB,
+       OPT_PCAP };
 
 void options_parse(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
 		{"mem", required_argument, NULL, OPT_MEM},
 		{"net", required_argument, NULL, OPT_NET},
+		{"pcap", required_argument, NULL, OPT_PCAP},
 		{"disk", required_argument, NULL, OPT_DISK},
 		{"timeout", required_argument, NULL, OPT_TIMEOUT},
 		{"trace-boot", no_argument, NULL, OPT_TRACE},
@@ -143,10 +160,10 @@ void options_parse(int argc, char **argv, struct options *opt)
 			opt->mem_size = parse_mem(optarg);
 			break;
 		case OPT_NET:
-			if (opt->net_count == UL_KVM_MAX_NET)
-				usage_error("--net=%s: at most 4 network interfaces",
-				            optarg);
-			opt->net[opt->net_count++] = parse_net(optarg);
+			parse_net(optarg, opt);
+			break;
+		case OPT_PCAP:
+			opt->pcap = optarg;
 			break;
 		case OPT_DISK:
 			if (opt->disk_count == UL_KVM_MAX_BLOCK)

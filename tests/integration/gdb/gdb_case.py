@@ -13,8 +13,8 @@ CASE_DIR holds:
              monitor's: 115 crash, 118 killed by gdb)
   output     optional, kvm: regexps that the monitor's output (the guest's
              console and the monitor's messages) must each match
-  interrupt  optional: send gdb a SIGINT (Ctrl-C) this many seconds after
-             it starts
+  interrupt  optional: a regexp; once the image's output matches it, send
+             gdb a SIGINT (Ctrl-C), as a user would
   backends   optional: the backends the case runs on (default: kvm)
 
 On kvm the monitor is started with --gdb=0 (it picks a free port and
@@ -97,21 +97,38 @@ class Monitor:
         return status, "".join(self.lines)
 
 
-def run_gdb(command, interrupt):
+def collect(stream, lines):
+    for raw in stream:
+        lines.append(raw.decode(errors="replace"))
+
+
+def run_gdb(command, interrupt, monitor_lines):
+    """gdb's output; with interrupt, a SIGINT once the image's output (on
+    kvm the monitor's, on posix gdb's own) matches it."""
     # A sanitized posix image: LeakSanitizer cannot work under ptrace.
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
     gdb = subprocess.Popen(command, stdout=subprocess.PIPE, env=env,
                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    if interrupt is not None:
-        time.sleep(interrupt)
+    lines = []
+    reader = threading.Thread(target=collect, args=(gdb.stdout, lines),
+                              daemon=True)
+    reader.start()
+    deadline = time.monotonic() + TIMEOUT
+    if interrupt:
+        while not re.search(interrupt, "".join(lines + monitor_lines),
+                            re.MULTILINE):
+            if time.monotonic() > deadline or gdb.poll() is not None:
+                break
+            time.sleep(0.05)
+        time.sleep(0.5)  # into the loop that printed it
         gdb.send_signal(signal.SIGINT)
     try:
-        out, _ = gdb.communicate(timeout=TIMEOUT)
+        gdb.wait(timeout=max(deadline - time.monotonic(), 1))
     except subprocess.TimeoutExpired:
         gdb.kill()
-        out, _ = gdb.communicate()
-        out += b"\n(gdb killed: still running after the time limit)\n"
-    return out.decode(errors="replace")
+        lines.append("\n(gdb killed: still running after the time limit)\n")
+    reader.join(timeout=5)
+    return "".join(lines)
 
 
 def in_order(patterns, text):
@@ -139,8 +156,7 @@ def main():
 
     args = read_lines(os.path.join(case, "args"))
     image = image_path(build, args[0], backend)
-    interrupt = read_lines(os.path.join(case, "interrupt"))
-    interrupt = float(interrupt[0]) if interrupt else None
+    interrupt = (read_lines(os.path.join(case, "interrupt")) or [None])[0]
     gdb = ["gdb", "-nx", "-batch", "-ex", "set pagination off",
            "-ex", "set confirm off"]
 
@@ -154,13 +170,13 @@ def main():
             return 1
         gdb += ["-ex", f"target remote 127.0.0.1:{mon.port}"]
         gdb += ["-x", os.path.join(case, "commands"), image]
-        out = run_gdb(gdb, interrupt)
+        out = run_gdb(gdb, interrupt, mon.lines)
         status, mon_out = mon.finish()
     else:
         # starti: stopped at the first instruction, as on kvm.
         gdb += ["-ex", "starti", "-x", os.path.join(case, "commands"),
                 "--args", image]
-        out = run_gdb(gdb + args[1:], interrupt)
+        out = run_gdb(gdb + args[1:], interrupt, [])
         status, mon_out = None, ""
 
     problems = []

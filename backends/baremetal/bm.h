@@ -53,6 +53,9 @@ void bm_memory_init(const struct bm_boot *b);
 void *bm_alloc_pages(size_t count);
 /* What is left for the core. */
 void bm_memory_heap(void **base, size_t *size);
+/* Whether [addr, addr + len) is RAM that the image maps (so touching it
+ * cannot fault or poke a device); false before bm_memory_init. */
+bool bm_memory_is_ram(uint64_t addr, uint64_t len);
 /* Make [phys, phys + size) reachable at the same address, uncached: device
  * registers above the 4 GiB that boot.S maps. */
 void bm_map_device(uint64_t phys, uint64_t size);
@@ -61,6 +64,9 @@ void bm_map_device(uint64_t phys, uint64_t size);
 void bm_descriptors_init(void);
 /* Send interrupt vector v (BM_VEC_FIRST_IRQ..255) to handler. */
 void bm_set_irq_handler(unsigned v, void (*handler)(void));
+/* In a handler: the rflags the interrupted code resumes with (gdb.c sets
+ * TF there to stop that code right after the interrupt). */
+uint64_t *bm_irq_rflags(void);
 
 /* Interrupt vectors. 0..31 are the CPU's exceptions; the legacy PIC, which
  * we do not use, is parked at 32..47 so that a stray interrupt of its can
@@ -69,6 +75,7 @@ void bm_set_irq_handler(unsigned v, void (*handler)(void));
 #define BM_VEC_FIRST_IRQ 0x30
 #define BM_VEC_TIMER 0x30  /* local APIC timer */
 #define BM_VEC_SERIAL 0x31 /* COM1, through the IOAPIC */
+#define BM_VEC_GDB 0x32    /* COM2, when gdb is attached */
 #define BM_VEC_DEVICE 0x40 /* MSI-X of every device: it only wakes the CPU */
 #define BM_VEC_VIRTIO_MMIO 0x41 /* every virtio-mmio device's IRQ line */
 #define BM_VEC_SPURIOUS 0xff
@@ -112,11 +119,31 @@ void bm_delay(uint64_t ns);
 /* rtc.c: the CMOS real-time clock, read once, as ns since the epoch. */
 uint64_t bm_rtc_read(void);
 
-/* serial.c: the console on COM1. */
-void bm_serial_init(void);
+/* serial.c: 16550 UARTs: the console on COM1, gdb's line on COM2. */
+#define BM_COM1 0x3f8
+#define BM_COM2 0x2f8
+void bm_uart_init(uint16_t port);
+/* Send all of buf, waiting for room. */
+void bm_uart_write(uint16_t port, const char *buf, size_t len);
+/* The next byte received, or -1 when none has come. */
+int bm_uart_read(uint16_t port);
+/* Raise interrupt line irq when a byte comes (the handler reads it). */
+void bm_uart_interrupt_on_input(uint16_t port, unsigned irq, unsigned vector,
+                                void (*handler)(void));
+void bm_serial_init(void); /* the console */
 void bm_serial_enable_input(void);
 /* Wait until every byte written has left the UART. */
 void bm_serial_drain(void);
+
+/* gdb.c: the gdb stub on COM2. bm_gdb_start waits for gdb there when the
+ * command line has break=1 (call it once the core has parsed options);
+ * bm_gdb_exception takes an exception while gdb is attached: true when
+ * the machine is to resume from the (possibly changed) frame; bm_gdb_exit
+ * tells gdb the image's end. */
+struct x86_exception_frame;
+void bm_gdb_start(void);
+bool bm_gdb_exception(struct x86_exception_frame *f);
+void bm_gdb_exit(int status);
 
 /* poll.c: sleep until the next interrupt or the deadline. Call with
  * interrupts disabled, right after checking that there is nothing to do:

@@ -1,6 +1,7 @@
-/* baremetal: what a CPU exception becomes: a crash report on the console
- * (the words are those of every x86_64 backend, x86_64/exception.c) and
- * the exit status UL_EXIT_CRASH. The image has no symbol table of its own,
+/* baremetal: what a CPU exception becomes: a stop for gdb when it is
+ * attached (gdb.c), else a crash report on the console (the words are
+ * those of every x86_64 backend, x86_64/exception.c) and the exit status
+ * UL_EXIT_CRASH. The image has no symbol table of its own,
  * so the report says how to name an address with addr2line. */
 #include <unilab/panic.h>
 
@@ -47,11 +48,13 @@ static void print_stack(uint64_t rsp)
 		          (unsigned long long)((const uint64_t *)(uintptr_t)rsp)[i]);
 }
 
-_Noreturn void ul_x86_exception(const struct x86_exception_frame *f)
+void ul_x86_exception(struct x86_exception_frame *f)
 {
 	static int depth;
 	uint64_t cr2 = x86_read_cr2();
 
+	if (depth == 0 && bm_gdb_exception(f))
+		return;
 	/* A fault while reporting a fault: say so briefly; a third means
 	 * even that fails (or exiting does), so just stop. */
 	if (++depth > 2)

@@ -14,13 +14,14 @@
 #define EXCEPTION_STACK_SIZE 8192
 
 extern const char ul_bm_irq_stubs[];
-void ul_bm_irq(uint64_t vector);
+void ul_bm_irq(uint64_t vector, uint64_t *cpu_frame);
 
 static uint64_t gdt[5];
 static struct x86_tss64 tss;
 static struct x86_idt_gate idt[256];
 static uint8_t exception_stack[EXCEPTION_STACK_SIZE] __attribute__((aligned(16)));
 static void (*handlers[256])(void);
+static uint64_t *interrupted; /* the CPU's frame of the interrupt taken */
 
 struct table_ptr {
 	uint16_t limit;
@@ -92,11 +93,17 @@ void bm_set_irq_handler(unsigned v, void (*handler)(void))
 	handlers[v] = handler;
 }
 
+uint64_t *bm_irq_rflags(void)
+{
+	return &interrupted[2]; /* after rip and cs */
+}
+
 /* Every interrupt, with interrupts off. The legacy PIC is masked, so its
  * vectors see only its spurious interrupts, which want no EOI; neither
  * does the local APIC's own spurious vector. */
-void ul_bm_irq(uint64_t vector)
+void ul_bm_irq(uint64_t vector, uint64_t *cpu_frame)
 {
+	interrupted = cpu_frame;
 	if (vector == BM_VEC_SPURIOUS ||
 	    (vector >= BM_VEC_PIC && vector < BM_VEC_FIRST_IRQ))
 		return;

@@ -121,6 +121,7 @@ _Noreturn void ul_plat_exit(int status)
 
 	status &= 0xff;
 	x86_cli();
+	bm_gdb_exit(status);
 	if (status <= DEBUG_EXIT_MAX_STATUS && debug_exit_present()) {
 		x86_outb(DEBUG_EXIT_PORT, (uint8_t)(status + 1));
 		bm_delay(DEBUG_EXIT_WAIT_NS);

@@ -1,7 +1,8 @@
 /* baremetal: the entry stubs of interrupt vectors 32..255, 16 bytes each
  * (stub for vector v at ul_bm_irq_stubs + 16 * (v - 32)). Each pushes its
  * vector and joins the common path, which saves the registers a C function
- * may clobber, calls ul_bm_irq(vector) and returns to the interrupted code.
+ * may clobber, calls ul_bm_irq(vector, the CPU's frame: rip, cs, rflags,
+ * rsp, ss) and returns to the interrupted code.
  * Handlers are C compiled with -mgeneral-regs-only: no vector or x87
  * state to save. */
 	.section .text
@@ -30,6 +31,7 @@ irq_common:
 	pushq %r10
 	pushq %r11
 	movq 72(%rsp), %rdi /* the vector */
+	leaq 80(%rsp), %rsi /* what the CPU pushed */
 	subq $8, %rsp
 	cld
 	call ul_bm_irq

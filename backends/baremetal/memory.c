@@ -12,6 +12,9 @@
 #define LARGE_PAGE_MASK (X86_LARGE_PAGE_SIZE - 1)
 
 static uint64_t heap_start, heap_end;
+static struct bm_range ram[BM_MAX_RAM]; /* as mapped: above page 0, below
+                                           MAPPED_END */
+static unsigned ram_count;
 
 static uint64_t page_up(uint64_t a)
 {
@@ -28,6 +31,25 @@ static uint64_t *page_zero_entry(void)
 	return t;
 }
 
+static void record_ram(uint64_t lo, uint64_t hi)
+{
+	if (lo < X86_PAGE_SIZE)
+		lo = X86_PAGE_SIZE;
+	if (hi > MAPPED_END)
+		hi = MAPPED_END;
+	if (hi > lo)
+		ram[ram_count++] = (struct bm_range){lo, hi - lo};
+}
+
+bool bm_memory_is_ram(uint64_t addr, uint64_t len)
+{
+	for (unsigned i = 0; i < ram_count; i++)
+		if (addr >= ram[i].base && len <= ram[i].size &&
+		    addr - ram[i].base <= ram[i].size - len)
+			return true;
+	return false;
+}
+
 void bm_memory_init(const struct bm_boot *b)
 {
 	uint64_t image_end = page_up((uintptr_t)__bss_end);
@@ -38,6 +60,7 @@ void bm_memory_init(const struct bm_boot *b)
 	for (unsigned i = 0; i < b->ram_count; i++) {
 		uint64_t lo = page_up(b->ram[i].base);
 		uint64_t hi = (b->ram[i].base + b->ram[i].size) & ~(X86_PAGE_SIZE - 1);
+		record_ram(lo, hi);
 		if (lo < image_end)
 			lo = image_end;
 		if (hi > MAPPED_END)

@@ -31,6 +31,10 @@ console on stdout; exits with the image's exit status.
                      TAP device (repeatable)
   --net=user[,hostfwd=tcp::HOSTPORT-:PORT]...
                      QEMU user-mode networking (the image is 10.0.2.15)
+  --gdb=PORT         the image's second serial port (COM2) on TCP port
+                     PORT of 127.0.0.1, for gdb's "target remote :PORT";
+                     add break=1 to the image's options to stop it before
+                     main until gdb is there (docs/debugging.md)
   --timeout=SECONDS  stop the machine after SECONDS (status 124)
   --dry-run          print the QEMU command line instead of running it
   --check            exit 0 if this machine can run images, else say why
@@ -52,7 +56,7 @@ qemu_missing() {
 		echo "qemu-system-x86_64 is not installed (./unilab setup installs it)"
 }
 
-machine=microvm accel=auto mem=64M timeout='' dry_run=false
+machine=microvm accel=auto mem=64M timeout='' gdb_port='' dry_run=false
 disks=() nets=()
 while (($#)); do
 	case $1 in
@@ -65,6 +69,10 @@ while (($#)); do
 		;;
 	--net=tap:*) nets+=("tap,ifname=${1#--net=tap:},script=no,downscript=no") ;;
 	--net=user | --net=user,*) nets+=("user${1#--net=user}") ;;
+	--gdb=*)
+		gdb_port=${1#*=}
+		[[ $gdb_port =~ ^[0-9]+$ ]] || die "--gdb=$gdb_port: want a TCP port"
+		;;
 	--timeout=*)
 		timeout=${1#*=}
 		[[ $timeout =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--timeout=$timeout: want seconds"
@@ -162,6 +170,12 @@ else
 	qemu+=(-kernel "$image" -append "$cmdline")
 fi
 qemu+=("${devices[@]}")
+# COM2 as a device of its own: microvm makes only COM1 of -serial.
+# wait=off: the machine starts at once; an image with break=1 waits for
+# gdb's first packet itself.
+[[ -n $gdb_port ]] &&
+	qemu+=(-chardev "socket,id=gdb,host=127.0.0.1,port=$gdb_port,server=on,wait=off"
+	       -device isa-serial,index=1,chardev=gdb)
 if [[ -n $timeout ]]; then
 	qemu=(timeout --foreground "$timeout" "${qemu[@]}")
 fi

@@ -1,4 +1,5 @@
-/* baremetal: the console, a 16550 UART on COM1 at 115200 8N1. Output is
+/* baremetal: 16550 UARTs at 115200 8N1: the console on COM1, and the gdb
+ * stub's line on COM2 (gdb.c), which polls it. Console output is
  * polled: wait for the transmit FIFO to drain, then fill it, 16 bytes a
  * time. Input is interrupt-driven: the only key the image listens for is
  * Ctrl-C, which ends it with status 130, as a shell reports a process
@@ -10,7 +11,6 @@
 #include "platform.h"
 #include "x86_64/io.h"
 
-#define COM1 0x3f8
 #define COM1_IRQ 4
 #define REG_DATA 0 /* THR when written, RBR when read */
 #define REG_IER 1  /* interrupt enable; with DLAB, divisor high byte */
@@ -35,30 +35,47 @@
 #define CTRL_C 0x03
 #define EXIT_INTERRUPTED 130
 
+void bm_uart_init(uint16_t port)
+{
+	x86_outb(port + REG_IER, 0);
+	x86_outb(port + REG_LCR, LCR_DLAB);
+	x86_outb(port + REG_DLL, DIVISOR_115200);
+	x86_outb(port + REG_DLM, 0);
+	x86_outb(port + REG_LCR, LCR_8N1);
+	x86_outb(port + REG_FCR, FCR_ENABLE_CLEAR);
+	x86_outb(port + REG_MCR, MCR_DTR_RTS_OUT2);
+}
+
+void bm_uart_write(uint16_t port, const char *buf, size_t len)
+{
+	while (len > 0) {
+		while (!(x86_inb(port + REG_LSR) & LSR_THR_EMPTY))
+			;
+		for (unsigned n = 0; n < FIFO_SIZE && len > 0; n++, len--)
+			x86_outb(port + REG_DATA, (uint8_t)*buf++);
+	}
+}
+
+int bm_uart_read(uint16_t port)
+{
+	if (!(x86_inb(port + REG_LSR) & LSR_DATA_READY))
+		return -1;
+	return x86_inb(port + REG_DATA);
+}
+
 void bm_serial_init(void)
 {
-	x86_outb(COM1 + REG_IER, 0);
-	x86_outb(COM1 + REG_LCR, LCR_DLAB);
-	x86_outb(COM1 + REG_DLL, DIVISOR_115200);
-	x86_outb(COM1 + REG_DLM, 0);
-	x86_outb(COM1 + REG_LCR, LCR_8N1);
-	x86_outb(COM1 + REG_FCR, FCR_ENABLE_CLEAR);
-	x86_outb(COM1 + REG_MCR, MCR_DTR_RTS_OUT2);
+	bm_uart_init(BM_COM1);
 }
 
 void ul_plat_console_write(const char *buf, size_t len)
 {
-	while (len > 0) {
-		while (!(x86_inb(COM1 + REG_LSR) & LSR_THR_EMPTY))
-			;
-		for (unsigned n = 0; n < FIFO_SIZE && len > 0; n++, len--)
-			x86_outb(COM1 + REG_DATA, (uint8_t)*buf++);
-	}
+	bm_uart_write(BM_COM1, buf, len);
 }
 
 void bm_serial_drain(void)
 {
-	while (!(x86_inb(COM1 + REG_LSR) & LSR_TX_IDLE))
+	while (!(x86_inb(BM_COM1 + REG_LSR) & LSR_TX_IDLE))
 		;
 }
 
@@ -66,9 +83,9 @@ static void serial_interrupt(void)
 {
 	bool ctrl_c = false;
 
-	x86_inb(COM1 + REG_IIR);
-	while (x86_inb(COM1 + REG_LSR) & LSR_DATA_READY)
-		ctrl_c |= x86_inb(COM1 + REG_DATA) == CTRL_C;
+	x86_inb(BM_COM1 + REG_IIR);
+	while (x86_inb(BM_COM1 + REG_LSR) & LSR_DATA_READY)
+		ctrl_c |= x86_inb(BM_COM1 + REG_DATA) == CTRL_C;
 	if (ctrl_c) {
 		static const char msg[] = "\nbaremetal: interrupted (Ctrl-C)\n";
 		ul_plat_console_write(msg, sizeof(msg) - 1);
@@ -76,11 +93,18 @@ static void serial_interrupt(void)
 	}
 }
 
+void bm_uart_interrupt_on_input(uint16_t port, unsigned irq, unsigned vector,
+                                void (*handler)(void))
+{
+	bm_set_irq_handler(vector, handler);
+	bm_ioapic_route(irq, vector);
+	x86_outb(port + REG_IER, IER_RX_DATA);
+}
+
 void bm_serial_enable_input(void)
 {
-	bm_set_irq_handler(BM_VEC_SERIAL, serial_interrupt);
-	bm_ioapic_route(COM1_IRQ, BM_VEC_SERIAL);
-	while (x86_inb(COM1 + REG_LSR) & LSR_DATA_READY)
-		x86_inb(COM1 + REG_DATA); /* typed before we listened */
-	x86_outb(COM1 + REG_IER, IER_RX_DATA);
+	while (x86_inb(BM_COM1 + REG_LSR) & LSR_DATA_READY)
+		x86_inb(BM_COM1 + REG_DATA); /* typed before we listened */
+	bm_uart_interrupt_on_input(BM_COM1, COM1_IRQ, BM_VEC_SERIAL,
+	                           serial_interrupt);
 }

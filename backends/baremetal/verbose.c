@@ -61,5 +61,6 @@ int __wrap_ul_main(int argc, char **argv)
 		if (m->driver)
 			describe_driver(l, m->driver, m->unit);
 	}
+	bm_gdb_start();
 	return __real_ul_main(argc, argv);
 }

@@ -21,8 +21,10 @@ struct x86_exception_frame {
 #define X86_EXCEPTION_STUB_SIZE 16
 extern const char ul_x86_exception_stubs[];
 
-/* The backend's handler. It is entered with interrupts off. */
-_Noreturn void ul_x86_exception(const struct x86_exception_frame *f);
+/* The backend's handler. It is entered with interrupts off. It returns
+ * only for an exception it has dealt with (a debugger's breakpoint or
+ * step): the machine then resumes from *f, which it may have changed. */
+void ul_x86_exception(struct x86_exception_frame *f);
 
 /* "divide error (#DE)", ..., or "reserved exception". */
 const char *ul_x86_exception_name(uint64_t vector);

@@ -2,7 +2,9 @@
  * X86_EXCEPTION_STUB_SIZE (16) bytes long, evens out the frame with a 0
  * where the CPU pushes no error code, pushes its vector and joins the
  * common path, which saves the registers as a struct x86_exception_frame
- * (exception.h) and calls ul_x86_exception() in C. */
+ * (exception.h) and calls ul_x86_exception() in C. When that returns (a
+ * debugger's breakpoint or step), the machine resumes from the frame, as
+ * the handler may have changed it. */
 
 /* Vectors for which the CPU pushes an error code (SDM 6.13). */
 #define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || \
@@ -40,9 +42,27 @@ exception_common:
 	pushq %r14
 	pushq %r15
 	movq %rsp, %rdi
+	movq %rsp, %rbx /* callee-saved: the frame, to resume from */
 	andq $-16, %rsp /* the SysV ABI's alignment at a call */
 	cld
 	call ul_x86_exception
-	ud2 /* ul_x86_exception never returns */
+	movq %rbx, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp /* the vector and the error code */
+	iretq
 
 	.section .note.GNU-stack, "", @progbits

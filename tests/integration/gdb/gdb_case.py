@@ -3,14 +3,17 @@
 
     gdb_case.py CASE_DIR BUILD_ROOT BACKEND [MONITOR]
 
+MONITOR is unilab-kvm for kvm and run-qemu.sh for baremetal.
+
 CASE_DIR holds:
   args       line 1: the image (a test image under tests/images, or an
              app); each further line: one argument for it
   commands   the gdb commands, one per line (a gdb script)
   expected   regexps, one per line, that gdb's output must match in this
              order
-  status     kvm: the exit status of unilab-kvm (the guest's own, or the
-             monitor's: 115 crash, 118 killed by gdb)
+  status     kvm, baremetal: the exit status of unilab-kvm or run-qemu.sh
+             (the guest's own, or the monitor's: 115 crash, 118 killed by
+             gdb)
   output     optional, kvm: regexps that the monitor's output (the guest's
              console and the monitor's messages) must each match
   interrupt  optional: a regexp; once the image's output matches it, send
@@ -18,15 +21,18 @@ CASE_DIR holds:
   backends   optional: the backends the case runs on (default: kvm)
 
 On kvm the monitor is started with --gdb=0 (it picks a free port and
-prints it) and gdb connects with "target remote"; on posix gdb runs the
+prints it) and gdb connects with "target remote"; on baremetal QEMU (TCG)
+runs the image with break=1 and its COM2 on a free local port, where the
+image's own stub waits before main; on posix gdb runs the
 image itself, stopped first at its first instruction (starti) as the
 monitor stops a guest, so that one script fits both. A sanitizer report from the monitor fails the case. Exits 77
-(skip) with the reason when the machine cannot run it: no /dev/kvm or no
-gdb."""
+(skip) with the reason when the machine cannot run it: no /dev/kvm, no
+QEMU or no gdb."""
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -35,7 +41,9 @@ import time
 TIMEOUT = 120  # seconds for a whole session: emulated watchpoints step
 SANITIZER_REPORTS = re.compile(
     r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:")
-PORT_LINE = re.compile(r"waiting for gdb on 127\.0\.0\.1:(\d+)")
+# unilab-kvm's (with the port it took) or a baremetal image's.
+READY_LINE = re.compile(
+    r"waiting for gdb on (?:127\.0\.0\.1:(\d+)|the second serial port)")
 
 
 def read_lines(path):
@@ -46,6 +54,7 @@ def read_lines(path):
 
 
 def image_path(build, name, backend):
+    backend = {"baremetal": "bm"}.get(backend, backend)  # the file suffix
     for folder in ("apps", "tests/images"):
         path = os.path.join(build, folder, name, f"{name}.{backend}")
         if os.path.exists(path):
@@ -61,18 +70,27 @@ def why_skip(backend):
             os.close(os.open("/dev/kvm", os.O_RDWR))
         except OSError as e:
             return f"cannot open /dev/kvm: {e.strerror}"
+    if backend == "baremetal" and not shutil.which("qemu-system-x86_64"):
+        return "qemu-system-x86_64 is not installed (./unilab setup)"
     return None
 
 
-class Monitor:
-    """unilab-kvm --gdb=0, its output collected as it comes."""
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
-    def __init__(self, monitor, image, args):
+
+class Monitor:
+    """unilab-kvm --gdb=0 or run-qemu.sh --gdb=PORT, its output collected
+    as it comes."""
+
+    def __init__(self, command, port=None):
         self.proc = subprocess.Popen(
-            [monitor, "--gdb=0", "--timeout=100", image] + args,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL)
         self.lines = []
-        self.port = None
+        self.port = port
         self.have_port = threading.Event()
         self.reader = threading.Thread(target=self.read, daemon=True)
         self.reader.start()
@@ -81,9 +99,10 @@ class Monitor:
         for raw in self.proc.stdout:
             line = raw.decode(errors="replace")
             self.lines.append(line)
-            m = PORT_LINE.search(line)
+            m = READY_LINE.search(line)
             if m and not self.have_port.is_set():
-                self.port = int(m.group(1))
+                if m.group(1):
+                    self.port = int(m.group(1))
                 self.have_port.set()
         self.have_port.set()  # ended without one: stop waiting
 
@@ -160,10 +179,17 @@ def main():
     gdb = ["gdb", "-nx", "-batch", "-ex", "set pagination off",
            "-ex", "set confirm off"]
 
-    if backend == "kvm":
-        mon = Monitor(monitor, image, args[1:])
+    if backend in ("kvm", "baremetal"):
+        if backend == "kvm":
+            mon = Monitor([monitor, "--gdb=0", "--timeout=100", image]
+                          + args[1:])
+        else:
+            port = free_port()
+            mon = Monitor([monitor, "--accel=tcg", f"--gdb={port}",
+                           "--timeout=60", image, "break=1"] + args[1:],
+                          port)
         mon.have_port.wait(timeout=30)
-        if mon.port is None:
+        if not any(READY_LINE.search(line) for line in mon.lines):
             mon.proc.kill()
             print("FAIL: the monitor never said where it waits for gdb")
             print(mon.finish()[1])
@@ -183,10 +209,11 @@ def main():
     missing = in_order(read_lines(os.path.join(case, "expected")), out)
     if missing:
         problems.append(f"gdb's output has no match (in order) for /{missing}/")
-    if backend == "kvm":
+    if backend in ("kvm", "baremetal"):
         want = int(read_lines(os.path.join(case, "status"))[0])
         if status != want:
-            problems.append(f"unilab-kvm exit status {status}, want {want}")
+            problems.append(f"{monitor} exit status {status}, want {want}")
+    if backend == "kvm":
         for pattern in read_lines(os.path.join(case, "output")):
             if not re.search(pattern, mon_out, re.MULTILINE):
                 problems.append(f"the monitor's output has no match for /{pattern}/")
@@ -194,8 +221,8 @@ def main():
             problems.append("the monitor hit a sanitizer error")
 
     print("--- gdb:\n" + out)
-    if backend == "kvm":
-        print("--- unilab-kvm (status %s):\n%s" % (status, mon_out))
+    if backend in ("kvm", "baremetal"):
+        print("--- %s (status %s):\n%s" % (monitor, status, mon_out))
     for problem in problems:
         print("FAIL: " + problem)
     return 1 if problems else 0

@@ -23,8 +23,13 @@ NET_SUFFIX=${2:?usage: $0 BUILD_ROOT SUFFIX [LAUNCHER...]}
 NET_LAUNCHER=("${@:3}")
 NET_TMP=$(mktemp -d "${TMPDIR:-/tmp}/unilab-net.XXXXXX")
 NET_NAMESPACES=()
+NET_AS=()
 declare -A NET_PIDS=()
 NET_ID=${NET_ID:-ul$$}   # namespace names start with it: unique per test
+# The launcher's exit status for a bad option and for an interface it
+# cannot attach (posix images: 2 for both; unilab-kvm: 120 and 122).
+NET_STATUS_USAGE=${NET_STATUS_USAGE:-2}
+NET_STATUS_HOST=${NET_STATUS_HOST:-2}
 
 # Longest any helper waits, and longest an image may live: a hung test
 # ends by itself.
@@ -114,6 +119,35 @@ net_expect() {
 	echo "ok: $(basename "$1") ${*:2}: $(grep -Em1 -- "$re" <<<"$out")"
 }
 
+# An image that must be refused before it boots (in namespace NET_NS, if
+# set), with KIND "usage" (a bad option) or "host" (an interface that
+# cannot be attached):
+# net_refused KIND REGEX IMAGE [BACKEND OPTIONS...] -- [IMAGE ARGS...].
+# The message is the same on every backend; a launcher's starts with its
+# name ("unilab-kvm: "), which a REGEX anchored with ^ may leave out.
+net_refused() {
+	local status=$NET_STATUS_USAGE re=$2
+	[ "$1" = host ] && status=$NET_STATUS_HOST
+	local in_ns=()
+	[ "${re:0:1}" = '^' ] && re="^([a-z-]+: )?${re:1}"
+	[ -n "${NET_NS:-}" ] && in_ns=(ip netns exec "$NET_NS")
+	shift 2
+	net_command "$@"
+	net_expect "$status" "$re" "${in_ns[@]}" "${NET_CMD[@]}"
+}
+
+# NET_UNPRIVILEGED: a command prefix that runs what follows as nobody
+# when this is root (nothing otherwise), keeping the group of /dev/kvm for
+# the kvm backend: what an image needs beyond that, a test must make.
+net_unprivileged() {
+	NET_UNPRIVILEGED=()
+	[ "$(id -u)" = 0 ] || return 0
+	net_require setpriv:util-linux
+	local groups=--clear-groups
+	[ "$NET_SUFFIX" = kvm ] && groups=--groups=$(stat -c %g /dev/kvm)
+	NET_UNPRIVILEGED=(setpriv --reuid=65534 --regid=65534 "$groups")
+}
+
 # A new namespace with its loopback up; its name goes in variable $1.
 net_ns_new() {
 	local ns="$NET_ID-${#NET_NAMESPACES[@]}"
@@ -181,29 +215,44 @@ net_tap_setup() {
 net_start() {
 	local name=$1 ns=$2
 	shift 2
-	net_in "$ns" timeout "$NET_LIFETIME" "$@" >"$NET_TMP/$name.log" 2>&1 &
+	# Not through net_in: its subshell would be the process recorded, and
+	# the cleanup's kill would leave the command running. ip netns exec
+	# becomes timeout, which passes the kill on to the command.
+	if [ "$ns" = - ]; then
+		timeout "$NET_LIFETIME" "$@" >"$NET_TMP/$name.log" 2>&1 &
+	else
+		ip netns exec "$ns" timeout "$NET_LIFETIME" "$@" \
+			>"$NET_TMP/$name.log" 2>&1 &
+	fi
 	NET_PIDS[$name]=$!
 }
 
-# Start an image as NAME $1 in namespace NET_NS (or this one when it is
-# unset): net_image NAME IMAGE [BACKEND OPTIONS...] -- [IMAGE ARGS...]. The
-# backend's options go where its launcher takes them (posix: after the
-# image; kvm: before it).
-net_image() {
-	local name=$1 image=$2 opts=() args
-	shift 2
+# The command that runs an image, in array NET_CMD: net_command IMAGE
+# [BACKEND OPTIONS...] -- [IMAGE ARGS...]. The backend's options go where
+# its launcher takes them (posix: after the image; kvm: before it). It
+# starts with the prefix in array NET_AS, if any (NET_UNPRIVILEGED).
+net_command() {
+	local image=$1 opts=()
+	shift
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
 		opts+=("$1")
 		shift
 	done
-	shift
-	args=("$@")
+	[ $# -gt 0 ] && shift
 	if [ ${#NET_LAUNCHER[@]} -eq 0 ]; then
-		net_start "$name" "${NET_NS:--}" "$image" "${opts[@]}" "${args[@]}"
+		NET_CMD=("${NET_AS[@]}" "$image" "${opts[@]}" "$@")
 	else
-		net_start "$name" "${NET_NS:--}" "${NET_LAUNCHER[@]}" "${opts[@]}" \
-			"$image" "${args[@]}"
+		NET_CMD=("${NET_AS[@]}" "${NET_LAUNCHER[@]}" "${opts[@]}" "$image" "$@")
 	fi
+}
+
+# Start an image as NAME $1 in namespace NET_NS (or this one when it is
+# unset): net_image NAME IMAGE [BACKEND OPTIONS...] -- [IMAGE ARGS...].
+net_image() {
+	local name=$1
+	shift
+	net_command "$@"
+	net_start "$name" "${NET_NS:--}" "${NET_CMD[@]}"
 }
 
 net_log() {
@@ -212,14 +261,15 @@ net_log() {
 
 # Wait until a line of NAME's output matches the extended regexp $2, for
 # up to $3 seconds (NET_WAIT); fail if it does not or NAME ends first.
+# (grep -s: the background job of net_start may not have made the log yet.)
 net_wait_line() {
 	local name=$1 re=$2 seconds=${3:-$NET_WAIT} i
 	for ((i = 0; i < seconds * 10; i++)); do
-		grep -Eq -- "$re" "$NET_TMP/$name.log" && return 0
+		grep -Eqs -- "$re" "$NET_TMP/$name.log" && return 0
 		kill -0 "${NET_PIDS[$name]}" 2>/dev/null || break
 		sleep 0.1
 	done
-	grep -Eq -- "$re" "$NET_TMP/$name.log" && return 0
+	grep -Eqs -- "$re" "$NET_TMP/$name.log" && return 0
 	net_fail "$name never printed a line matching /$re/"
 }
 

@@ -3,6 +3,7 @@
 # tcpdump reads: the image pings the user-mode gateway 3 times, so the
 # file holds exactly one ARP exchange and 3 echo requests and replies.
 . "$(dirname "$0")/netns.sh" "$@"
+net_require_backend
 net_require tcpdump:tcpdump
 file=$NET_TMP/ping.pcap
 net_image img "$(net_image_path rawnet)" --net=user "--pcap=$file" \

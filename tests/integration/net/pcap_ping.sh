@@ -5,6 +5,7 @@
 # the image.
 . "$(dirname "$0")/netns.sh" "$@"
 net_require_root
+net_require_backend
 net_require ping:iputils-ping nc:netcat-openbsd
 net_ns_new PEER
 net_ns_new NET_NS

@@ -3,6 +3,7 @@
 # hostfwd rule; a datagram sent to each host port comes back echoed by the
 # image, through the interface the rule belongs to.
 . "$(dirname "$0")/netns.sh" "$@"
+net_require_backend
 net_require nc:netcat-openbsd python3:python3
 port0=$(net_free_port udp)
 port1=$(net_free_port udp)

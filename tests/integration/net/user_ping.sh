@@ -2,6 +2,7 @@
 # User-mode networking without root: the image resolves and pings slirp's
 # virtual gateway, which answers for itself.
 . "$(dirname "$0")/netns.sh" "$@"
+net_require_backend
 net_image img "$(net_image_path rawnet)" --net=user \
 	-- ping 10.0.2.15 10.0.2.2 3
 net_wait_exit img

@@ -211,5 +211,9 @@ unsigned bm_net_count(void);
 unsigned bm_block_count(void);
 /* The set of interfaces with a received frame waiting (UL_READY_NET). */
 uint32_t bm_net_ready(void);
+/* Wait until the devices have sent every frame handed to them, or until
+ * the monotonic clock reaches deadline: the device sends asynchronously,
+ * and an image that exits right after its last send must not lose it. */
+void bm_net_flush(uint64_t deadline);
 
 #endif

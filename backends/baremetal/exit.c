@@ -16,6 +16,7 @@
 #define DEBUG_EXIT_MAX_STATUS 126
 #define DEBUG_EXIT_WAIT_NS 1000000000ull
 #define SETTLE_NS 100000000ull /* for a power-off or reset to take effect */
+#define NET_FLUSH_NS 100000000ull /* for the last frames to leave */
 
 /* FADT fields (ACPI 5.2.9) at their byte offsets. */
 #define FADT_LENGTH 4
@@ -120,6 +121,7 @@ _Noreturn void ul_plat_exit(int status)
 	const uint8_t *fadt = bm_acpi_table("FACP");
 
 	status &= 0xff;
+	bm_net_flush(ul_plat_clock_monotonic() + NET_FLUSH_NS);
 	x86_cli();
 	bm_gdb_exit(status);
 	if (status <= DEBUG_EXIT_MAX_STATUS && debug_exit_present()) {

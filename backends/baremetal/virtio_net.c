@@ -110,9 +110,30 @@ int ul_plat_net_info(unsigned i, struct ul_net_info *info)
 	return 0;
 }
 
-long ul_plat_net_send(unsigned i, const void *frame, size_t len)
+/* Take back the transmit descriptors the device has finished with. */
+static void reclaim_tx(struct nic *n)
 {
 	struct virtq_used_elem done;
+
+	while (bm_virtq_take(&n->tx, &done))
+		n->tx_free[n->tx_free_count++] = (uint16_t)done.id;
+}
+
+void bm_net_flush(uint64_t deadline)
+{
+	for (unsigned i = 0; i < nic_count; i++) {
+		struct nic *n = &nics[i];
+		for (reclaim_tx(n); n->tx_free_count < n->tx.size;
+		     reclaim_tx(n)) {
+			if (ul_plat_clock_monotonic() >= deadline)
+				return;
+			__asm__ volatile("pause");
+		}
+	}
+}
+
+long ul_plat_net_send(unsigned i, const void *frame, size_t len)
+{
 	struct nic *n;
 
 	if (i >= nic_count)
@@ -120,8 +141,7 @@ long ul_plat_net_send(unsigned i, const void *frame, size_t len)
 	n = &nics[i];
 	if (len < ETH_HEADER || len > MTU + ETH_HEADER)
 		return -UL_EINVAL;
-	while (bm_virtq_take(&n->tx, &done))
-		n->tx_free[n->tx_free_count++] = (uint16_t)done.id;
+	reclaim_tx(n);
 	if (n->tx_free_count == 0)
 		return -UL_EAGAIN;
 	uint16_t id = n->tx_free[--n->tx_free_count];

@@ -81,6 +81,9 @@ static void accept_clients(int lfd)
 		struct client *c = nclients < MAX_CLIENTS
 		                           ? ul_malloc(sizeof *c) : NULL;
 		if (!c) {
+			ul_printf("echo: refusing a connection: %s\n",
+			          nclients < MAX_CLIENTS ? "out of memory"
+			                                 : "too many clients");
 			ul_close(fd);
 			continue;
 		}

@@ -193,7 +193,8 @@ int ul_main(int argc, char **argv)
 	uint32_t addr;
 	int rc = ul_dns_resolve(o.host, &addr, 5 * UL_S);
 	if (rc < 0) {
-		ul_printf("ping: %s: %s\n", o.host, ul_strerror(rc));
+		ul_printf("ping: %s: %s\n", o.host, rc == -UL_ENOENT
+		          ? "Name or service not known" : ul_strerror(rc));
 		return 2;
 	}
 	char ip[UL_IP_STRLEN];

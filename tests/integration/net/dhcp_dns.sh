@@ -38,7 +38,7 @@ net_image nxdomain "$(net_image_path ping)" "--net=tap:$NET_TAP" \
 net_wait_exit nxdomain 30
 [ "$NET_STATUS" != 0 ] || net_fail "ping of a name that does not exist succeeded"
 net_wait_line dnsmasq 'query\[A\] nosuch\.unilab\.test'
-net_wait_line nxdomain '^ping: nosuch\.unilab\.test: No such'
+net_wait_line nxdomain '^ping: nosuch\.unilab\.test: Name or service not known$'
 echo "ok: $(grep '^ping: nosuch' "$(net_log nxdomain)") (status $NET_STATUS)"
 
 net_image echo "$(net_image_path echo)" "--net=tap:$NET_TAP" -- ip=dhcp

@@ -14,11 +14,14 @@ import subprocess
 import sys
 
 from unibench import stats
+from unibench.studies import sim
 
 # Cases that need nothing but the build: they are always measured.
 ALWAYS = ("hello.posix", "static_hello")
 PICTURES = ("boot.svg", "boot.png", "footprint.svg", "footprint.png",
-            "latency.svg", "latency.png")
+            "latency.svg", "latency.png", "sim.svg", "sim.png")
+# The sim study's cases with --quick: each workload on 2 and 10 nodes.
+SIM_CASES = ("tcp.2", "tcp.10", "ping.2", "ping.10")
 
 
 class Invalid(Exception):
@@ -114,6 +117,39 @@ def check_latency(study):
                f"({r['metric']}) is not the ratio of the medians")
 
 
+def check_sim(study):
+    cases = study["cases"]
+    expect(sorted(cases) == sorted(SIM_CASES),
+           f"sim: the cases are {sorted(cases)}, not {sorted(SIM_CASES)}")
+    for name, case in cases.items():
+        expect(case["status"] in ("measured", "skipped"),
+               f"sim: {name} {case['status']}: {case.get('reason')}")
+        if case["status"] == "skipped":
+            expect(case.get("reason"), f"sim: {name} skipped without reason")
+            continue
+        s = case["samples"]
+        expect(len(s["events"]) == 1, f"sim: {name} has "
+               f"{len(s['events'])} runs, --quick makes one")
+        expect(case["deterministic"], f"sim: {name}'s runs differ")
+        for events, real, virtual, rate, factor in zip(
+                s["events"], s["real_ns"], s["virtual_ns"],
+                s["events_per_s"], s["real_time_factor"]):
+            expect(events > 0 and real > 0 and virtual > 0,
+                   f"sim: {name} has a count or time that is not positive")
+            expect(close(rate, events * 1e9 / real),
+                   f"sim: {name}: events/s is not events over real time")
+            expect(close(factor, virtual / real),
+                   f"sim: {name}: the real-time factor is not virtual over "
+                   f"real time")
+        expect(close(case["summary"]["events_per_s"]["median"],
+                     stats.median(s["events_per_s"])),
+               f"sim: {name}: the stored median is not the samples'")
+    small, big = cases["tcp.2"], cases["tcp.10"]
+    if small["status"] == big["status"] == "measured":
+        expect(big["samples"]["events"][0] > small["samples"]["events"][0],
+               "sim: 10 nodes made no more events than 2")
+
+
 def check_files(out, document):
     with open(os.path.join(out, "results.csv"), newline="") as f:
         rows = list(csv.DictReader(f))
@@ -122,10 +158,16 @@ def check_files(out, document):
                        for c in document["studies"]["boot"]["cases"].values())
     expect(boot_rows == boot_samples,
            f"results.csv has {boot_rows} boot rows for {boot_samples} samples")
+    sim_rows = sum(1 for r in rows if r["study"] == "sim")
+    sim_runs = sum(len(c.get("samples", {}).get("events", ()))
+                   for c in document["studies"]["sim"]["cases"].values())
+    expect(sim_rows == len(sim.CSV_METRICS) * sim_runs,
+           f"results.csv has {sim_rows} sim rows for {sim_runs} runs")
     with open(os.path.join(out, "report.md")) as f:
         text = f.read()
     for heading in ("## Targets", "## Boot to exit", "## Footprint",
-                    "## Latency", "## Environment", "## Method"):
+                    "## Latency", "## Simulator speed", "## Environment",
+                    "## Method"):
         expect(heading in text, f"report.md has no '{heading}'")
     if document["environment"]["versions"]["gnuplot"]:
         for picture in PICTURES:
@@ -144,7 +186,7 @@ def check_environment(env):
 def skipped(document):
     studies = document["studies"]
     entries = [studies["boot"]["cases"], studies["footprint"]["cases"],
-               studies["latency"]["servers"]]
+               studies["latency"]["servers"], studies["sim"]["cases"]]
     return sorted({f"{name}: {entry['reason']}" for group in entries
                    for name, entry in group.items()
                    if entry["status"] == "skipped"})
@@ -163,6 +205,7 @@ def main(build, out):
         check_boot(document["studies"]["boot"])
         check_footprint(document["studies"]["footprint"])
         check_latency(document["studies"]["latency"])
+        check_sim(document["studies"]["sim"])
         check_files(out, document)
         expect(document["checks"][0]["met"] is not None,
                "the foundation's target was not measured")

@@ -9,7 +9,7 @@ import sys
 from . import catalog, checks, env, plot, report, results, schedule, settings
 from .case import Case
 from .progress import Progress
-from .studies import STUDIES, WAITING
+from .studies import STUDIES
 
 SOURCE = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -35,9 +35,7 @@ def parser():
         description="Run benchmark studies and write a result directory "
                     "(results.json with every sample, results.csv, "
                     "report.md, plots). Studies: "
-                    + ", ".join(STUDIES) + " (default: all of them).",
-        epilog="Not yet available: " + "; ".join(
-            f"{k} ({v})" for k, v in WAITING.items()) + ".")
+                    + ", ".join(STUDIES) + " (default: all of them).")
     p.add_argument("studies", nargs="*", metavar="STUDY")
     p.add_argument("--quick", action="store_true",
                    help="a smoke run for CI: a few runs of each case, in "
@@ -76,9 +74,6 @@ def parser():
 
 def _studies(p, names):
     for name in names:
-        if name in WAITING:
-            p.exit(1, f"unilab bench: the {name} study {WAITING[name]}, "
-                      f"which is not there yet\n")
         if name not in STUDIES:
             p.error(f"unknown study '{name}'; the studies are: "
                     + ", ".join(STUDIES))

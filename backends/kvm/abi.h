@@ -30,7 +30,7 @@
  *     mode). An exception before it does is a triple fault, which the
  *     monitor reports as such. With gdb attached (--gdb) the monitor fills
  *     in the #DB and #BP gates itself, as the guest will, pointing at the
- *     image's ul_kvm_exception_stubs, so that the guest's very first
+ *     image's ul_x86_exception_stubs, so that the guest's very first
  *     instructions can be stepped.
  *   - RFLAGS = 0x2: interrupts off, IOPL 0. There is no interrupt
  *     controller and the guest never receives an interrupt; it waits with

@@ -98,6 +98,7 @@ struct x86_idt_gate {
 #define X86_GATE_INTR_USER 0xee /* the same, and INT n allowed at CPL 3 */
 
 /* Exception vectors (SDM 6.3.1). */
+#define X86_EXC_DB 1
 #define X86_EXC_BP 3
 #define X86_EXC_PF 14
 #define X86_EXC_COUNT 32 /* vectors 0..31 are reserved for exceptions */

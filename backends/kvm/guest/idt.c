@@ -1,39 +1,26 @@
-/* kvm guest: the IDT, and what an exception becomes: an abort call that
- * hands the CPU's frame and the registers to the monitor, which prints a
- * crash report with symbols and exits with UL_KVM_EXIT_CRASH. Debug
- * exceptions (#DB, #BP) never get here: exceptions.S hands them to the
- * monitor's debugger and resumes. */
+/* kvm guest: the IDT, and what an exception becomes. The entry stubs are
+ * the x86_64 ones every guest backend shares (x86_64/exception_stubs.S).
+ * A debug exception (#DB, #BP) goes to the monitor's debugger, which may
+ * change the frame, and the interrupted code resumes from it; any other is
+ * an abort call that hands the frame to the monitor, which prints a crash
+ * report with symbols and exits with UL_KVM_EXIT_CRASH. */
 #include <stddef.h>
 
 #include "guest.h"
 #include "x86_64/cpu.h"
+#include "x86_64/exception.h"
 
-#define STUB_SIZE 16
 #define IST_EXCEPTION_STACK 1 /* the TSS slot the monitor filled */
+#define DR6_CLEAR 0xffff0ff0u /* DR6 with no status bit set */
 
-/* What exceptions.S leaves on the stack, lowest address first. */
-struct exception_frame {
-	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
-	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
-	uint64_t vector, error_code;
-	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
-};
-
-/* exceptions.S passes the frame itself as a debug call's argument, and
- * knows where the vector and the error code are (FRAME_VECTOR, FRAME_DR6). */
-_Static_assert(sizeof(struct exception_frame) == sizeof(struct ul_kvm_debug) &&
-               offsetof(struct exception_frame, vector) ==
+/* The debug call's argument is the stubs' frame itself. */
+_Static_assert(sizeof(struct x86_exception_frame) ==
+                       sizeof(struct ul_kvm_debug) &&
+               offsetof(struct x86_exception_frame, vector) ==
                        offsetof(struct ul_kvm_debug, vector) &&
-               offsetof(struct exception_frame, rip) ==
-                       offsetof(struct ul_kvm_debug, rip) &&
-               offsetof(struct exception_frame, vector) == 120 &&
-               offsetof(struct exception_frame, error_code) == 128,
-               "exception_frame must be struct ul_kvm_debug's layout");
-/* For exceptions.S, which cannot include abi.h. */
-const uint16_t ul_kvm_debug_port = UL_KVM_HC_PORT(UL_KVM_HC_DEBUG);
-
-extern const char ul_kvm_exception_stubs[];
-_Noreturn void ul_kvm_exception(const struct exception_frame *f);
+               offsetof(struct x86_exception_frame, rip) ==
+                       offsetof(struct ul_kvm_debug, rip),
+               "x86_exception_frame must be struct ul_kvm_debug's layout");
 
 /* The monitor points IDTR at the IDT page; user mode cannot run LIDT but
  * may fill in the gates. Each runs its handler at CPL 0 on IST1. */
@@ -42,7 +29,8 @@ void ul_kvm_idt_init(void)
 	struct x86_idt_gate *idt = (struct x86_idt_gate *)(uintptr_t)UL_KVM_IDT;
 
 	for (unsigned v = 0; v < UL_KVM_IDT_GATES; v++) {
-		uint64_t a = (uintptr_t)ul_kvm_exception_stubs + STUB_SIZE * v;
+		uint64_t a = (uintptr_t)ul_x86_exception_stubs +
+		             X86_EXCEPTION_STUB_SIZE * v;
 		idt[v] = (struct x86_idt_gate){
 			.offset_lo = (uint16_t)a,
 			.selector = UL_KVM_SEL_KERNEL_CODE,
@@ -63,7 +51,20 @@ static uint64_t read_cr2(void)
 	return cr2;
 }
 
-_Noreturn void ul_kvm_exception(const struct exception_frame *f)
+/* For #DB the debugger wants DR6 (in the error-code slot, which the CPU
+ * leaves empty for #DB and #BP); its bits are sticky, so clear them. */
+static void debug_exception(struct x86_exception_frame *f)
+{
+	if (f->vector == X86_EXC_DB) {
+		uint64_t dr6;
+		__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
+		f->error_code = dr6;
+		__asm__ volatile("mov %0, %%dr6" : : "r"((uint64_t)DR6_CLEAR));
+	}
+	ul_kvm_hypercall(UL_KVM_HC_DEBUG, f);
+}
+
+static _Noreturn void crash(const struct x86_exception_frame *f)
 {
 	static int depth;
 	struct ul_kvm_abort a = {
@@ -86,4 +87,12 @@ _Noreturn void ul_kvm_exception(const struct exception_frame *f)
 		ul_kvm_hypercall(UL_KVM_HC_ABORT, &a);
 	for (;;)
 		__asm__ volatile("cli; hlt");
+}
+
+void ul_x86_exception(struct x86_exception_frame *f)
+{
+	if (f->vector == X86_EXC_DB || f->vector == X86_EXC_BP)
+		debug_exception(f);
+	else
+		crash(f);
 }

@@ -24,6 +24,7 @@
 #include "gdb_kvm.h"
 #include "gdb_tcp.h"
 #include "x86_64/cpu.h"
+#include "x86_64/exception.h"
 
 /* The rflags bits gdb may change (CF PF AF ZF SF DF OF); the monitor
  * keeps TF and RF for itself and the rest are the system's. */
@@ -31,9 +32,6 @@
 #define RFLAGS_TF (1ull << 8)  /* trap after the next instruction */
 #define RFLAGS_RF (1ull << 16) /* no instruction breakpoint on the next */
 #define DR6_BS (1ull << 14)    /* the #DB is a single step */
-#define EXC_DB 1
-/* exceptions.S: stub i of the guest's exception entry is 16 bytes in. */
-#define GUEST_STUB_SIZE 16
 #define IST_EXCEPTION_STACK 1
 
 enum context {
@@ -315,7 +313,7 @@ static void stop_vcpu(struct vm *vm, int signal)
 static bool why_trapped(struct vm *vm, struct ul_kvm_debug *d,
                         struct ul_gdb_stop *why)
 {
-	if (d->vector != EXC_DB) {
+	if (d->vector != X86_EXC_DB) {
 		/* An int3 traps after itself: gdb wants the address of the
 		 * breakpoint, where the guest must resume once it is out.
 		 * One that is not gdb's is the program's own. */
@@ -477,14 +475,14 @@ static void install_debug_gates(struct vm *vm)
 {
 	struct x86_idt_gate *idt = guest_ptr(
 		&vm->mem, UL_KVM_IDT, UL_KVM_IDT_GATES * sizeof(*idt), 8);
-	static const unsigned vectors[] = {EXC_DB, X86_EXC_BP};
+	static const unsigned vectors[] = {X86_EXC_DB, X86_EXC_BP};
 	uint64_t stubs;
 
-	if (!idt || !image_lookup(&vm->image, "ul_kvm_exception_stubs", &stubs))
+	if (!idt || !image_lookup(&vm->image, "ul_x86_exception_stubs", &stubs))
 		return;
 	for (unsigned i = 0; i < 2; i++) {
 		unsigned v = vectors[i];
-		uint64_t a = stubs + GUEST_STUB_SIZE * v;
+		uint64_t a = stubs + X86_EXCEPTION_STUB_SIZE * v;
 		idt[v] = (struct x86_idt_gate){
 			.offset_lo = (uint16_t)a,
 			.selector = UL_KVM_SEL_KERNEL_CODE,

@@ -14,25 +14,6 @@
 #define STACK_WORDS 8
 #define MAPPED_END (4ull << 30)
 
-static void print_registers(const struct x86_exception_frame *f)
-{
-	const struct {
-		const char *name;
-		uint64_t value;
-	} regs[] = {
-		{"rax", f->rax}, {"rbx", f->rbx}, {"rcx", f->rcx}, {"rdx", f->rdx},
-		{"rsi", f->rsi}, {"rdi", f->rdi}, {"rbp", f->rbp}, {"rsp", f->rsp},
-		{"r8", f->r8},   {"r9", f->r9},   {"r10", f->r10}, {"r11", f->r11},
-		{"r12", f->r12}, {"r13", f->r13}, {"r14", f->r14}, {"r15", f->r15},
-	};
-	for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
-		ul_printf("  %-3s %016llx%s", regs[i].name,
-		          (unsigned long long)regs[i].value, i % 4 == 3 ? "\n" : "");
-	ul_printf("  rflags %016llx  cs %04llx  ss %04llx\n",
-	          (unsigned long long)f->rflags, (unsigned long long)f->cs,
-	          (unsigned long long)f->ss);
-}
-
 /* The words at rsp, if rsp points into mapped memory at all: a wild rsp,
  * a usual cause of crashes, must not fault again here. */
 static void print_stack(uint64_t rsp)
@@ -77,7 +58,7 @@ void ul_x86_exception(struct x86_exception_frame *f)
 		          (unsigned long long)cr2,
 		          ul_x86_page_fault_reason(f->error_code),
 		          cr2 < X86_PAGE_SIZE ? ": a NULL pointer" : "");
-	print_registers(f);
+	ul_x86_print_registers(f);
 	print_stack(f->rsp);
 	ul_plat_exit(UL_EXIT_CRASH);
 }

@@ -1,6 +1,8 @@
 /* x86_64: crash reports in words, for every x86_64 backend. The names are
  * the SDM's (vol. 3, table 6-1); the page-fault error code bits are in
  * SDM 4.7. */
+#include <unilab/console.h>
+
 #include "x86_64/cpu.h"
 #include "x86_64/exception.h"
 
@@ -38,4 +40,26 @@ const char *ul_x86_page_fault_reason(uint64_t error_code)
 	if (error_code & X86_PF_PRESENT)
 		return "the page does not allow it";
 	return "no page is mapped there";
+}
+
+void ul_x86_print_registers(const struct x86_exception_frame *f)
+{
+	const struct {
+		const char *name;
+		uint64_t value;
+	} regs[] = {
+		{"rax", f->rax}, {"rbx", f->rbx}, {"rcx", f->rcx}, {"rdx", f->rdx},
+		{"rsi", f->rsi}, {"rdi", f->rdi}, {"rbp", f->rbp}, {"rsp", f->rsp},
+		{"r8", f->r8},   {"r9", f->r9},   {"r10", f->r10}, {"r11", f->r11},
+		{"r12", f->r12}, {"r13", f->r13}, {"r14", f->r14}, {"r15", f->r15},
+	};
+	for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+		ul_printf("  %-3s %016llx%s", regs[i].name,
+		          (unsigned long long)regs[i].value, i % 4 == 3 ? "\n" : "");
+	/* Only cs's low 16 bits are the selector: Xen keeps its event mask
+	 * above bit 32 of the saved cs. */
+	ul_printf("  rflags %016llx  cs %04llx  ss %04llx\n",
+	          (unsigned long long)f->rflags,
+	          (unsigned long long)(f->cs & 0xffff),
+	          (unsigned long long)f->ss);
 }

@@ -35,4 +35,8 @@ const char *ul_x86_exception_name(uint64_t vector);
 const char *ul_x86_page_fault_access(uint64_t error_code);
 const char *ul_x86_page_fault_reason(uint64_t error_code);
 
+/* Print the frame's registers on the console, four to a line, as every
+ * x86_64 backend's crash report does. */
+void ul_x86_print_registers(const struct x86_exception_frame *f);
+
 #endif

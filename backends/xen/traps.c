@@ -43,26 +43,6 @@ static void explain_page_fault(uint64_t cr2, uint64_t err)
 	          cr2 < XEN_PAGE_SIZE ? ": a NULL pointer" : "");
 }
 
-static void print_registers(const struct x86_exception_frame *f)
-{
-	const struct {
-		const char *name;
-		uint64_t value;
-	} regs[] = {
-		{"rax", f->rax}, {"rbx", f->rbx}, {"rcx", f->rcx}, {"rdx", f->rdx},
-		{"rsi", f->rsi}, {"rdi", f->rdi}, {"rbp", f->rbp}, {"rsp", f->rsp},
-		{"r8", f->r8},   {"r9", f->r9},   {"r10", f->r10}, {"r11", f->r11},
-		{"r12", f->r12}, {"r13", f->r13}, {"r14", f->r14}, {"r15", f->r15},
-	};
-	for (unsigned i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
-		ul_printf("  %-3s %016llx%s", regs[i].name,
-		          (unsigned long long)regs[i].value, i % 4 == 3 ? "\n" : "");
-	ul_printf("  rflags %016llx  cs %04llx  ss %04llx\n",
-	          (unsigned long long)f->rflags,
-	          (unsigned long long)(f->cs & 0xffff), /* Xen keeps the event */
-	          (unsigned long long)f->ss);            /* mask above bit 32 */
-}
-
 _Noreturn void ul_xen_trap(const struct x86_exception_frame *f)
 {
 	static int depth;
@@ -85,7 +65,7 @@ _Noreturn void ul_xen_trap(const struct x86_exception_frame *f)
 	          (unsigned long long)cr2);
 	if (f->vector == X86_EXC_PF)
 		explain_page_fault(cr2, f->error_code);
-	print_registers(f);
+	ul_x86_print_registers(f);
 	ul_plat_exit(UL_EXIT_CRASH);
 }
 

@@ -1,5 +1,6 @@
 /* Unit tests of the command-line parser: words, quoting, core options, app
  * arguments and every error message. */
+#include "run_suite.h"
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,9 +175,5 @@ int main(void)
 	tcase_add_test(tc, errors);
 	tcase_add_test(tc, no_leak);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ul_run_suite(s);
 }

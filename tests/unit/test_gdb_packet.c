@@ -4,6 +4,7 @@
  * whole stub garbage. The machine behind it is a fake: registers in an
  * array, memory in a buffer, and a core thread list laid out by hand. */
 #include <check.h>
+#include "run_suite.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -798,9 +799,5 @@ static Suite *gdb_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(gdb_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ul_run_suite(gdb_suite());
 }

@@ -2,6 +2,7 @@
  * the placement rules (in-place realloc, alignment, spans given back), out
  * of memory, and the panics on double free, bad pointers and overruns. */
 #include <check.h>
+#include "run_suite.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -781,11 +782,5 @@ static Suite *heap_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(heap_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ul_run_suite(heap_suite());
 }

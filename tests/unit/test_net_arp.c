@@ -1,6 +1,7 @@
 /* Unit tests of ARP (net/arp.c): answering, learning, resolving with
  * retries and a bounded queue, expiry and refresh, the cache bound, and
  * malformed packets. */
+#include "run_suite.h"
 #include "test_net_harness.h"
 
 #include <unilab/errno.h>
@@ -267,9 +268,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ul_run_suite(suite());
 }

@@ -1,6 +1,7 @@
 /* Unit tests of the Internet checksum (net/checksum.c): RFC 1071's worked
  * example, odd lengths, chaining, the pseudo-header, and agreement with a
  * plain 16-bit reference on random data. */
+#include "run_suite.h"
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -124,9 +125,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ul_run_suite(suite());
 }

@@ -1,6 +1,7 @@
 /* Unit tests of the DHCP client (net/dhcp_msg.c, dhcp.c): the messages it
  * builds, the replies it accepts or refuses, and whole exchanges with a
  * scripted server: lease, NAK, renewal and expiry. */
+#include "run_suite.h"
 #include "test_net_harness.h"
 
 #include <unilab/errno.h>
@@ -263,9 +264,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ul_run_suite(suite());
 }

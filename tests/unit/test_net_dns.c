@@ -2,6 +2,7 @@
  * it builds, answers with compression and CNAME chains, hostile answers
  * (pointer loops, overruns, wrong ids or questions), and a lookup through
  * a UDP socket against a scripted server. */
+#include "run_suite.h"
 #include "test_net_harness.h"
 
 #include <unilab/dns.h>
@@ -316,9 +317,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ul_run_suite(suite());
 }

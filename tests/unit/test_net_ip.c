@@ -1,6 +1,7 @@
 /* Unit tests of IPv4 and ICMP (net/ip.c, ip_reass.c, icmp.c): header
  * validation, echo, unreachables, reassembly (order, duplicates,
  * overlaps, timeouts, memory bounds) and fragmentation on output. */
+#include "run_suite.h"
 #include "test_net_harness.h"
 
 #include <unilab/errno.h>
@@ -413,9 +414,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ul_run_suite(suite());
 }

@@ -2,6 +2,7 @@
  * reassembly of out-of-order data, flow control and window scaling,
  * Nagle, RFC 6298 timing and back-off, fast retransmit, zero-window
  * probes; and a bulk transfer over the loopback path with real threads. */
+#include "run_suite.h"
 #include "test_net_harness.h"
 
 #include <unilab/errno.h>
@@ -630,9 +631,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ul_run_suite(suite());
 }

@@ -1,6 +1,7 @@
 /* Unit tests of the TCP state machine (net/tcp_*.c) with crafted
  * segments: both opens, both closes, TIME-WAIT, resets (RFC 9293 and the
  * RFC 5961 checks), the accept backlog and the half-open bound. */
+#include "run_suite.h"
 #include "test_net_harness.h"
 
 #include <unilab/errno.h>
@@ -590,9 +591,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ul_run_suite(suite());
 }

@@ -2,6 +2,7 @@
  * sock_dgram.c, socket.c): delivery, checksums, port unreachable,
  * binding rules, connected sockets, broadcast, queue bounds, poll and
  * blocking receives with timeouts. */
+#include "run_suite.h"
 #include "test_net_harness.h"
 
 #include <unilab/errno.h>
@@ -368,9 +369,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ul_run_suite(suite());
 }

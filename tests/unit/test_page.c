@@ -1,5 +1,6 @@
 /* Unit tests of the page allocator: first fit, coalescing, exhaustion,
  * regions from a sliver to 4 GiB, and the panics on bad frees. */
+#include "run_suite.h"
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -337,11 +338,5 @@ static Suite *page_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(page_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ul_run_suite(page_suite());
 }

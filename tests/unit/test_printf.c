@@ -1,5 +1,6 @@
 /* Unit tests of the printf family: ul_snprintf must write exactly what the
  * host's (glibc's) snprintf writes, bytes and return value alike. */
+#include "run_suite.h"
 #include <check.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -482,9 +483,5 @@ static Suite *printf_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(printf_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ul_run_suite(printf_suite());
 }

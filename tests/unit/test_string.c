@@ -1,5 +1,6 @@
 /* Unit tests of the string, memory and ctype functions, checked against the
  * host C library wherever it has the same function. */
+#include "run_suite.h"
 #include <check.h>
 #include <ctype.h>
 #include <limits.h>
@@ -302,9 +303,5 @@ static Suite *string_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(string_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ul_run_suite(string_suite());
 }

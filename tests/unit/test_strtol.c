@@ -1,6 +1,7 @@
 /* Unit tests of the number parsers and of ul_strerror: the strto* family
  * must agree with the host's strtol, strtoll, strtoul and strtoull on value,
  * end pointer and overflow for every base. */
+#include "run_suite.h"
 #include <check.h>
 #include <errno.h>
 #include <limits.h>
@@ -296,9 +297,5 @@ static Suite *strtol_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(strtol_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return ul_run_suite(strtol_suite());
 }

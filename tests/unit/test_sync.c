@@ -1,5 +1,6 @@
 /* Unit tests of wait queues, mutexes and condition variables
  * (core/sched.c, core/sync.c). */
+#include "run_suite.h"
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -340,9 +341,5 @@ static Suite *sync_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(sync_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ul_run_suite(sync_suite());
 }

@@ -1,5 +1,6 @@
 /* Unit tests of threads and the scheduler (core/thread.c, core/sched.c,
  * switch.S): run order, join, sleeping, device waits, deadlock, exit. */
+#include "run_suite.h"
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -475,9 +476,5 @@ static Suite *thread_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(thread_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ul_run_suite(thread_suite());
 }

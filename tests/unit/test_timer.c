@@ -1,5 +1,6 @@
 /* Unit tests of core/timer.c: firing order, ties, cancel, restart,
  * callbacks that re-arm, and what ul_timers_run returns. */
+#include "run_suite.h"
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -418,9 +419,5 @@ static Suite *timer_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(timer_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return ul_run_suite(timer_suite());
 }

@@ -182,3 +182,19 @@ size_t ul_gdb_tdesc_read(uint64_t off, size_t len, char *out, bool *last)
 	*last = off + w.n >= w.pos;
 	return w.n;
 }
+
+int ul_gdb_exception_signal(uint64_t vector)
+{
+	switch (vector) {
+	case 0:  /* #DE, divide error */
+	case 16: /* #MF, x87 error */
+	case 19: /* #XM, SIMD error */
+		return UL_GDB_SIGFPE;
+	case 6: /* #UD, invalid opcode */
+		return UL_GDB_SIGILL;
+	case 17: /* #AC, alignment check */
+		return UL_GDB_SIGBUS;
+	default:
+		return UL_GDB_SIGSEGV;
+	}
+}

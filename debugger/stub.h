@@ -54,6 +54,10 @@ enum ul_gdb_point {
 #define UL_GDB_SIGSEGV 11
 #define UL_GDB_SIGALRM 14
 
+/* The signal gdb shows for an x86_64 CPU exception that ends the program:
+ * SIGFPE for the arithmetic ones, SIGILL, SIGBUS, else SIGSEGV. */
+int ul_gdb_exception_signal(uint64_t vector);
+
 /* Why the machine stopped. */
 struct ul_gdb_stop {
 	int signal;              /* UL_GDB_SIG*: SIGTRAP for breakpoints and

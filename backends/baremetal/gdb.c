@@ -308,22 +308,6 @@ static void trap(struct x86_exception_frame *f)
 	f->rflags |= RFLAGS_RF | (s.step ? RFLAGS_TF : 0);
 }
 
-static int crash_signal(uint64_t vector)
-{
-	switch (vector) {
-	case 0: /* #DE */
-	case 16: /* #MF */
-	case 19: /* #XM */
-		return UL_GDB_SIGFPE;
-	case 6: /* #UD */
-		return UL_GDB_SIGILL;
-	case 17: /* #AC */
-		return UL_GDB_SIGBUS;
-	default:
-		return UL_GDB_SIGSEGV;
-	}
-}
-
 bool bm_gdb_exception(struct x86_exception_frame *f)
 {
 	if (!s.attached)
@@ -333,7 +317,7 @@ bool bm_gdb_exception(struct x86_exception_frame *f)
 		trap(f);
 		return true;
 	}
-	struct ul_gdb_stop why = {.signal = crash_signal(f->vector)};
+	struct ul_gdb_stop why = {.signal = ul_gdb_exception_signal(f->vector)};
 	s.crash_signal = why.signal;
 	stop(&why); /* gdb may look; then the crash report ends the image */
 	return false;

@@ -366,25 +366,9 @@ void hc_debug(struct vm *vm, uint64_t gpa)
 	d->rflags |= RFLAGS_RF | (single_step() ? RFLAGS_TF : 0);
 }
 
-static int crash_signal(uint64_t vector)
-{
-	switch (vector) {
-	case 0: /* #DE */
-	case 16: /* #MF */
-	case 19: /* #XM */
-		return UL_GDB_SIGFPE;
-	case 6: /* #UD */
-		return UL_GDB_SIGILL;
-	case 17: /* #AC */
-		return UL_GDB_SIGBUS;
-	default:
-		return UL_GDB_SIGSEGV;
-	}
-}
-
 void gdb_crash(struct vm *vm, const struct ul_kvm_abort *a)
 {
-	struct ul_gdb_stop why = {.signal = crash_signal(a->vector)};
+	struct ul_gdb_stop why = {.signal = ul_gdb_exception_signal(a->vector)};
 
 	if (!s.attached)
 		return;

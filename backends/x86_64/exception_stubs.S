@@ -6,9 +6,7 @@
  * debugger's breakpoint or step), the machine resumes from the frame, as
  * the handler may have changed it. */
 
-/* Vectors for which the CPU pushes an error code (SDM 6.13). */
-#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || \
-                           (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+#include "x86_64/frame_regs.h"
 
 	.section .text
 	.align 16
@@ -26,42 +24,14 @@ ul_x86_exception_stubs:
 	.endr
 
 exception_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	push_frame_registers
 	movq %rsp, %rdi
 	movq %rsp, %rbx /* callee-saved: the frame, to resume from */
 	andq $-16, %rsp /* the SysV ABI's alignment at a call */
 	cld
 	call ul_x86_exception
 	movq %rbx, %rsp
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	pop_frame_registers
 	addq $16, %rsp /* the vector and the error code */
 	iretq
 

@@ -7,9 +7,7 @@
  * registers as a struct x86_exception_frame (x86_64/exception.h) and calls
  * ul_xen_trap() in C. */
 
-/* Vectors for which the CPU pushes an error code (SDM 6.13). */
-#define HAS_ERROR_CODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || \
-                           (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+#include "x86_64/frame_regs.h"
 
 	.section .text
 	.align 16
@@ -29,22 +27,7 @@ ul_xen_trap_stubs:
 	.endr
 
 trap_common:
-	/* The order makes the stack a struct x86_exception_frame. */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	push_frame_registers
 	movq %rsp, %rdi
 	andq $-16, %rsp /* the SysV ABI's alignment at a call */
 	cld

@@ -2,7 +2,9 @@
 result directory is complete and self-consistent: the files exist and
 parse, every case is there (measured, or skipped with a reason), times and
 sizes are positive, and each summary and ratio is what the stored samples
-give. Exits 77 (skipped) after passing when some cases could not run here,
+give. A Unilab case that failed fails the test; a baseline that could not
+run here is reported skipped ("unavailable here", with why) by the harness.
+Exits 77 (skipped) after passing when some cases could not run here,
 naming them; CI has every facility, so nothing is skipped there.
 
 usage: check_quick.py BUILD_DIR OUT_DIR

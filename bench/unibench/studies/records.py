@@ -1,6 +1,16 @@
 """The per-case part of a study's result that every study shares: what the
-case is and whether it was measured, skipped or failed."""
-from ..case import Case
+case is and whether it was measured, skipped or failed. A baseline that
+cannot run is reported as skipped (unavailable here, with why), not
+failed: it is built from the host's packages, not from Unilab, and a
+failing Unilab case is what a failure must point at."""
+from ..case import BASELINE, Case
+
+
+def failure_status(kind, reason):
+    """The status and reason of a case of kind that did not run."""
+    if kind == BASELINE:
+        return {"status": "skipped", "reason": f"unavailable here: {reason}"}
+    return {"status": "failed", "reason": reason}
 
 
 def entry(case, failure=None):
@@ -8,9 +18,9 @@ def entry(case, failure=None):
     if not isinstance(case, Case):
         return {"kind": case.kind, "status": "skipped", "reason": case.reason}
     record = case.record()
-    record["status"] = "failed" if failure else "measured"
+    record["status"] = "measured"
     if failure:
-        record["reason"] = failure
+        record.update(failure_status(case.kind, failure))
     return record
 
 

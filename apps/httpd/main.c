@@ -1,6 +1,6 @@
 /* httpd: an HTTP/1.1 server (RFC 9110, RFC 9112) for the pages built into
  * the image, with keep-alive, HEAD, 404, and /stats for the network
- * stack's counters. Usage: httpd [--port=N] (default 80). One detached
+ * stack's counters and the heap's (a soak test watches heap_in_use). Usage: httpd [--port=N] (default 80). One detached
  * thread per connection. */
 #include <stdbool.h>
 #include <unilab/app.h>
@@ -225,8 +225,15 @@ static bool serve_page(int fd, const struct page *p, bool head, bool keep)
 static bool serve_stats(int fd, bool head, bool keep)
 {
 	char text[STATS_MAX];
+	struct ul_heap_stats heap;
 	int n = ul_net_format_stats(text, sizeof text);
 	size_t len = (size_t)n < sizeof text ? (size_t)n : sizeof text - 1;
+	ul_heap_stats(&heap);
+	n = ul_snprintf(text + len, sizeof text - len,
+	                "heap_in_use %zu\nheap_peak %zu\nheap_allocs %zu\n"
+	                "heap_frees %zu\nheap_failures %zu\n", heap.in_use,
+	                heap.peak, heap.allocs, heap.frees, heap.failures);
+	len += (size_t)n < sizeof text - len ? (size_t)n : sizeof text - len - 1;
 	return respond(fd, 200, "OK", "text/plain; charset=utf-8", len, keep,
 	               "Cache-Control: no-store\r\n") &&
 	       (head || send_all(fd, text, len));

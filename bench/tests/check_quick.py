@@ -7,7 +7,11 @@ run here is reported skipped ("unavailable here", with why) by the harness.
 Exits 77 (skipped) after passing when some cases could not run here,
 naming them; CI has every facility, so nothing is skipped there.
 
-usage: check_quick.py BUILD_DIR OUT_DIR
+With `soak`, it runs `unibench soak --quick` (30 s per server) instead and
+checks that each server was measured, with sound samples, and passed: no
+failed request, its heap at the end within the tolerance.
+
+usage: check_quick.py BUILD_DIR OUT_DIR [soak]
 """
 import csv
 import json
@@ -185,32 +189,60 @@ def check_environment(env):
            f"odd KVM module {env['kvm_module']}")
 
 
+def check_soak(study):
+    for name, e in study["servers"].items():
+        if e["status"] == "skipped":
+            continue
+        expect(e["status"] == "measured",
+               f"soak: {name} {e['status']}: {e.get('reason')}")
+        s = e["samples"]
+        expect(s["t_s"] and len(s["heap_in_use"]) == len(s["t_s"]),
+               f"soak: {name}: not one heap reading per interval")
+        expect(all(r > 0 for r in s["requests_per_s"]),
+               f"soak: {name}: an interval without requests")
+        expect(e["passed"], f"soak: {name} failed: {e['errors']} errors, "
+               f"heap {e['heap_after_warmup']} -> {e['heap_at_end']} bytes "
+               f"({e['heap_drift']:+.1%})")
+
+
+def check_all(out, document):
+    check_environment(document["environment"])
+    check_boot(document["studies"]["boot"])
+    check_footprint(document["studies"]["footprint"])
+    check_latency(document["studies"]["latency"])
+    check_sim(document["studies"]["sim"])
+    check_files(out, document)
+    expect(document["checks"][0]["met"] is not None,
+           "the foundation's target was not measured")
+
+
+# Where each study keeps its entries, each measured, skipped or failed.
+ENTRIES = {"boot": "cases", "footprint": "cases", "latency": "servers",
+           "sim": "cases", "soak": "servers"}
+
+
 def skipped(document):
-    studies = document["studies"]
-    entries = [studies["boot"]["cases"], studies["footprint"]["cases"],
-               studies["latency"]["servers"], studies["sim"]["cases"]]
+    entries = [result[ENTRIES[name]]
+               for name, result in document["studies"].items()]
     return sorted({f"{name}: {entry['reason']}" for group in entries
                    for name, entry in group.items()
                    if entry["status"] == "skipped"})
 
 
-def main(build, out):
+def main(build, out, study=None):
     done = subprocess.run([sys.executable, "-m", "unibench", "--quick",
-                           "--build", build, "--out", out])
+                           "--build", build, "--out", out]
+                          + ([study] if study else []))
     if done.returncode != 0:
         print(f"FAIL: unibench --quick exited with {done.returncode}")
         return 1
     with open(os.path.join(out, "results.json")) as f:
         document = json.load(f)
     try:
-        check_environment(document["environment"])
-        check_boot(document["studies"]["boot"])
-        check_footprint(document["studies"]["footprint"])
-        check_latency(document["studies"]["latency"])
-        check_sim(document["studies"]["sim"])
-        check_files(out, document)
-        expect(document["checks"][0]["met"] is not None,
-               "the foundation's target was not measured")
+        if study == "soak":
+            check_soak(document["studies"]["soak"])
+        else:
+            check_all(out, document)
     except Invalid as problem:
         print(f"FAIL: {problem}")
         return 1
@@ -224,6 +256,6 @@ def main(build, out):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4) or sys.argv[3:] not in ([], ["soak"]):
         sys.exit(__doc__)
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(*sys.argv[1:]))

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <unilab/errno.h>
 
@@ -57,9 +58,11 @@ static struct {
 	int crash_signal;           /* gdb saw a crash: the end is an X */
 } s;
 
-/* SIGIO: gdb sent something while the guest runs. */
-static volatile sig_atomic_t input;
+/* SIGIO: gdb sent something, or a gdb is connecting, while the guest
+ * runs. SIGUSR1: someone asks the monitor to listen for gdb. */
+static volatile sig_atomic_t input, listen_asked;
 static struct kvm_run *input_run;
+static int listen_fd = -1; /* accepting gdb while the guest runs */
 
 /* --- registers --- */
 
@@ -147,14 +150,7 @@ static void *span(struct vm *vm, uint64_t addr, size_t len, size_t *n)
 
 long gdb_read_virt(struct vm *vm, uint64_t addr, void *buf, size_t len)
 {
-	size_t done = 0, n;
-	const void *p;
-
-	while (done < len && (p = span(vm, addr + done, len - done, &n))) {
-		memcpy((char *)buf + done, p, n);
-		done += n;
-	}
-	return done > 0 ? (long)done : -UL_EFAULT;
+	return guest_read_virt(&vm->mem, s.sregs.cr3, addr, buf, len);
 }
 
 static long read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
@@ -204,21 +200,36 @@ static void on_input(int sig)
 	input_run->immediate_exit = 1; /* a KVM_RUN about to start returns */
 }
 
-/* SA_RESTART: the monitor's other system calls carry on; KVM_RUN and the
- * poll call's ppoll return EINTR whatever the flag says. */
-static void catch_input(struct vm *vm)
+static void on_listen_request(int sig)
+{
+	(void)sig;
+	listen_asked = 1;
+	input_run->immediate_exit = 1;
+}
+
+static void catch_signal(int sig, void (*handler)(int), const char *name)
 {
 	struct sigaction sa;
 
-	input_run = vm->run;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_input;
+	sa.sa_handler = handler;
 	sa.sa_flags = SA_RESTART;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGIO, &sa, NULL) < 0)
-		fatal(UL_KVM_EXIT_HOST, "gdb: cannot catch SIGIO: %s",
+	if (sigaction(sig, &sa, NULL) < 0)
+		fatal(UL_KVM_EXIT_HOST, "gdb: cannot catch %s: %s", name,
 		      strerror(errno));
 }
+
+/* SA_RESTART: the monitor's other system calls carry on; KVM_RUN and the
+ * poll call's ppoll return EINTR whatever the flag says. */
+void gdb_catch_signals(struct vm *vm)
+{
+	input_run = vm->run;
+	catch_signal(SIGIO, on_input, "SIGIO");
+	catch_signal(SIGUSR1, on_listen_request, "SIGUSR1");
+}
+
+static bool accept_late(struct vm *vm);
 
 static void note_interrupt(void)
 {
@@ -271,6 +282,8 @@ static void stop(struct vm *vm, const struct ul_gdb_stop *why)
 		points_clear(vm);
 		end_session();
 		fprintf(stderr, MONITOR_NAME ": gdb detached; the guest runs on\n");
+		if (listen_fd >= 0)
+			fprintf(stderr, MONITOR_NAME ": gdb may attach again\n");
 		break;
 	case UL_GDB_STEP:
 		s.step = true;
@@ -388,13 +401,23 @@ void gdb_crash(struct vm *vm, const struct ul_kvm_abort *a)
 
 void gdb_poll(struct vm *vm)
 {
-	if (!input)
+	if (!input && !listen_asked && !s.interrupt)
 		return;
-	/* The SIGIO asked KVM_RUN to return; whatever it was, the vCPU must
+	/* The signal asked KVM_RUN to return; whatever it was, the vCPU must
 	 * be able to run again (also after gdb has gone). */
 	vm->run->immediate_exit = 0;
-	if (!s.attached)
+	if (listen_asked) {
+		listen_asked = 0;
+		gdb_listen(vm, 0);
+	}
+	/* A new session's first bytes are its handshake, for the stop to
+	 * serve, not a Ctrl-C to look for. */
+	if (input && listen_fd >= 0 && accept_late(vm))
+		input = 0;
+	if (!s.attached) {
+		input = 0;
 		return;
+	}
 	note_interrupt();
 	if (!s.interrupt)
 		return;
@@ -479,21 +502,63 @@ static void install_debug_gates(struct vm *vm)
 	}
 }
 
-void gdb_start(struct vm *vm, unsigned port)
+static void begin_session(struct vm *vm)
 {
-	unsigned bound;
-	int listen_fd = gdb_tcp_listen(port, &bound);
-
-	fprintf(stderr, MONITOR_NAME ": waiting for gdb on 127.0.0.1:%u "
-	        "(gdb %s -ex 'target remote :%u')\n",
-	        bound, vm->image.path, bound);
-	catch_input(vm); /* before SIGIO can come, whose default is to kill */
-	gdb_tcp_accept(listen_fd, &s.conn);
 	s.vm = vm;
 	s.attached = true;
 	ul_gdb_init(&s.stub, &transport, &s.conn, &target, NULL);
 	show_threads(vm);
-	install_debug_gates(vm);
 	points_init();
+}
+
+void gdb_start(struct vm *vm, unsigned port)
+{
+	unsigned bound;
+	int fd = gdb_tcp_listen(port, &bound, false);
+
+	fprintf(stderr, MONITOR_NAME ": waiting for gdb on 127.0.0.1:%u "
+	        "(gdb %s -ex 'target remote :%u')\n",
+	        bound, vm->image.path, bound);
+	gdb_tcp_accept(fd, &s.conn);
+	close(fd);
+	begin_session(vm);
+	install_debug_gates(vm);
 	stop_vcpu(vm, UL_GDB_SIGTRAP);
+}
+
+void gdb_listen(struct vm *vm, unsigned port)
+{
+	unsigned bound;
+
+	if (listen_fd >= 0)
+		return; /* already listening: SIGUSR1 again changes nothing */
+	listen_fd = gdb_tcp_listen(port, &bound, true);
+	fprintf(stderr, MONITOR_NAME ": gdb may attach at any time on "
+	        "127.0.0.1:%u (gdb %s -ex 'target remote :%u')\n",
+	        bound, vm->image.path, bound);
+}
+
+/* Connections waiting on the listening socket: the first becomes the
+ * session, stopping the guest at its next exit; while one is attached,
+ * others are refused (one gdb at a time). True when a session began. */
+static bool accept_late(struct vm *vm)
+{
+	struct gdb_tcp conn;
+	bool began = false;
+
+	while (gdb_tcp_accept(listen_fd, &conn)) {
+		if (s.attached) {
+			gdb_tcp_close(&conn);
+			fprintf(stderr, MONITOR_NAME ": gdb: refused a second "
+			        "connection: a gdb is attached already\n");
+			continue;
+		}
+		s.conn = conn;
+		begin_session(vm);
+		ul_gdb_set_attached_late(&s.stub);
+		s.interrupt = true; /* stop where the guest is */
+		began = true;
+		fprintf(stderr, MONITOR_NAME ": gdb attached; the guest stops\n");
+	}
+	return began;
 }

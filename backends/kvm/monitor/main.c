@@ -28,10 +28,13 @@ int main(int argc, char **argv)
 	if (opt.trace_boot)
 		trace_enable();
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout must not kill the guest */
+	signal(SIGUSR1, SIG_IGN); /* gdb's listen request, caught once the VM is */
 
 	image_open(&vm.image, opt.image);
 	uint64_t mem = opt.mem_size ? opt.mem_size : default_mem(&vm.image);
 	image_check_fits(&vm.image, mem);
+	if (opt.dumpcore)
+		core_init(&vm, opt.dumpcore);
 	net_open(&opt);
 	for (unsigned i = 0; i < opt.disk_count; i++)
 		block_open(&vm, opt.disk[i]);
@@ -39,6 +42,7 @@ int main(int argc, char **argv)
 	guest_mem_alloc(&vm.mem, mem);
 	vm_create(&vm);
 	trace_mark(TRACE_VM_CREATED);
+	gdb_catch_signals(&vm);
 	image_load(&vm.image, &vm.mem);
 	cpu_setup(&vm);
 	boot_info_write(&vm, &opt, vm_tsc_khz(&vm));
@@ -46,6 +50,8 @@ int main(int argc, char **argv)
 
 	if (opt.gdb)
 		gdb_start(&vm, opt.gdb_port);
+	if (opt.gdb_listen)
+		gdb_listen(&vm, opt.gdb_listen_port);
 	vm.timeout_us = opt.timeout_us;
 	vm_run(&vm);
 }

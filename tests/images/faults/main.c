@@ -6,6 +6,34 @@
 #include <unilab/panic.h>
 #include <unilab/string.h>
 #include <unilab/strtol.h>
+#include <unilab/thread.h>
+#include <unilab/time.h>
+
+#define NAPPERS 3
+
+/* A thread that sleeps until the image ends, so that a crash elsewhere
+ * finds it switched out (for the core file's threads). */
+static void *napper(void *arg)
+{
+	(void)arg;
+	for (;;)
+		ul_sleep_until(ul_now() + 3600 * 1000 * UL_MS);
+	return NULL;
+}
+
+/* Crash in the main thread while NAPPERS others sleep. */
+static __attribute__((noinline)) int crash_among_threads(void)
+{
+	for (int i = 0; i < NAPPERS; i++) {
+		char name[16];
+		ul_snprintf(name, sizeof name, "napper-%d", i + 1);
+		if (!ul_thread_create(name, napper, NULL, 0))
+			return 1;
+	}
+	ul_sleep_until(ul_now() + 10 * UL_MS); /* they all run, then sleep */
+	int *volatile bad = (int *)24;
+	return *bad;
+}
 
 /* Allocate 4 KiB blocks until the heap says no, then give them all back:
  * running out of memory is an answer (NULL), not a crash. */
@@ -56,12 +84,14 @@ int ul_main(int argc, char **argv)
 		volatile int n = 42, zero = 0; /* a real idiv, not 1/x tricks */
 		return n / zero;
 	}
+	if (ul_strcmp(what, "threads") == 0)
+		return crash_among_threads();
 	if (ul_strcmp(what, "double-free") == 0) {
 		void *p = ul_malloc(100);
 		ul_free(p);
 		ul_free(p);
 	}
 	ul_printf("usage: faults panic|assert|status N|oom|double-free|"
-	          "bad-pointer|divide-by-zero\n");
+	          "bad-pointer|divide-by-zero|threads\n");
 	return 1;
 }

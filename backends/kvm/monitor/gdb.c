@@ -59,10 +59,12 @@ static struct {
 } s;
 
 /* SIGIO: gdb sent something, or a gdb is connecting, while the guest
- * runs. SIGUSR1: someone asks the monitor to listen for gdb. */
-static volatile sig_atomic_t input, listen_asked;
+ * runs. SIGUSR1: someone asks the monitor to listen for gdb, on the port
+ * that came with the signal (sigqueue) or on any free one. */
+static volatile sig_atomic_t input, listen_asked, listen_port_asked;
 static struct kvm_run *input_run;
 static int listen_fd = -1; /* accepting gdb while the guest runs */
+static unsigned listen_port;
 
 /* --- registers --- */
 
@@ -200,33 +202,33 @@ static void on_input(int sig)
 	input_run->immediate_exit = 1; /* a KVM_RUN about to start returns */
 }
 
-static void on_listen_request(int sig)
+static void on_listen_request(int sig, siginfo_t *info, void *uctx)
 {
 	(void)sig;
+	(void)uctx;
+	int port = info->si_code == SI_QUEUE ? info->si_value.sival_int : 0;
+	listen_port_asked = port > 0 && port <= 65535 ? port : 0;
 	listen_asked = 1;
 	input_run->immediate_exit = 1;
-}
-
-static void catch_signal(int sig, void (*handler)(int), const char *name)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = handler;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(sig, &sa, NULL) < 0)
-		fatal(UL_KVM_EXIT_HOST, "gdb: cannot catch %s: %s", name,
-		      strerror(errno));
 }
 
 /* SA_RESTART: the monitor's other system calls carry on; KVM_RUN and the
  * poll call's ppoll return EINTR whatever the flag says. */
 void gdb_catch_signals(struct vm *vm)
 {
+	struct sigaction io, usr1;
+
 	input_run = vm->run;
-	catch_signal(SIGIO, on_input, "SIGIO");
-	catch_signal(SIGUSR1, on_listen_request, "SIGUSR1");
+	memset(&io, 0, sizeof(io));
+	io.sa_handler = on_input;
+	io.sa_flags = SA_RESTART;
+	sigemptyset(&io.sa_mask);
+	usr1 = io;
+	usr1.sa_sigaction = on_listen_request;
+	usr1.sa_flags = SA_RESTART | SA_SIGINFO;
+	if (sigaction(SIGIO, &io, NULL) < 0 || sigaction(SIGUSR1, &usr1, NULL) < 0)
+		fatal(UL_KVM_EXIT_HOST, "gdb: cannot catch SIGIO and SIGUSR1: %s",
+		      strerror(errno));
 }
 
 static bool accept_late(struct vm *vm);
@@ -408,7 +410,10 @@ void gdb_poll(struct vm *vm)
 	vm->run->immediate_exit = 0;
 	if (listen_asked) {
 		listen_asked = 0;
-		gdb_listen(vm, 0);
+		if (gdb_listen(vm, (unsigned)listen_port_asked) < 0)
+			fprintf(stderr, MONITOR_NAME ": gdb: cannot listen on "
+			        "127.0.0.1:%d: %s\n", (int)listen_port_asked,
+			        strerror(errno));
 	}
 	/* A new session's first bytes are its handshake, for the stop to
 	 * serve, not a Ctrl-C to look for. */
@@ -516,6 +521,9 @@ void gdb_start(struct vm *vm, unsigned port)
 	unsigned bound;
 	int fd = gdb_tcp_listen(port, &bound, false);
 
+	if (fd < 0)
+		fatal(UL_KVM_EXIT_HOST, "gdb: cannot listen on 127.0.0.1:%u: %s",
+		      port, strerror(errno));
 	fprintf(stderr, MONITOR_NAME ": waiting for gdb on 127.0.0.1:%u "
 	        "(gdb %s -ex 'target remote :%u')\n",
 	        bound, vm->image.path, bound);
@@ -526,16 +534,39 @@ void gdb_start(struct vm *vm, unsigned port)
 	stop_vcpu(vm, UL_GDB_SIGTRAP);
 }
 
-void gdb_listen(struct vm *vm, unsigned port)
+/* One listening socket at a time: a request for another port moves it
+ * there; one for any port (0) or the same port keeps it. */
+int gdb_listen(struct vm *vm, unsigned port)
 {
 	unsigned bound;
+	int fd;
 
+	if (listen_fd >= 0 && (port == 0 || port == listen_port))
+		return 0;
+	if ((fd = gdb_tcp_listen(port, &bound, true)) < 0)
+		return -1;
 	if (listen_fd >= 0)
-		return; /* already listening: SIGUSR1 again changes nothing */
-	listen_fd = gdb_tcp_listen(port, &bound, true);
+		close(listen_fd);
+	listen_fd = fd;
+	listen_port = bound;
 	fprintf(stderr, MONITOR_NAME ": gdb may attach at any time on "
 	        "127.0.0.1:%u (gdb %s -ex 'target remote :%u')\n",
 	        bound, vm->image.path, bound);
+	return 0;
+}
+
+/* Tell a second gdb why it cannot attach, in a reply gdb prints (to its
+ * first packet), then hang up. */
+static void refuse(struct gdb_tcp *conn)
+{
+	static const char why[] = "E." MONITOR_NAME ": a gdb is attached already";
+	char frame[2 * sizeof(why) + 4];
+
+	gdb_tcp_write(conn, "+", 1);
+	gdb_tcp_write(conn, frame, ul_gdb_frame(why, sizeof(why) - 1, frame));
+	gdb_tcp_close(conn);
+	fprintf(stderr, MONITOR_NAME ": gdb: refused a second connection: a "
+	        "gdb is attached already\n");
 }
 
 /* Connections waiting on the listening socket: the first becomes the
@@ -548,9 +579,7 @@ static bool accept_late(struct vm *vm)
 
 	while (gdb_tcp_accept(listen_fd, &conn)) {
 		if (s.attached) {
-			gdb_tcp_close(&conn);
-			fprintf(stderr, MONITOR_NAME ": gdb: refused a second "
-			        "connection: a gdb is attached already\n");
+			refuse(&conn);
 			continue;
 		}
 		s.conn = conn;

@@ -15,12 +15,6 @@
 #include "gdb_tcp.h"
 #include "monitor.h"
 
-static _Noreturn void socket_failed(const char *what, unsigned port)
-{
-	fatal(UL_KVM_EXIT_HOST, "gdb: cannot %s 127.0.0.1:%u: %s", what, port,
-	      strerror(errno));
-}
-
 /* Loopback only: the stub gives whoever connects the whole guest. */
 int gdb_tcp_listen(unsigned port, unsigned *bound, bool async)
 {
@@ -34,19 +28,21 @@ int gdb_tcp_listen(unsigned port, unsigned *bound, bool async)
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
-		socket_failed("open a socket for", port);
+		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		socket_failed("listen on", port);
-	if (listen(fd, 1) < 0)
-		socket_failed("listen on", port);
-	if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
-		socket_failed("find the port of", port);
+	/* With async, a connection waiting raises SIGIO like input on a
+	 * connection. */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(fd, 1) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0 ||
+	    (async && (fcntl(fd, F_SETOWN, getpid()) < 0 ||
+	               fcntl(fd, F_SETFL, O_NONBLOCK | O_ASYNC) < 0))) {
+		int err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
 	*bound = ntohs(sa.sin_port);
-	/* A connection waiting raises SIGIO like input on a connection. */
-	if (async && (fcntl(fd, F_SETOWN, getpid()) < 0 ||
-	              fcntl(fd, F_SETFL, O_NONBLOCK | O_ASYNC) < 0))
-		socket_failed("watch for gdb on", *bound);
 	return fd;
 }
 

@@ -17,7 +17,7 @@ struct gdb_tcp {
 
 /* A socket listening on 127.0.0.1:port (0: any free port); the port it
  * got in *bound. async: non-blocking, and a connection waiting raises
- * SIGIO. Failures end the monitor. */
+ * SIGIO. -1 with errno when that fails. */
 int gdb_tcp_listen(unsigned port, unsigned *bound, bool async);
 /* Take gdb's connection (on a blocking socket, wait for it); false when
  * an async socket has none waiting. The connection raises SIGIO (to this

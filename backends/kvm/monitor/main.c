@@ -1,6 +1,8 @@
 /* unilab-kvm: a minimal monitor that runs one Unilab image as a KVM
  * virtual machine: check the image, make the VM, load it, run it. */
+#include <errno.h>
 #include <signal.h>
+#include <string.h>
 
 #include "monitor.h"
 
@@ -50,8 +52,10 @@ int main(int argc, char **argv)
 
 	if (opt.gdb)
 		gdb_start(&vm, opt.gdb_port);
-	if (opt.gdb_listen)
-		gdb_listen(&vm, opt.gdb_listen_port);
+	if (opt.gdb_listen && gdb_listen(&vm, opt.gdb_listen_port) < 0)
+		fatal(UL_KVM_EXIT_HOST, "--gdb-listen=%u: cannot listen on "
+		      "127.0.0.1:%u: %s", opt.gdb_listen_port, opt.gdb_listen_port,
+		      strerror(errno));
 	vm.timeout_us = opt.timeout_us;
 	vm_run(&vm);
 }

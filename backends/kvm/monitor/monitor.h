@@ -193,7 +193,8 @@ void core_on_exit(int status);
  * attached. */
 void gdb_catch_signals(struct vm *vm);
 void gdb_start(struct vm *vm, unsigned port);
-void gdb_listen(struct vm *vm, unsigned port);
+/* 0, or -1 with errno when the port cannot be had. */
+int gdb_listen(struct vm *vm, unsigned port);
 void gdb_poll(struct vm *vm);      /* after any exit: did gdb send Ctrl-C? */
 void gdb_crash(struct vm *vm, const struct ul_kvm_abort *a);
 void gdb_report_exit(int status);

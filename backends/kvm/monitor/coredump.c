@@ -211,9 +211,19 @@ static void prpsinfo_add(struct notes *n)
 	note_add(n, NT_PRPSINFO, &ps, sizeof(ps));
 }
 
+/* Whether id is among the first n: a damaged list may repeat one. */
+static bool seen(const long *ids, size_t n, long id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
 /* The crashing thread first (gdb takes the first as the current one),
  * then the others in creation order; one thread when the image has no
- * thread list. */
+ * thread list. Each note carries the signal, as Linux's do: readers take
+ * it from any of them. */
 static unsigned threads_add(struct notes *n, int sig, long *ids)
 {
 	struct ul_gdb g;
@@ -232,9 +242,10 @@ static unsigned threads_add(struct notes *n, int sig, long *ids)
 	count = ul_gdb_thread_list(&g, 0, ids, CORE_MAX_THREADS);
 	unsigned written = 1;
 	for (size_t i = 0; i < count; i++) {
-		if (ids[i] == current || ul_gdb_thread_regs(&g, ids[i], &r) < 0)
+		if (ids[i] == current || seen(ids, i, ids[i]) ||
+		    ul_gdb_thread_regs(&g, ids[i], &r) < 0)
 			continue;
-		prstatus_add(n, ids[i], 0, &r);
+		prstatus_add(n, ids[i], sig, &r);
 		written++;
 	}
 	return written;

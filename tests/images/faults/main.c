@@ -1,5 +1,7 @@
 /* faults: ends the image in the way its first argument names, so tests can
  * check each ending's message and exit status on every backend. */
+#include <stdbool.h>
+
 #include <unilab/app.h>
 #include <unilab/console.h>
 #include <unilab/mem.h>
@@ -8,6 +10,8 @@
 #include <unilab/strtol.h>
 #include <unilab/thread.h>
 #include <unilab/time.h>
+
+#include "debug_info.h"
 
 #define NAPPERS 3
 
@@ -21,16 +25,28 @@ static void *napper(void *arg)
 	return NULL;
 }
 
-/* Crash in the main thread while NAPPERS others sleep. */
-static __attribute__((noinline)) int crash_among_threads(void)
+/* Crash in the main thread while NAPPERS others sleep; wild: after
+ * scribbling over the thread list first, as a hostile guest would, for a
+ * debugger or core dumper that reads it (a cycle that never comes back to
+ * the main thread, a stack pointer outside memory, a name without its
+ * NUL). */
+static __attribute__((noinline)) int crash_among_threads(bool wild)
 {
+	struct ul_thread *t[NAPPERS];
 	for (int i = 0; i < NAPPERS; i++) {
 		char name[16];
 		ul_snprintf(name, sizeof name, "napper-%d", i + 1);
-		if (!ul_thread_create(name, napper, NULL, 0))
+		if (!(t[i] = ul_thread_create(name, napper, NULL, 0)))
 			return 1;
 	}
 	ul_sleep_until(ul_now() + 10 * UL_MS); /* they all run, then sleep */
+	if (wild) {
+		const struct ul_debug_info *l = &ul_debug_info;
+		char *first = (char *)t[0], *second = (char *)t[1];
+		*(void **)(first + l->all_next) = first;
+		*(uint64_t *)(second + l->sp) = 0xfffffffffffff000ull;
+		ul_memset(second + l->name, 'x', l->name_size);
+	}
 	int *volatile bad = (int *)24;
 	return *bad;
 }
@@ -85,13 +101,15 @@ int ul_main(int argc, char **argv)
 		return n / zero;
 	}
 	if (ul_strcmp(what, "threads") == 0)
-		return crash_among_threads();
+		return crash_among_threads(false);
+	if (ul_strcmp(what, "wild-threads") == 0)
+		return crash_among_threads(true);
 	if (ul_strcmp(what, "double-free") == 0) {
 		void *p = ul_malloc(100);
 		ul_free(p);
 		ul_free(p);
 	}
 	ul_printf("usage: faults panic|assert|status N|oom|double-free|"
-	          "bad-pointer|divide-by-zero|threads\n");
+	          "bad-pointer|divide-by-zero|threads|wild-threads\n");
 	return 1;
 }

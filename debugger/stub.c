@@ -29,6 +29,21 @@ void ul_gdb_set_attached_late(struct ul_gdb *g)
 	g->attached_late = true;
 }
 
+bool ul_gdb_arriving(struct ul_gdb *g)
+{
+	for (;;) {
+		int c = g->io->read(g->io_ctx, false);
+		if (c < 0)
+			return false;
+		if (c == 0x03)
+			return true;
+		if (c == '$') {
+			ul_gdb_rx_byte(&g->rx, (uint8_t)c);
+			return true;
+		}
+	}
+}
+
 void ul_gdb_set_threads(struct ul_gdb *g, const struct ul_gdb_thread_syms *s)
 {
 	g->syms = *s;

@@ -163,6 +163,12 @@ void ul_gdb_set_threads(struct ul_gdb *g, const struct ul_gdb_thread_syms *s);
  * detach and leave it running, not kill it (qAttached). */
 void ul_gdb_set_attached_late(struct ul_gdb *g);
 
+/* A machine running without gdb, on a line where one may come: whether
+ * what has arrived (read without waiting) begins gdb's first packet or is
+ * a Ctrl-C. Acks before it are dropped; the packet's start is kept for
+ * ul_gdb_stopped, which the target calls next, to read on. */
+bool ul_gdb_arriving(struct ul_gdb *g);
+
 /* The core's threads, read through the target (threads.c); for a core
  * file as much as for gdb. The running thread's id: 1 before the core
  * has threads, or when no thread symbols were given. */

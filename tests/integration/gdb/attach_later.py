@@ -12,12 +12,17 @@ CASE is one of
           are answered
   signal  the same through `UNILAB attach PID` (SIGUSR1), the monitor
           started without any gdb option
+  baremetal
+          MONITOR is run-qemu.sh and HTTPD_IMAGE httpd.bm (TCG): QEMU runs
+          with --gdb-listen=PORT; gdb attaches to the image's own stub on
+          COM2 twice while httpd serves, sees its threads, and detaches
   errors  attach to a process that is not a monitor, to one that does not
           exist, twice at the same time (through UNILAB attach, and a raw
           second connection), and a gdb killed without detaching: each a
           clear message, and httpd serves on
 
-Exits 77 (skip) with the reason when there is no /dev/kvm, gdb or curl."""
+Exits 77 (skip) with the reason when there is no /dev/kvm (QEMU for
+baremetal), gdb or curl."""
 import os
 import re
 import shutil
@@ -33,10 +38,14 @@ SANITIZER_REPORTS = re.compile(
 PAGE = '"message": "hello"'
 
 
-def why_skip():
+def why_skip(case):
     for tool in ("gdb", "curl"):
         if not shutil.which(tool):
             return f"{tool} is not installed (./unilab setup)"
+    if case == "baremetal":
+        if not shutil.which("qemu-system-x86_64"):
+            return "qemu-system-x86_64 is not installed (./unilab setup)"
+        return None
     try:
         os.close(os.open("/dev/kvm", os.O_RDWR))
     except OSError as e:
@@ -68,10 +77,10 @@ class Httpd:
         self.proc = subprocess.Popen(
             [monitor, *options, net, image, "ip=dhcp"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL)
+            stdin=subprocess.DEVNULL, start_new_session=True)
         self.lines = []
         threading.Thread(target=self.read, daemon=True).start()
-        if not self.wait_for(r"httpd: serving", 30):
+        if not self.wait_for(r"httpd: serving", 60):
             fail("httpd did not start", self)
 
     def read(self):
@@ -106,11 +115,12 @@ class Httpd:
 
     def stop(self):
         """End the monitor; a sanitizer report fails the test."""
-        self.proc.send_signal(signal.SIGTERM)
+        # The whole group: run-qemu.sh's QEMU too.
+        os.killpg(self.proc.pid, signal.SIGTERM)
         try:
             self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            self.proc.kill()
+            os.killpg(self.proc.pid, signal.SIGKILL)
             fail("the monitor did not end on SIGTERM", self)
         time.sleep(0.2)
         if SANITIZER_REPORTS.search(self.output()):
@@ -270,14 +280,41 @@ def case_errors(monitor, image, unilab):
     httpd.stop()
 
 
+def case_baremetal(launcher, image, unilab):
+    port = free_port()
+    httpd = Httpd(launcher, image, [f"--gdb-listen={port}"])
+    if "gdb may attach at any time on the second serial port" \
+            not in httpd.output():
+        fail("the image did not say gdb may attach", httpd)
+    for attempt in ("first", "second"):
+        httpd.served(f"before the {attempt} attach")
+        r = subprocess.run(
+            ["gdb", "-q", "-nx", "-batch", image,
+             "-ex", f"target remote 127.0.0.1:{port}",
+             "-ex", "info threads", "-ex", "bt 1", "-ex", "detach"],
+            capture_output=True, text=True, timeout=120)
+        out = r.stdout + r.stderr
+        for pattern in (r"Thread 1 \(main, blocked\)",
+                        r"Thread \d+ \(net-rx, \w+\)", r"#0 ",
+                        r"\[Inferior 1 \(Remote target\) detached\]"):
+            if not re.search(pattern, out):
+                fail(f"{attempt} attach: gdb's output does not show "
+                     f"/{pattern}/:\n{out}", httpd)
+        print(out)
+    httpd.served("after gdb detached")
+    if httpd.output().count("gdb detached; the image runs on") != 2:
+        fail("the image did not say twice that gdb detached", httpd)
+    httpd.stop()
+
+
 def main():
     case, monitor, image, unilab = sys.argv[1:5]
-    why = why_skip()
+    why = why_skip(case)
     if why:
         print(f"SKIP: {why}")
         sys.exit(77)
-    {"listen": case_listen, "signal": case_signal,
-     "errors": case_errors}[case](monitor, image, unilab)
+    {"listen": case_listen, "signal": case_signal, "errors": case_errors,
+     "baremetal": case_baremetal}[case](monitor, image, unilab)
     print("PASS")
 
 

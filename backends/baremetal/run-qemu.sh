@@ -38,6 +38,10 @@ console on stdout; exits with the image's exit status.
   --gdb-listen=PORT  the same port, and the image runs: gdb may attach at
                      any time (it stops where the image is, and runs on
                      after gdb detaches)
+  --monitor=SOCKET   QEMU's monitor on the Unix socket SOCKET, e.g. for
+                     a core file of the running image: printf
+                     'dump-guest-memory CORE\n' | nc -NU SOCKET
+                     (docs/debugging.md)
   --timeout=SECONDS  stop the machine after SECONDS (status 124)
   --dry-run          print the QEMU command line instead of running it
   --check            exit 0 if this machine can run images, else say why
@@ -60,7 +64,7 @@ qemu_missing() {
 }
 
 machine=microvm accel=auto mem=64M timeout='' gdb_port='' gdb_listen=false
-dry_run=false
+monitor='' dry_run=false
 disks=() nets=()
 while (($#)); do
 	case $1 in
@@ -78,6 +82,7 @@ while (($#)); do
 		[[ $gdb_port =~ ^[0-9]+$ ]] || die "${1%%=*}=$gdb_port: want a TCP port"
 		if [[ $1 == --gdb-listen=* ]]; then gdb_listen=true; fi
 		;;
+	--monitor=?*) monitor=${1#*=} ;;
 	--timeout=*)
 		timeout=${1#*=}
 		[[ $timeout =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--timeout=$timeout: want seconds"
@@ -184,6 +189,9 @@ qemu+=("${devices[@]}")
 [[ -n $gdb_port ]] &&
 	qemu+=(-chardev "socket,id=gdb,host=127.0.0.1,port=$gdb_port,server=on,wait=off"
 	       -device isa-serial,index=1,chardev=gdb)
+if [[ -n $monitor ]]; then
+	qemu+=(-monitor "unix:${monitor//,/,,},server=on,wait=off") # QEMU doubles commas
+fi
 if [[ -n $timeout ]]; then
 	qemu=(timeout --foreground "$timeout" "${qemu[@]}")
 fi

@@ -15,7 +15,9 @@ CASE is one of
   baremetal
           MONITOR is run-qemu.sh and HTTPD_IMAGE httpd.bm (TCG): QEMU runs
           with --gdb-listen=PORT; gdb attaches to the image's own stub on
-          COM2 twice while httpd serves, sees its threads, and detaches
+          COM2 twice while httpd serves, sees its threads, and detaches;
+          then QEMU's dump-guest-memory (run-qemu.sh --monitor) writes a
+          core of the running image that gdb reads
   errors  attach to a process that is not a monitor, to one that does not
           exist, twice at the same time (through UNILAB attach, and a raw
           second connection), and a gdb killed without detaching: each a
@@ -30,6 +32,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -280,9 +283,41 @@ def case_errors(monitor, image, unilab):
     httpd.stop()
 
 
+def dump_guest_memory(monitor_socket, core):
+    """QEMU's monitor command; it returns once the file is written."""
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(60)
+        s.connect(monitor_socket)
+        s.sendall(f"dump-guest-memory {core}\ninfo status\n".encode())
+        data = b""
+        while b"VM status: running" not in data:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    return data.decode(errors="replace")
+
+
+def check_dump(httpd, image, folder):
+    core = os.path.join(folder, "httpd.core")
+    said = dump_guest_memory(os.path.join(folder, "monitor"), core)
+    if not os.path.exists(core):
+        fail(f"dump-guest-memory wrote no core:\n{said}", httpd)
+    r = subprocess.run(["gdb", "-q", "-nx", "-batch", image, core,
+                        "-ex", "bt 1", "-ex", "print/x $rip"],
+                       capture_output=True, text=True, timeout=60)
+    out = r.stdout + r.stderr
+    if not re.search(r"#0 +0x[0-9a-f]+ in \w+ \(", out):
+        fail(f"gdb on QEMU's core:\n{out}", httpd)
+    print(f"dump-guest-memory: {os.path.getsize(core) >> 20} MiB\n{out}")
+    httpd.served("after the dump")
+
+
 def case_baremetal(launcher, image, unilab):
     port = free_port()
-    httpd = Httpd(launcher, image, [f"--gdb-listen={port}"])
+    folder = tempfile.mkdtemp(prefix="attach-bm-")
+    httpd = Httpd(launcher, image, [f"--gdb-listen={port}",
+                                    f"--monitor={folder}/monitor"])
     if "gdb may attach at any time on the second serial port" \
             not in httpd.output():
         fail("the image did not say gdb may attach", httpd)
@@ -304,7 +339,9 @@ def case_baremetal(launcher, image, unilab):
     httpd.served("after gdb detached")
     if httpd.output().count("gdb detached; the image runs on") != 2:
         fail("the image did not say twice that gdb detached", httpd)
+    check_dump(httpd, image, folder)
     httpd.stop()
+    shutil.rmtree(folder)
 
 
 def main():

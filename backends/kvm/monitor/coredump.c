@@ -299,6 +299,25 @@ static bool write_at(int fd, const void *buf, size_t len, uint64_t off)
 	return true;
 }
 
+static bool all_zero(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* A page at a time; a page of zeros (most of an idle guest's heap) is
+ * left as a hole, so the file takes the disk space of the RAM in use. */
+static bool write_ram(int fd, const uint8_t *p, uint64_t len, uint64_t off)
+{
+	for (uint64_t done = 0; done < len; done += UL_KVM_PAGE)
+		if (!all_zero(p + done, UL_KVM_PAGE) &&
+		    !write_at(fd, p + done, UL_KVM_PAGE, off + done))
+			return false;
+	return true;
+}
+
 static bool write_core(int fd, const struct notes *notes,
                        const struct run *runs, size_t nruns,
                        uint64_t *size)
@@ -329,12 +348,12 @@ static bool write_core(int fd, const struct notes *notes,
 		                  .p_memsz = len, .p_align = UL_KVM_PAGE};
 		if (!p || !write_at(fd, &ph, sizeof(ph),
 		                    eh.e_phoff + (1 + i) * sizeof(ph)) ||
-		    !write_at(fd, p, len, off))
+		    !write_ram(fd, p, len, off))
 			return false;
 		off += len;
 	}
 	*size = off;
-	return true;
+	return ftruncate(fd, (off_t)off) == 0; /* the holes at the end */
 }
 
 /* core.NAME.PID, NAME the image's file name without ".kvm". */

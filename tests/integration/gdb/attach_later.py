@@ -36,6 +36,8 @@ import tempfile
 import threading
 import time
 
+from gdb_case import run_gdb
+
 SANITIZER_REPORTS = re.compile(
     r"ERROR: AddressSanitizer|ERROR: LeakSanitizer|runtime error:")
 PAGE = '"message": "hello"'
@@ -133,29 +135,16 @@ class Httpd:
 def gdb_session(command, httpd):
     """Run gdb (command), and once it has set its breakpoint and gone on,
     one curl; returns gdb's output and what curl got."""
-    gdb = subprocess.Popen(command, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    lines, got = [], []
-    reader = threading.Thread(
-        target=lambda: [lines.append(r.decode(errors="replace"))
-                        for r in gdb.stdout], daemon=True)
-    reader.start()
-    deadline = time.monotonic() + 60
-    while not re.search(r"Breakpoint 1 at", "".join(lines)):
-        if time.monotonic() > deadline or gdb.poll() is not None:
-            break
-        time.sleep(0.05)
-    time.sleep(0.5)  # gdb sends its continue
-    client = threading.Thread(target=lambda: got.append(httpd.curl()))
-    client.start()
-    try:
-        gdb.wait(timeout=max(deadline - time.monotonic(), 1))
-    except subprocess.TimeoutExpired:
-        gdb.kill()
-        lines.append("\n(gdb killed: still running after the time limit)\n")
-    reader.join(timeout=5)
-    client.join(timeout=30)
-    return "".join(lines), got[0] if got else "(curl did not end)"
+    got, client = [], []
+
+    def request(gdb):
+        client.append(threading.Thread(target=lambda: got.append(httpd.curl())))
+        client[0].start()
+
+    out = run_gdb(command, r"Breakpoint 1 at", [], action=request)
+    if client:
+        client[0].join(timeout=30)
+    return out, got[0] if got else "(curl did not end)"
 
 
 # What the session must show, in order.

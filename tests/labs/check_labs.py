@@ -55,7 +55,7 @@ def grade(tree, lab, *extra):
     proc = run([sys.executable, "-m", "labtool", "grade", lab, "--json", str(out), *extra],
                tree, check=False)
     text = proc.stdout + proc.stderr
-    if "Traceback" in text:
+    if "Traceback" in proc.stderr:  # stdout may quote a test's own
         fail(f"the grader crashed on {lab}:\n{text}")
     if not out.is_file():
         fail(f"grade {lab} wrote no results.json:\n{text}")
@@ -96,7 +96,7 @@ def check_solution(tree, lab):
 def check_stripped(tree, lab):
     run(["git", "checkout", "-q", "main"], tree)
     start = run([sys.executable, "-m", "labtool", "start", lab.name], tree, check=False)
-    if start.returncode != 0 or "Traceback" in start.stdout + start.stderr:
+    if start.returncode != 0 or "Traceback" in start.stderr:
         fail(f"lab start {lab.name} failed:\n{start.stdout}{start.stderr}")
     status, results, text = grade(tree, lab.name)
     check_gradescope(results, text)
@@ -128,10 +128,15 @@ def check_partial(tree, lab, name, parts):
 def check_extra_tests(tree, lab):
     extra = Path(tree, "extra-tests")
     extra.mkdir(exist_ok=True)
-    test = lab.tests[0]
+    test = lab.tests[0]  # the lab's first test again, as a hidden one
+    again = f'{test.kind} = {json.dumps(test.what)}\n'
+    if test.checks:
+        again += f'checks = {json.dumps(test.checks)}\n'
+    if test.targets:
+        again += f'targets = {json.dumps(test.targets)}\n'
+    again = again.replace("{lab}", str(test.base))
     Path(extra, f"{lab.name}.toml").write_text(
-        f'[[test]]\nname = "hidden: {test.name}"\npoints = 3\n'
-        f'unit = "{test.what}"\nchecks = {json.dumps(test.checks)}\n\n'
+        f'[[test]]\nname = "hidden: {test.name}"\npoints = 3\n{again}\n'
         f'[[test]]\nname = "hidden: a script"\npoints = 2\nrun = ["sh", "{{lab}}/fails.sh"]\n')
     Path(extra, "fails.sh").write_text("echo 'the hidden script says no'; exit 1\n")
     status, results, text = grade(tree, lab.name, "--extra-tests", str(extra))

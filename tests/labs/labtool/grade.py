@@ -129,7 +129,9 @@ class Grader:
         cmd = [self.fill(w, test) for w in test.what]
         status, out = run_limited(cmd, test.timeout, cwd=self.root)
         shown = " ".join(shlex.quote(w) for w in cmd)
-        hints = [f"rerun:  {shown}", f"debug:  gdb --args {shown}  (for a program; read the script otherwise)"]
+        debugger = "python3 -m pdb" if Path(cmd[0]).name.startswith("python") else "gdb --args"
+        hints = [f"rerun:  {shown}",
+                 f"debug:  {debugger} {' '.join(shlex.quote(w) for w in cmd[1:]) if debugger.startswith('python') else shown}"]
         return status == 0, "" if status == 0 else out, hints
 
     def run(self, test):

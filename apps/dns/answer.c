@@ -137,11 +137,20 @@ static void put_additional(struct reply *r, const struct zone *z,
 	}
 }
 
+static bool visited(const struct node **seen, unsigned n, const struct node *nd)
+{
+	for (unsigned i = 0; i <= n; i++)
+		if (seen[i] == nd)
+			return true;
+	return false;
+}
+
 /* The lookup of RFC 1034 4.3.2 step 3 in zone z, following CNAMEs. */
 static void resolve(struct reply *r, const struct zone *z, const struct query *qu)
 {
 	const uint8_t *name = qu->qname;
 	unsigned zdepth = name_labels(z->origin);
+	const struct node *seen[MAX_CHAIN];
 	r->aa = true;
 	for (unsigned hop = 0;; hop++) {
 		/* Walk down from the apex: a missing name ends it (NXDOMAIN),
@@ -172,8 +181,10 @@ static void resolve(struct reply *r, const struct zone *z, const struct query *q
 				return;
 			}
 			const uint8_t *target = rr_target(&nd->rrs[0]);
-			if (hop == MAX_CHAIN || !name_under(target, z->origin))
-				return; /* a loop, or another server's name */
+			seen[hop] = nd;
+			if (hop + 1 == MAX_CHAIN || !name_under(target, z->origin) ||
+			    visited(seen, hop, zone_find(z, target)))
+				return; /* too long, another server's name, a loop */
 			name = target;
 			continue;
 		}

@@ -33,8 +33,8 @@ struct parser {
 	bool has_origin;
 	uint8_t owner[NAME_WIRE_MAX];
 	bool has_owner;
-	uint32_t ttl; /* $TTL, else the last TTL given */
-	bool has_ttl;
+	uint32_t ttl; /* $TTL, else the last TTL given (RFC 2308 4) */
+	bool has_ttl, ttl_directive;
 	struct zone *z;
 
 	/* the entry being read */
@@ -393,7 +393,7 @@ static bool directive(struct parser *ps)
 		return true;
 	}
 	if (word_is(t, "$TTL") && ps->ntoks == 2) {
-		ps->has_ttl = parse_ttl(ps, &t[1], &ps->ttl);
+		ps->has_ttl = ps->ttl_directive = parse_ttl(ps, &t[1], &ps->ttl);
 		return ps->has_ttl;
 	}
 	if (word_is(t, "$INCLUDE"))
@@ -442,8 +442,10 @@ static bool record(struct parser *ps)
 		return fail(ps, "unknown record type \"%s\" (SOA, NS, A, AAAA, "
 		                "CNAME, MX, TXT, PTR, SRV are served)", ps->toks[i].s);
 	if (has_ttl) {
-		if (!ps->has_ttl)
+		if (!ps->ttl_directive) {
 			ps->ttl = ttl;
+			ps->has_ttl = true;
+		}
 	} else if (ps->has_ttl) {
 		ttl = ps->ttl;
 	} else {

@@ -183,10 +183,33 @@ def check_environment(env):
            f"odd KVM module {env['kvm_module']}")
 
 
+def check_dns(study):
+    for name, server in study["servers"].items():
+        expect(server["status"] in ("measured", "skipped"),
+               f"dns: {name} {server['status']}: {server.get('reason')}")
+        if server["status"] == "skipped":
+            expect(server.get("reason"), f"dns: {name} skipped without reason")
+            continue
+        qps = server["queries_per_s"]
+        expect(qps and all(v > 0 for v in qps), f"dns: {name}: no queries/s")
+        expect(len(server["latency_ns"]) == len(qps),
+               f"dns: {name}: latencies and rates differ in number")
+        expect(close(server["summary"]["queries_per_s"]["median"],
+                     stats.median(qps)),
+               f"dns: {name}: the stored median is not the samples'")
+    for r in study["ratios"]:
+        top = study["servers"][r["numerator"]]["queries_per_s"]
+        bottom = study["servers"][r["denominator"]]["queries_per_s"]
+        expect(close(r["ratio"], stats.median(top) / stats.median(bottom)),
+               f"dns: {r['numerator']} / {r['denominator']} is not the "
+               f"ratio of the samples' medians")
+
+
 def skipped(document):
     studies = document["studies"]
     entries = [studies["boot"]["cases"], studies["footprint"]["cases"],
-               studies["latency"]["servers"], studies["sim"]["cases"]]
+               studies["latency"]["servers"], studies["sim"]["cases"],
+               studies["dns"]["servers"]]
     return sorted({f"{name}: {entry['reason']}" for group in entries
                    for name, entry in group.items()
                    if entry["status"] == "skipped"})
@@ -206,6 +229,7 @@ def main(build, out):
         check_footprint(document["studies"]["footprint"])
         check_latency(document["studies"]["latency"])
         check_sim(document["studies"]["sim"])
+        check_dns(document["studies"]["dns"])
         check_files(out, document)
         expect(document["checks"][0]["met"] is not None,
                "the foundation's target was not measured")

@@ -251,9 +251,13 @@ int ul_main(int argc, char **argv)
 	}
 	me = nif.addr;
 	mask = nif.prefix ? ~0u << (32 - nif.prefix) : 0;
-	if (!on_subnet(first) || !on_subnet(first + count - 1)) {
-		ul_printf("dhcpd: %s..%s is not all on this server's subnet\n",
-		          ip_text(first), ip_text(first + count - 1));
+	char from[UL_IP_STRLEN], to[UL_IP_STRLEN];
+	ul_ip_format(first, from);
+	ul_ip_format(first + count - 1, to);
+	if (!on_subnet(first) || !on_subnet(first + count - 1) ||
+	    (me >= first && me - first < count)) {
+		ul_printf("dhcpd: %s..%s must be on this server's subnet, "
+		          "without its own address %s\n", from, to, ip_text(me));
 		return 2;
 	}
 	opts = (struct reply_options){me, mask, ul_net_gateway(),

@@ -16,6 +16,16 @@ net_dev_up "$NET_NS" br0 -
 ip -n "$NET_NS" tuntap add dev tap0 mode tap || net_fail "cannot make TAP tap0"
 ip -n "$NET_NS" link set tap0 master br0
 net_dev_up "$NET_NS" tap0 -
+# Bad arguments get a clear message and no server.
+for bad in "10.0.8.1 5" "10.0.7.1 5" "10.0.7.100 2000" "10.0.7.100 5 --static=zz" \
+	"10.0.7.100 5 --static=02:00:00:00:00:01,10.0.7.9 --static=02:00:00:00:00:01,10.0.7.8"; do
+	# shellcheck disable=SC2086 # each word of $bad is an argument
+	net_command "$(net_image_path dhcpd)" --net=tap:tap0 -- ip=10.0.7.1/24 $bad
+	out=$(net_in "$NET_NS" timeout 20 "${NET_CMD[@]}" 2>&1) &&
+		net_fail "dhcpd $bad: it started: $out"
+	grep -Eq '^(dhcpd: |usage: dhcpd)' <<<"$out" || net_fail "dhcpd $bad: $out"
+	echo "ok: dhcpd $bad: $(grep -E '^(dhcpd: |usage: dhcpd)' <<<"$out")"
+done
 net_image img "$(net_image_path dhcpd)" "--net=tap:tap0" \
 	-- ip=10.0.7.1/24 gw=10.0.7.254 dns=10.0.7.53 \
 	10.0.7.100 2 60 --static=02:00:00:00:aa:01,10.0.7.50 --domain=lab.test

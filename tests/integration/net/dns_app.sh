@@ -8,6 +8,11 @@ net_require_root
 net_require_backend
 net_require dig:bind9-dnsutils python3:python3
 net_tap_setup
+net_command "$(net_image_path dns)" "--net=tap:$NET_TAP" -- nosuch.zone
+out=$(net_in "$NET_NS" timeout 20 "${NET_CMD[@]}" 2>&1) && net_fail "dns served nothing: $out"
+grep -q '^dns: no zone file nosuch.zone in the image; it has: example.zone reverse.zone' \
+	<<<"$out" || net_fail "dns nosuch.zone: $out"
+echo "ok: a zone file the image lacks: $(grep '^dns:' <<<"$out")"
 net_image img "$(net_image_path dns)" "--net=tap:$NET_TAP" \
 	-- "ip=$NET_IMAGE_IP/24"
 net_wait_line img 'dns: serving udp and tcp port 53'

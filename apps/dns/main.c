@@ -85,24 +85,6 @@ static bool is_zone_file(const char *name)
 	return n > 5 && ul_strcmp(name + n - 5, ".zone") == 0;
 }
 
-static int open_socket(int type, uint16_t port)
-{
-	int fd = ul_socket(type);
-	struct ul_sockaddr any = {UL_IP_ANY, port};
-	if (fd < 0)
-		return fd;
-	int rc = ul_bind(fd, &any);
-	if (rc == 0 && type == UL_SOCK_STREAM)
-		rc = ul_listen(fd, 64);
-	if (rc == 0)
-		rc = ul_setsockopt(fd, UL_SO_NONBLOCK, 1);
-	if (rc < 0) {
-		ul_close(fd);
-		return rc;
-	}
-	return fd;
-}
-
 static void serve_udp(int fd)
 {
 	static uint8_t q[65536], a[65536];
@@ -238,8 +220,8 @@ int ul_main(int argc, char **argv)
 	int started = ul_net_start();
 	if (started < 0 && started != -UL_ETIMEDOUT)
 		return 1;
-	int ufd = open_socket(UL_SOCK_DGRAM, port);
-	int tfd = open_socket(UL_SOCK_STREAM, port);
+	int ufd = ul_socket_serve(UL_SOCK_DGRAM, port, 64);
+	int tfd = ul_socket_serve(UL_SOCK_STREAM, port, 64);
 	if (ufd < 0 || tfd < 0) {
 		ul_printf("dns: cannot open %s port %u: %s\n", ufd < 0 ? "udp" : "tcp",
 		          port, ul_strerror(ufd < 0 ? ufd : tfd));

@@ -37,6 +37,16 @@ def close(a, b):
     return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1)
 
 
+def measured(study, name, entry):
+    """Whether a case or server was measured; one that was not must be
+    skipped, with a reason."""
+    expect(entry["status"] in ("measured", "skipped"),
+           f"{study}: {name} {entry['status']}: {entry.get('reason')}")
+    if entry["status"] == "skipped":
+        expect(entry.get("reason"), f"{study}: {name} skipped without reason")
+    return entry["status"] == "measured"
+
+
 def check_boot(study):
     cases = study["cases"]
     for name in ALWAYS:
@@ -122,10 +132,7 @@ def check_sim(study):
     expect(sorted(cases) == sorted(SIM_CASES),
            f"sim: the cases are {sorted(cases)}, not {sorted(SIM_CASES)}")
     for name, case in cases.items():
-        expect(case["status"] in ("measured", "skipped"),
-               f"sim: {name} {case['status']}: {case.get('reason')}")
-        if case["status"] == "skipped":
-            expect(case.get("reason"), f"sim: {name} skipped without reason")
+        if not measured("sim", name, case):
             continue
         s = case["samples"]
         expect(len(s["events"]) == 1, f"sim: {name} has "
@@ -185,10 +192,7 @@ def check_environment(env):
 
 def check_dns(study):
     for name, server in study["servers"].items():
-        expect(server["status"] in ("measured", "skipped"),
-               f"dns: {name} {server['status']}: {server.get('reason')}")
-        if server["status"] == "skipped":
-            expect(server.get("reason"), f"dns: {name} skipped without reason")
+        if not measured("dns", name, server):
             continue
         qps = server["queries_per_s"]
         expect(qps and all(v > 0 for v in qps), f"dns: {name}: no queries/s")

@@ -1,6 +1,6 @@
 /* The buffer cache. Buffers are allocated on demand up to the budget;
- * after that the least recently used unheld buffer is reused, written
- * back first if dirty. Sync sorts the dirty buffers so that adjacent
+ * after that the least recently used unheld buffer is reused; if it is
+ * dirty, every dirty buffer is written back first. Sync sorts the dirty buffers so that adjacent
  * blocks reach the device in one call: on a hypervisor each call is an
  * exit, the expensive part. */
 #include <unilab/cmdline.h>
@@ -147,11 +147,12 @@ static int take(struct bcache *c, uint64_t block, struct buf **out)
 			;
 		if (b == &c->lru)
 			return -UL_ENOMEM;
+		/* A dirty victim means writing: write every dirty buffer
+		 * then, in long runs, rather than this one block alone. */
 		if (b->dirty) {
-			int rc = dev_write(c, b->block, b->data, 1);
+			int rc = bcache_sync(c);
 			if (rc < 0)
 				return rc;
-			b->dirty = 0;
 		}
 		unhash(c, b);
 	}

@@ -105,9 +105,11 @@ static bool send_file(int fd, const char *path, const struct ul_stat *st,
 	int f = ul_open(path, UL_O_RDONLY, 0);
 	if (f < 0)
 		return http_error(fd, 500, "Internal Server Error", head, keep, "");
-	char date[40], extra[80];
+	/* romfs keeps no times: no date rather than 1970. */
+	char date[40], extra[80] = "";
 	http_date(st->mtime, date, sizeof date);
-	ul_snprintf(extra, sizeof extra, "Last-Modified: %s\r\n", date);
+	if (st->mtime > 0)
+		ul_snprintf(extra, sizeof extra, "Last-Modified: %s\r\n", date);
 	bool ok = http_respond(fd, 200, "OK", content_type(path), st->size, keep,
 	                       extra);
 	char *buf = ok && !head ? ul_malloc(BODY_CHUNK) : NULL;

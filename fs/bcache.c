@@ -155,6 +155,9 @@ static int take(struct bcache *c, uint64_t block, struct buf **out)
 				return rc;
 		}
 		unhash(c, b);
+		/* Now the most recent: the next take must not pick it. */
+		lru_unlink(b);
+		lru_front(c, b);
 	}
 	b->block = block;
 	b->dirty = 0;

@@ -159,6 +159,27 @@ START_TEST(readahead_one_call)
 }
 END_TEST
 
+/* Read-ahead into a full pool keeps every block it read (a reused buffer
+ * becomes the most recent, so the next one does not take it again). */
+START_TEST(readahead_into_full_pool)
+{
+	struct buf *b;
+	for (unsigned i = 100; i < 132; i++) {
+		ck_assert_int_eq(bcache_read(&c, i, &b), 0);
+		bcache_put(&c, b);
+	}
+	ck_assert_uint_eq(c.stats.buffers, 32);
+	ck_assert_int_eq(bcache_readahead(&c, 400, 16), 0);
+	unsigned reads = dev_reads;
+	for (unsigned i = 400; i < 416; i++) {
+		ck_assert_int_eq(bcache_read(&c, i, &b), 0);
+		ck_assert_int_eq(b->data[0], (int)(i & 0xff));
+		bcache_put(&c, b);
+	}
+	ck_assert_uint_eq(dev_reads, reads);
+}
+END_TEST
+
 START_TEST(device_errors)
 {
 	struct blkdev ro;
@@ -194,6 +215,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, bounded_and_evicts_dirty);
 	tcase_add_test(tc, held_buffers_stay);
 	tcase_add_test(tc, readahead_one_call);
+	tcase_add_test(tc, readahead_into_full_pool);
 	tcase_add_test(tc, device_errors);
 	suite_add_tcase(s, tc);
 	return s;

@@ -8,6 +8,9 @@
  *                               writes, truncates, renames and deletes, a
  *                               BIGMB file, a folder of 10,000 entries
  *   fswork fill                 write until the disk is full (ENOSPC)
+ *   fswork speed MB FILES       sequential write and read of an MB file
+ *                               in 1 MB requests, then FILES small files
+ *                               created: MB/s and creates/s
  */
 #include <unilab/app.h>
 #include <unilab/console.h>
@@ -16,6 +19,7 @@
 #include <unilab/mem.h>
 #include <unilab/string.h>
 #include <unilab/strtol.h>
+#include <unilab/time.h>
 #include "sha256.h"
 
 #define CHUNK (1u << 20)
@@ -213,6 +217,53 @@ static int fill(void)
 	return n == -UL_ENOSPC ? 0 : 1;
 }
 
+/* Rate of n units in the time since start, in units per second. */
+static unsigned long rate(uint64_t n, uint64_t start)
+{
+	uint64_t ns = ul_now() - start;
+	return (unsigned long)(ns ? n * 1000000000ull / ns : 0);
+}
+
+static int speed(unsigned mb, unsigned files)
+{
+	ul_memset(chunk, 0x5a, CHUNK);
+	int fd = ul_open("/speed", UL_O_RDWR | UL_O_CREAT | UL_O_TRUNC, 0644);
+	if (fd < 0)
+		return fail("create", "/speed", fd);
+	uint64_t t = ul_now();
+	for (unsigned i = 0; i < mb; i++)
+		if (ul_write(fd, chunk, CHUNK) != (long)CHUNK)
+			return fail("write", "/speed", -UL_EIO);
+	ul_fsync(fd);
+	unsigned long w = rate(mb, t);
+	struct ul_cache_stats before, after;
+	ul_cache_stats("/", &before);
+	t = ul_now();
+	for (unsigned i = 0; i < mb; i++)
+		if (ul_pread(fd, chunk, CHUNK, (uint64_t)i * CHUNK) != (long)CHUNK)
+			return fail("read", "/speed", -UL_EIO);
+	unsigned long r = rate(mb, t);
+	ul_cache_stats("/", &after);
+	ul_close(fd);
+	t = ul_now();
+	char p[32];
+	ul_mkdir("/small", 0755);
+	for (unsigned i = 0; i < files; i++) {
+		ul_snprintf(p, sizeof p, "/small/f%u", i);
+		int f = ul_open(p, UL_O_WRONLY | UL_O_CREAT, 0644);
+		if (f < 0)
+			return fail("create", p, f);
+		ul_write(f, "x", 1);
+		ul_close(f);
+	}
+	ul_sync();
+	ul_printf("fswork: write %lu MB/s, read %lu MB/s (%llu device reads), "
+	          "%lu creates/s\n", w, r,
+	          (unsigned long long)(after.reads - before.reads),
+	          rate(files, t));
+	return 0;
+}
+
 int ul_main(int argc, char **argv)
 {
 	chunk = ul_malloc(CHUNK);
@@ -235,7 +286,10 @@ int ul_main(int argc, char **argv)
 		                (unsigned)ul_strtoul(argv[3], NULL, 10, NULL));
 	if (argc == 2 && ul_strcmp(argv[1], "fill") == 0)
 		return fill();
+	if (argc == 4 && ul_strcmp(argv[1], "speed") == 0)
+		return speed((unsigned)ul_strtoul(argv[2], NULL, 10, NULL),
+		             (unsigned)ul_strtoul(argv[3], NULL, 10, NULL));
 	ul_printf("usage: fswork cat PATH | sums DIR | workload SEED BIGMB | "
-	          "fill\n");
+	          "fill | speed MB FILES\n");
 	return 2;
 }

@@ -25,6 +25,17 @@ static unsigned contiguous(struct ext2 *fs, struct ext2_inode *in,
 	return n;
 }
 
+/* The part of a transfer at byte pos (left bytes to go) that lies in one
+ * block: its length, the file block and the offset in it. */
+static size_t piece(const struct ext2 *fs, uint64_t pos, size_t left,
+                    uint64_t *fb, uint32_t *in_block)
+{
+	*fb = pos / fs->bsize;
+	*in_block = (uint32_t)(pos % fs->bsize);
+	size_t chunk = fs->bsize - *in_block;
+	return chunk < left ? chunk : left;
+}
+
 long ext2_read(struct mount *m, uint64_t ino, void *buf, size_t n,
                uint64_t off)
 {
@@ -45,11 +56,9 @@ long ext2_read(struct mount *m, uint64_t ino, void *buf, size_t n,
 		n = (size_t)(size - off);
 	size_t done = 0;
 	while (done < n) {
-		uint64_t fb = (off + done) / fs->bsize;
-		uint32_t in_block = (uint32_t)((off + done) % fs->bsize);
-		size_t chunk = fs->bsize - in_block;
-		if (chunk > n - done)
-			chunk = n - done;
+		uint64_t fb;
+		uint32_t in_block;
+		size_t chunk = piece(fs, off + done, n - done, &fb, &in_block);
 		uint32_t pb;
 		int fresh;
 		if ((rc = ext2_bmap(fs, in, fb, 0, &pb, &fresh)) < 0)
@@ -91,11 +100,9 @@ long ext2_write(struct mount *m, uint64_t ino, const void *buf, size_t n,
 		return rc;
 	size_t done = 0;
 	while (done < n) {
-		uint64_t fb = (off + done) / fs->bsize;
-		uint32_t in_block = (uint32_t)((off + done) % fs->bsize);
-		size_t chunk = fs->bsize - in_block;
-		if (chunk > n - done)
-			chunk = n - done;
+		uint64_t fb;
+		uint32_t in_block;
+		size_t chunk = piece(fs, off + done, n - done, &fb, &in_block);
 		uint32_t pb;
 		int fresh;
 		struct buf *b;

@@ -225,18 +225,9 @@ static void ext2_unmount(struct mount *m)
 	ul_free(fs);
 }
 
-static const struct fs_ops ext2_ops_ro = {
-	.name = "ext2",
-	.lookup = ext2_lookup,
-	.getattr = ext2_getattr,
-	.read = ext2_read,
-	.readlink = ext2_readlink,
-	.readdir = ext2_readdir,
-	.statfs = ext2_statfs,
-	.unmount = ext2_unmount,
-};
-
-static const struct fs_ops ext2_ops_rw = {
+/* One table for both kinds of mount: the VFS refuses changes to a
+ * read-only mount before they reach the file system. */
+static const struct fs_ops ext2_ops = {
 	.name = "ext2",
 	.lookup = ext2_lookup,
 	.getattr = ext2_getattr,
@@ -300,7 +291,7 @@ int ext2_mount(const struct blkdev *dev, int read_only, struct mount *m)
 		ul_free(fs);
 		return rc;
 	}
-	*m = (struct mount){.ops = read_only ? &ext2_ops_ro : &ext2_ops_rw,
+	*m = (struct mount){.ops = &ext2_ops,
 	                    .priv = fs, .cache = &fs->cache,
 	                    .root = EXT2_ROOT_INO, .read_only = read_only,
 	                    .parent = -1};

@@ -97,25 +97,39 @@ static uint32_t max_entries(const struct romfs *r)
 	return r->size / 32;
 }
 
+/* The offset of directory dir's first entry. */
+static int dir_first(const struct romfs *r, uint64_t dir, uint32_t *off)
+{
+	struct hdr d;
+	int rc = inode(r, dir, &d);
+	if (rc == 0 && d.type != T_DIR)
+		rc = -UL_ENOTDIR;
+	if (rc == 0)
+		*off = d.spec & ~15u;
+	return rc;
+}
+
+/* Entry number i of a directory chain, at off: checked, and a chain
+ * longer than the image can hold is a loop. */
+static int dir_entry(const struct romfs *r, uint64_t i, uint32_t off,
+                     struct hdr *h)
+{
+	return i >= max_entries(r) ? -UL_EIO : header(r, off, h);
+}
+
 static int romfs_readdir(struct mount *m, uint64_t dir, uint64_t *pos,
                          struct ul_dirent *e)
 {
 	const struct romfs *r = fs_of(m);
 	struct hdr d, h;
-	int rc = inode(r, dir, &d);
-	if (rc < 0)
-		return rc;
-	if (d.type != T_DIR)
-		return -UL_ENOTDIR;
+	uint32_t off = 0;
+	int rc = dir_first(r, dir, &off);
 	/* *pos counts entries: walk there again, the chain is in memory. */
-	uint32_t off = d.spec & ~15u;
-	for (uint64_t i = 0; i < *pos && off; i++) {
-		if (i >= max_entries(r) || (rc = header(r, off, &h)) < 0)
-			return rc < 0 ? rc : -UL_EIO;
-		off = h.next;
-	}
-	if (off == 0)
-		return 0;
+	for (uint64_t i = 0; rc == 0 && i < *pos && off; i++)
+		if ((rc = dir_entry(r, i, off, &h)) == 0)
+			off = h.next;
+	if (rc < 0 || off == 0)
+		return rc;
 	if ((rc = header(r, off, &h)) < 0 || (rc = inode(r, off, &d)) < 0)
 		return rc;
 	if (h.namelen > UL_NAME_MAX)
@@ -135,24 +149,19 @@ static int romfs_lookup(struct mount *m, uint64_t dir, const char *name,
 {
 	const struct romfs *r = fs_of(m);
 	struct hdr d, h;
-	int rc = inode(r, dir, &d);
-	if (rc < 0)
-		return rc;
-	if (d.type != T_DIR)
-		return -UL_ENOTDIR;
-	uint32_t off = d.spec & ~15u;
-	for (uint32_t i = 0; off; i++) {
-		if (i >= max_entries(r) || (rc = header(r, off, &h)) < 0)
-			return rc < 0 ? rc : -UL_EIO;
+	uint32_t off = 0;
+	int rc = dir_first(r, dir, &off);
+	for (uint64_t i = 0; rc == 0 && off; i++) {
+		if ((rc = dir_entry(r, i, off, &h)) < 0)
+			break;
 		if (h.namelen == len && ul_memcmp(h.name, name, len) == 0) {
-			if ((rc = inode(r, off, &d)) < 0)
-				return rc;
-			*ino = d.off;
-			return 0;
+			if ((rc = inode(r, off, &d)) == 0)
+				*ino = d.off;
+			return rc;
 		}
 		off = h.next;
 	}
-	return -UL_ENOENT;
+	return rc < 0 ? rc : -UL_ENOENT;
 }
 
 static int romfs_getattr(struct mount *m, uint64_t ino, struct ul_stat *st)

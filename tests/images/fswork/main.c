@@ -20,7 +20,7 @@
 #include <unilab/string.h>
 #include <unilab/strtol.h>
 #include <unilab/time.h>
-#include "sha256.h"
+#include "../tcpxfer/sha256.h" /* the SHA-256 of the tcpxfer image */
 
 #define CHUNK (1u << 20)
 

@@ -7,6 +7,7 @@
 
 static unsigned char *img;
 static size_t img_len;
+static unsigned char *changed; /* mount_changed's copy, while mounted */
 
 /* Pack tree/ into romfs.img with genromfs and mount it on /. */
 static void make_romfs(void)
@@ -36,6 +37,8 @@ static void setup(void)
 
 static void teardown(void)
 {
+	free(changed);
+	changed = NULL;
 	free(img);
 	fs_teardown();
 }
@@ -194,13 +197,14 @@ END_TEST
 static int mount_changed(size_t off, const void *bytes, size_t n,
                          size_t len)
 {
-	unsigned char *copy = malloc(img_len);
-	memcpy(copy, img, img_len);
-	memcpy(copy + off, bytes, n);
 	struct ul_stat st;
 	if (ul_stat("/", &st) == 0) /* the last one may have failed */
 		ck_assert_int_eq(ul_umount("/"), 0);
-	return ul_mount_romfs("/", copy, len);
+	free(changed);
+	changed = malloc(img_len);
+	memcpy(changed, img, img_len);
+	memcpy(changed + off, bytes, n);
+	return ul_mount_romfs("/", changed, len);
 }
 
 START_TEST(broken_images)

@@ -194,7 +194,8 @@ int ul_main(int argc, char **argv)
 	}
 	long records = store_open(log);
 	if (records < 0) {
-		ul_printf("kv: cannot open %s: %s\n", log,
+		ul_printf("kv: cannot open %s: %s (kv keeps its data on a "
+		          "disk: attach one and add root=blk0)\n", log,
 		          ul_strerror((int)records));
 		return 1;
 	}

@@ -21,7 +21,8 @@ baremetal)
 	command -v qemu-system-x86_64 >/dev/null ||
 		{ echo "SKIP: qemu-system-x86_64 is not installed"; exit 77; }
 	run() { local d=$1; shift
-		"$build/../backends/baremetal/run-qemu.sh" --mem=64M "--disk=$d" \
+		"$(dirname "$0")/../../../backends/baremetal/run-qemu.sh" \
+			--mem=64M "--disk=$d" \
 			--timeout=600 "$image.bm" "$@"; } ;;
 *) echo "unknown backend $backend"; exit 2 ;;
 esac

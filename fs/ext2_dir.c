@@ -89,6 +89,11 @@ static int walk_next(struct dirwalk *w)
 		w->off = 0;
 		w->prev = NULL;
 	}
+	/* LAB fs.dir BEGIN: the record at w->off of the current block: a
+	 * struct ext2_dirent whose rec_len leads to the next. Check it before
+	 * trusting it (it must fit in the block, rec_len a multiple of 4 and
+	 * at least 8, the name inside the record; no file_type byte unless
+	 * the file system has the filetype feature): -UL_EIO otherwise. */
 	struct ext2_dirent *e = (struct ext2_dirent *)(w->b->data + w->off);
 	if (w->off + 8 > fs->bsize || e->rec_len < 8 || e->rec_len & 3 ||
 	    e->rec_len > fs->bsize - w->off ||
@@ -97,6 +102,7 @@ static int walk_next(struct dirwalk *w)
 		return -UL_EIO;
 	w->e = e;
 	return 1;
+	/* LAB fs.dir END: return -UL_ENOSYS; */
 }
 
 static int is(const struct ext2_dirent *e, const char *name, size_t len)

@@ -14,6 +14,13 @@ uint32_t ext2_now(void)
 int ext2_iget(struct ext2 *fs, uint32_t ino, struct ext2_inode **ip,
               struct buf **bp)
 {
+	/* LAB fs.iget BEGIN: inodes are numbered from 1; inode ino is entry
+	 * (ino - 1) % inodes_per_group of the inode table of group
+	 * (ino - 1) / inodes_per_group (ext2_group gives the group's
+	 * descriptor, whose inode_table is the table's first block). Read the
+	 * block that holds it (bcache_read: the caller puts it back) and
+	 * point *ip at the entry (inode_size bytes each). Refuse a number
+	 * outside 1..inodes_count with -UL_EIO. */
 	if (ino < 1 || ino > fs->inodes_count)
 		return -UL_EIO;
 	uint32_t g = (ino - 1) / fs->inodes_per_group;
@@ -30,6 +37,8 @@ int ext2_iget(struct ext2 *fs, uint32_t ino, struct ext2_inode **ip,
 	*ip = (struct ext2_inode *)((*bp)->data +
 	                            (idx % fs->inodes_per_block) * fs->inode_size);
 	return 0;
+	/* LAB fs.iget END: (void)fs; (void)ino; (void)ip; (void)bp;
+	 * return -UL_ENOSYS; */
 }
 
 uint64_t ext2_isize(const struct ext2 *fs, const struct ext2_inode *in)
@@ -107,6 +116,12 @@ int ext2_bmap(struct ext2 *fs, struct ext2_inode *in, uint64_t fb,
 	int depth;
 	uint32_t *slot;
 	*fresh = 0;
+	/* LAB fs.bmap BEGIN: which pointer of the inode leads to file block
+	 * fb: the EXT2_NDIR direct ones, then the single (EXT2_IND), double
+	 * (EXT2_DIND) and triple (EXT2_TIND) indirect trees, each a = apb
+	 * times larger than the last. Set depth (levels of indirect blocks
+	 * below the pointer), slot (the pointer) and fb (the block's index
+	 * within that tree); -UL_EFBIG past the triple tree. */
 	if (fb < EXT2_NDIR) {
 		depth = 0;
 		slot = &in->block[fb];
@@ -122,6 +137,7 @@ int ext2_bmap(struct ext2 *fs, struct ext2_inode *in, uint64_t fb,
 	} else {
 		return -UL_EFBIG;
 	}
+	/* LAB fs.bmap END: (void)in; (void)a; (void)fb; return -UL_ENOSYS; */
 	struct buf *held = NULL;
 	int rc = 0;
 	for (;;) {
@@ -144,11 +160,16 @@ int ext2_bmap(struct ext2 *fs, struct ext2_inode *in, uint64_t fb,
 			bcache_put(&fs->cache, held);
 		held = next;
 		depth--;
+		/* LAB fs.bmap BEGIN: one level down: held is the indirect
+		 * block just read; each of its pointers covers a^depth file
+		 * blocks. Point slot at the one that covers fb, and make fb
+		 * the index within that pointer's subtree. */
 		uint64_t span = 1;
 		for (int i = 0; i < depth; i++)
 			span *= a;
 		slot = (uint32_t *)held->data + fb / span;
 		fb %= span;
+		/* LAB fs.bmap END: rc = -UL_ENOSYS; break; */
 	}
 	if (held)
 		bcache_put(&fs->cache, held);

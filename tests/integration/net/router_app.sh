@@ -15,15 +15,15 @@ net_require_backend
 net_require curl:curl nmap:nmap traceroute:traceroute python3:python3
 
 # Bad rule files: a clear error, before any interface is touched.
-bad=$(net_image_path badrules)
-net_expect 1 '^router: bad-word.rules:3: unknown statement .* '\''alow'\''' \
-	"$bad" -- --rules=bad-word.rules
-net_expect 1 '^router: bad-port.rules:2: bad port or range .* '\''70000'\''' \
-	"$bad" -- --rules=bad-port.rules
-net_expect 1 '^router: bad-iface.rules:2: unknown interface '\''dmz'\''' \
-	"$bad" -- --rules=bad-iface.rules
-net_expect 1 '^router: no rule file nosuch.rules in the image' \
-	"$bad" -- --rules=nosuch.rules
+# bad_rules FILE REGEX: the badrules image refuses rule file FILE.
+bad_rules() {
+	net_command "$(net_image_path badrules)" -- "--rules=$1"
+	net_expect 1 "^router: $2" "${NET_CMD[@]}"
+}
+bad_rules bad-word.rules "bad-word.rules:3: unknown statement .* 'alow'"
+bad_rules bad-port.rules "bad-port.rules:2: bad port or range .* '70000'"
+bad_rules bad-iface.rules "bad-iface.rules:2: unknown interface 'dmz'"
+bad_rules nosuch.rules 'no rule file nosuch.rules in the image'
 
 net_ns_new R   # the router's: two TAPs, each bridged to a veth
 net_ns_new IN

@@ -8,7 +8,8 @@
 # denied and unforwarded ports filtered, unsolicited inbound is
 # dropped, traceroute sees the router (ICMP time exceeded) and the far
 # end (a port unreachable translated back through the NAT), and the
-# status port counts what the rules matched.
+# status port counts what the rules matched; a datagram for a network no
+# interface reaches gets "net unreachable" from the router.
 . "$(dirname "$0")/netns.sh" "$@"
 net_require_root
 net_require_backend
@@ -17,7 +18,7 @@ net_require curl:curl nmap:nmap traceroute:traceroute python3:python3
 # Bad rule files: a clear error, before any interface is touched.
 # bad_rules FILE REGEX: the badrules image refuses rule file FILE.
 bad_rules() {
-	net_command "$(net_image_path badrules)" -- "--rules=$1"
+	net_command "$(net_image_path badrules)" -- -- "--rules=$1"
 	net_expect 1 "^router: $2" "${NET_CMD[@]}"
 }
 bad_rules bad-word.rules "bad-word.rules:3: unknown statement .* 'alow'"
@@ -116,12 +117,18 @@ grep -Eq '^ *2 +10\.77\.0\.2 ' <<<"$tr" ||
 	net_fail "traceroute did not reach 10.77.0.2 at hop 2: $tr"
 echo "ok: traceroute: $(tr -s ' \n' ' ' <<<"$tr")"
 
+got=$(net_in "$IN" ping -n -c 1 -W 2 203.0.113.9 2>&1) &&
+	net_fail "a ping to a network no interface reaches got an answer"
+grep -q 'From 192.168.7.1 .*Destination Net Unreachable' <<<"$got" ||
+	net_fail "no net unreachable from the router: $got"
+echo "ok: no route: net unreachable from 192.168.7.1"
+
 status=$(net_in "$IN" nc -w 3 192.168.7.1 8000) || net_fail "no status page"
 for want in 'rule line 13: allow in inside .*: [1-9][0-9]* packets' \
 	'rule line 14: deny in outside .* port 22-22: [1-9][0-9]* packets' \
 	'rule line 15: allow in outside .* port 80-80: [1-9][0-9]* packets' \
 	'policy deny: [1-9][0-9]* packets' \
-	'forwarding: [1-9][0-9]* forwarded.* [1-9][0-9]* ttl exceeded'; do
+	'forwarding: [1-9][0-9]* forwarded.* [1-9][0-9]* ttl exceeded, [1-9][0-9]* no route'; do
 	grep -Eq "$want" <<<"$status" || net_fail "status: no /$want/: $status"
 done
 echo "ok: the status port counts per rule"

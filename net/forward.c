@@ -142,14 +142,33 @@ static size_t header_ok(struct pbuf *p)
 	return hlen;
 }
 
-static bool expired(struct netif *in, struct pbuf *p, size_t hlen)
+/* The interface p leaves through and its next hop, or NULL when p
+cannot go: no route, its TTL at its end, too big for the link; then p
+is answered with the ICMP error that says so, and freed. */
+static struct netif *way_out(struct netif *in, struct pbuf *p, size_t hlen,
+                             uint32_t *hop)
 {
-	if (p->data[8] > 1)
-		return false;
-	stats.ttl_exceeded++;
-	answer(in, p->data, hlen, p->len, ICMP_TIME_EXCEEDED, 0, 0);
-	pbuf_free(p);
-	return true;
+	const uint8_t *h = p->data;
+	struct netif *out = netif_route(rd32(h + 16), hop);
+	if (!out) {
+		stats.no_route++;
+		answer(in, h, hlen, p->len, ICMP_UNREACH, ICMP_UNREACH_NET, 0);
+	} else if (h[8] <= 1) {
+		stats.ttl_exceeded++;
+		answer(in, h, hlen, p->len, ICMP_TIME_EXCEEDED, 0, 0);
+		out = NULL;
+	} else if (p->len > out->mtu) {
+		/* Not fragmented here: the sender learns the MTU (RFC 1191)
+		 * when it set DF; without DF the datagram is lost, counted. */
+		stats.too_big++;
+		if (rd16(h + 6) & FLAG_DF)
+			answer(in, h, hlen, p->len, ICMP_UNREACH,
+			       ICMP_UNREACH_NEEDFRAG, out->mtu);
+		out = NULL;
+	}
+	if (!out)
+		pbuf_free(p);
+	return out;
 }
 
 bool forward_input(struct netif *nif, struct pbuf *p)
@@ -163,9 +182,13 @@ bool forward_input(struct netif *nif, struct pbuf *p)
 	 * address (RFC 1812 5.3.7); ip_input drops those too. */
 	if (src == UL_IP_BROADCAST || (src >> 28) == 0xe || for_us(src))
 		return false;
-	/* A datagram that would expire here expires before the filter
-	 * rewrites it: the error must quote what its sender sent. */
-	if (!for_us(rd32(h + 16)) && expired(nif, p, hlen))
+	/* A datagram that cannot go on is answered before the filter
+	 * rewrites it: the error must quote what its sender sent. Only one
+	 * addressed to us may be rewritten to go on (a port forward, a
+	 * reply to a masqueraded flow): it is checked after. */
+	uint32_t hop, dst = rd32(h + 16);
+	bool checked = !for_us(dst);
+	if (checked && !way_out(nif, p, hlen, &hop))
 		return true;
 	if (filter) {
 		struct ul_fwd_pkt pk = {nif->index, h, hlen, p->len};
@@ -175,29 +198,13 @@ bool forward_input(struct netif *nif, struct pbuf *p)
 			return true;
 		}
 	}
-	uint32_t dst = rd32(h + 16);
-	if (for_us(dst))
+	if (for_us(rd32(h + 16)))
 		return false;
-	uint32_t hop;
-	struct netif *out = netif_route(dst, &hop);
-	if (!out) {
-		stats.no_route++;
-		answer(nif, h, hlen, p->len, ICMP_UNREACH, ICMP_UNREACH_NET, 0);
-		pbuf_free(p);
+	struct netif *out = checked && rd32(h + 16) == dst
+	                            ? netif_route(dst, &hop)
+	                            : way_out(nif, p, hlen, &hop);
+	if (!out)
 		return true;
-	}
-	if (expired(nif, p, hlen))
-		return true;
-	if (p->len > out->mtu) {
-		/* Not fragmented here: the sender learns the MTU (RFC 1191)
-		 * when it set DF; without DF the datagram is lost, counted. */
-		stats.too_big++;
-		if (rd16(h + 6) & FLAG_DF)
-			answer(nif, h, hlen, p->len, ICMP_UNREACH,
-			       ICMP_UNREACH_NEEDFRAG, out->mtu);
-		pbuf_free(p);
-		return true;
-	}
 	uint16_t old = rd16(h + 8);
 	h[8]--;
 	ul_csum_update16(h + 10, old, rd16(h + 8));

@@ -84,10 +84,15 @@ static void count(struct rule *r, size_t len)
 static enum ul_fwd_verdict first(struct packet *pt, int in_if)
 {
 	struct tuple d = pt->t;
+	/* An ICMP error of no known flow is judged by its own addresses. */
+	if (pt->icmp_error)
+		d = (struct tuple){get32(pt->pk->ip + 12), get32(pt->pk->ip + 16),
+		                   0, 0, 1};
 	struct ul_net_if nif;
 	ul_net_if_get((unsigned)in_if, &nif);
 	const struct port_forward *f =
-		d.dst == nif.addr ? rules_forward(rules, in_if, d.proto, d.dport) : NULL;
+		d.dst == nif.addr && !pt->icmp_error
+			? rules_forward(rules, in_if, d.proto, d.dport) : NULL;
 	if (f) {
 		d.dst = f->to;
 		d.dport = f->to_port;

@@ -9,7 +9,8 @@
 # dropped, traceroute sees the router (ICMP time exceeded) and the far
 # end (a port unreachable translated back through the NAT), and the
 # status port counts what the rules matched; a datagram for a network no
-# interface reaches gets "net unreachable" from the router.
+# interface reaches gets "net unreachable" from the router, one too big
+# for the outside link "fragmentation needed".
 . "$(dirname "$0")/netns.sh" "$@"
 net_require_root
 net_require_backend
@@ -40,6 +41,11 @@ net_veth "$R" vout - "$OUT" eth0 10.77.0.2/24
 ip -n "$R" link set vin master brin
 ip -n "$R" link set vout master brout
 ip -n "$IN" route add default via 192.168.7.1
+# The outside link is narrower (MTU 1280): what is too big for it, with
+# DF set, gets "fragmentation needed" from the router.
+ip -n "$R" link set tapout mtu 1280
+ip -n "$R" link set vout mtu 1280
+ip -n "$OUT" link set eth0 mtu 1280
 
 NET_NS=$R net_image router "$(net_image_path router)" \
 	--net=tap:tapin --net=tap:tapout -- ip=192.168.7.1/24,10.77.0.1/24
@@ -123,12 +129,26 @@ grep -q 'From 192.168.7.1 .*Destination Net Unreachable' <<<"$got" ||
 	net_fail "no net unreachable from the router: $got"
 echo "ok: no route: net unreachable from 192.168.7.1"
 
+# The baremetal virtio-net driver takes no MTU from the device: its
+# interfaces are 1500 bytes whatever the TAP's MTU.
+too_big=' [1-9][0-9]* too big'
+if [ "$NET_SUFFIX" = bm ]; then
+	too_big=
+	echo "not checked on baremetal: fragmentation needed (its links are 1500)"
+else
+	got=$(net_in "$IN" ping -n -c 1 -W 2 -M do -s 1400 10.77.0.2 2>&1) &&
+		net_fail "a 1428-byte ping with DF crossed a link of MTU 1280"
+	grep -q 'From 192.168.7.1 .*Frag needed and DF set (mtu = 1280)' <<<"$got" ||
+		net_fail "no fragmentation needed from the router: $got"
+	echo "ok: too big with DF: fragmentation needed (mtu 1280) from 192.168.7.1"
+fi
+
 status=$(net_in "$IN" nc -w 3 192.168.7.1 8000) || net_fail "no status page"
 for want in 'rule line 13: allow in inside .*: [1-9][0-9]* packets' \
 	'rule line 14: deny in outside .* port 22-22: [1-9][0-9]* packets' \
 	'rule line 15: allow in outside .* port 80-80: [1-9][0-9]* packets' \
 	'policy deny: [1-9][0-9]* packets' \
-	'forwarding: [1-9][0-9]* forwarded.* [1-9][0-9]* ttl exceeded, [1-9][0-9]* no route'; do
+	"forwarding: [1-9][0-9]* forwarded.* [1-9][0-9]* ttl exceeded, [1-9][0-9]* no route,$too_big"; do
 	grep -Eq "$want" <<<"$status" || net_fail "status: no /$want/: $status"
 done
 echo "ok: the status port counts per rule"

@@ -88,7 +88,7 @@ static enum ul_fwd_verdict first(struct packet *pt, int in_if)
 	if (pt->icmp_error)
 		d = (struct tuple){get32(pt->pk->ip + 12), get32(pt->pk->ip + 16),
 		                   0, 0, 1};
-	struct ul_net_if nif;
+	struct ul_net_if nif = {0};
 	ul_net_if_get((unsigned)in_if, &nif);
 	const struct port_forward *f =
 		d.dst == nif.addr && !pt->icmp_error

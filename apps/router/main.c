@@ -9,6 +9,7 @@
 #include <unilab/socket.h>
 #include <unilab/string.h>
 #include <unilab/thread.h>
+#include <unilab/time.h>
 #include <unilab/strtol.h>
 #include "config.h"
 #include "firewall.h"
@@ -98,6 +99,8 @@ static void serve_status(int fd)
 		size_t n = firewall_report(report, sizeof report);
 		if (n >= sizeof report)
 			n = sizeof report - 1;
+		/* A reader that stalls must not hold the page for good. */
+		ul_setsockopt(c, UL_SO_SNDTIMEO, (long)(5 * UL_S));
 		ul_send(c, report, n, 0);
 		ul_close(c);
 	}

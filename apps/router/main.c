@@ -31,15 +31,10 @@ static void usage(void)
 static bool load_rules(const char *file)
 {
 	size_t len;
-	const char *text = ul_config_read(file, &len);
+	const char *text = ul_config_need("router", "rule", file, &len);
 	char err[256];
-	if (!text) {
-		ul_printf("router: no rule file %s in the image; it has:", file);
-		for (const struct ul_config_file *f = ul_config_files; f->name; f++)
-			ul_printf(" %s", f->name);
-		ul_printf("\n");
+	if (!text)
 		return false;
-	}
 	if (!rules_parse(&rules, file, text, len, err, sizeof err)) {
 		ul_printf("router: %s\n", err);
 		return false;

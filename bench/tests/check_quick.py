@@ -43,6 +43,16 @@ def close(a, b):
     return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1)
 
 
+def measured(study, name, entry):
+    """Whether a case or server was measured; one that was not must be
+    skipped, with a reason."""
+    expect(entry["status"] in ("measured", "skipped"),
+           f"{study}: {name} {entry['status']}: {entry.get('reason')}")
+    if entry["status"] == "skipped":
+        expect(entry.get("reason"), f"{study}: {name} skipped without reason")
+    return entry["status"] == "measured"
+
+
 def check_boot(study):
     cases = study["cases"]
     for name in ALWAYS:
@@ -128,10 +138,7 @@ def check_sim(study):
     expect(sorted(cases) == sorted(SIM_CASES),
            f"sim: the cases are {sorted(cases)}, not {sorted(SIM_CASES)}")
     for name, case in cases.items():
-        expect(case["status"] in ("measured", "skipped"),
-               f"sim: {name} {case['status']}: {case.get('reason')}")
-        if case["status"] == "skipped":
-            expect(case.get("reason"), f"sim: {name} skipped without reason")
+        if not measured("sim", name, case):
             continue
         s = case["samples"]
         expect(len(s["events"]) == 1, f"sim: {name} has "
@@ -205,12 +212,53 @@ def check_soak(study):
                f"({e['heap_drift']:+.1%})")
 
 
+def check_samples(study, entries, metric):
+    """Every measured entry of a study with a list of samples per metric
+    (dns, router): positive samples and the summary's median theirs; each
+    ratio the ratio of the medians."""
+    for name, entry in entries.items():
+        if not measured(study, name, entry):
+            continue
+        samples = entry[metric]
+        expect(samples and all(v > 0 for v in samples),
+               f"{study}: {name}: no {metric}")
+        expect(close(entry["summary"][metric]["median"],
+                     stats.median(samples)),
+               f"{study}: {name}: the stored median is not the samples'")
+
+
+def check_ratios(study, entries, ratios):
+    for r in ratios:
+        top = entries[r["numerator"]][r["metric"]]
+        bottom = entries[r["denominator"]][r["metric"]]
+        expect(close(r["ratio"], stats.median(top) / stats.median(bottom)),
+               f"{study}: {r['numerator']} / {r['denominator']} "
+               f"{r['metric']} is not the ratio of the samples' medians")
+
+
+def check_dns(study):
+    check_samples("dns", study["servers"], "queries_per_s")
+    for name, server in study["servers"].items():
+        if server["status"] == "measured":
+            expect(len(server["latency_ns"]) == len(server["queries_per_s"]),
+                   f"dns: {name}: latencies and rates differ in number")
+    check_ratios("dns", study["servers"], study["ratios"])
+
+
+def check_router(study):
+    check_samples("router", study["routers"], "mb_per_s")
+    check_samples("router", study["routers"], "rtt_ns")
+    check_ratios("router", study["routers"], study["ratios"])
+
+
 def check_all(out, document):
     check_environment(document["environment"])
     check_boot(document["studies"]["boot"])
     check_footprint(document["studies"]["footprint"])
     check_latency(document["studies"]["latency"])
     check_sim(document["studies"]["sim"])
+    check_dns(document["studies"]["dns"])
+    check_router(document["studies"]["router"])
     check_files(out, document)
     expect(document["checks"][0]["met"] is not None,
            "the foundation's target was not measured")
@@ -218,7 +266,8 @@ def check_all(out, document):
 
 # Where each study keeps its entries, each measured, skipped or failed.
 ENTRIES = {"boot": "cases", "footprint": "cases", "latency": "servers",
-           "sim": "cases", "soak": "servers"}
+           "sim": "cases", "dns": "servers", "router": "routers",
+           "soak": "servers"}
 
 
 def skipped(document):

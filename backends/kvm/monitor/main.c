@@ -27,6 +27,8 @@ int main(int argc, char **argv)
 	options_parse(argc, argv, &opt);
 	if (opt.trace_boot)
 		trace_enable();
+	if (opt.stats)
+		stats_enable();
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout must not kill the guest */
 
 	image_open(&vm.image, opt.image);

@@ -28,6 +28,7 @@ struct options {
 	const char *disk[UL_KVM_MAX_BLOCK]; /* disk image paths */
 	unsigned disk_count;
 	bool trace_boot;
+	bool stats;           /* --stats: print statistics at the end */
 	uint64_t timeout_us;  /* 0: none */
 	bool gdb;             /* --gdb: wait for gdb on gdb_port (0: any) */
 	unsigned gdb_port;
@@ -157,8 +158,8 @@ void hc_console(struct vm *vm, uint64_t gpa);
 void hc_poll(struct vm *vm, uint64_t gpa);
 void hc_exit(struct vm *vm, uint64_t gpa);
 void hc_abort(struct vm *vm, uint64_t gpa);
-void hc_net_send(struct vm *vm, uint64_t gpa);
-void hc_net_recv(struct vm *vm, uint64_t gpa);
+void hc_net_rings(struct vm *vm, uint64_t gpa);
+void hc_net_flush(struct vm *vm, uint64_t gpa);
 void hc_block_read(struct vm *vm, uint64_t gpa);
 void hc_block_write(struct vm *vm, uint64_t gpa);
 void hc_trace(struct vm *vm, uint64_t gpa);
@@ -176,6 +177,28 @@ void gdb_start(struct vm *vm, unsigned port);
 void gdb_poll(struct vm *vm);      /* after any exit: did gdb send Ctrl-C? */
 void gdb_crash(struct vm *vm, const struct ul_kvm_abort *a);
 void gdb_report_exit(int status);
+
+/* ring_net.c: the net rings. ring_net_service sends every tx ring's frames
+ * and fills the rx rings; ring_net_rx only fills. Both return the devices
+ * whose rx ring got frames (bit i for net i). */
+uint32_t ring_net_service(struct vm *vm);
+uint32_t ring_net_rx(struct vm *vm);
+
+/* stats.c: counters, printed at the end with --stats. */
+struct net_stats {
+	uint64_t tx_frames, tx_dropped;
+	uint64_t tx_kicks; /* exits that found tx frames to send */
+	uint64_t rx_frames;
+	uint64_t rx_wakes; /* exits that put frames in the rx ring */
+};
+struct monitor_stats {
+	uint64_t hypercalls[UL_KVM_HC_COUNT]; /* exits, by call */
+	uint64_t interrupted; /* KVM_RUN ended by a signal (--timeout, gdb) */
+	struct net_stats net[UL_KVM_MAX_NET];
+};
+extern struct monitor_stats stats;
+void stats_enable(void);
+void stats_print(void);
 
 /* Attach the --net= interfaces in order and start the --pcap= recording. */
 void net_open(const struct options *opt);

@@ -48,6 +48,8 @@ static const char usage[] =
 	"                    printed) and stop before the guest's first\n"
 	"                    instruction: gdb IMAGE -ex 'target remote :PORT'\n"
 	"  --trace-boot      print the time of each boot phase on stderr\n"
+	"  --stats           print on stderr at the end: VM exits by reason,\n"
+	"                    frames and notifications per network ring\n"
 	"  -h, --help        print this help\n"
 	"\n"
 	"exit status:\n"
@@ -134,7 +136,7 @@ static void parse_net(const char *s, struct options *opt)
 }
 
 enum { OPT_MEM = 1, OPT_NET, OPT_DISK, OPT_TIMEOUT, OPT_TRACE, OPT_GDB,
-       OPT_PCAP };
+       OPT_PCAP, OPT_STATS };
 
 void options_parse(int argc, char **argv, struct options *opt)
 {
@@ -145,6 +147,7 @@ void options_parse(int argc, char **argv, struct options *opt)
 		{"disk", required_argument, NULL, OPT_DISK},
 		{"timeout", required_argument, NULL, OPT_TIMEOUT},
 		{"trace-boot", no_argument, NULL, OPT_TRACE},
+		{"stats", no_argument, NULL, OPT_STATS},
 		{"gdb", required_argument, NULL, OPT_GDB},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -175,6 +178,9 @@ void options_parse(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_TRACE:
 			opt->trace_boot = true;
+			break;
+		case OPT_STATS:
+			opt->stats = true;
 			break;
 		case OPT_GDB:
 			opt->gdb = true;

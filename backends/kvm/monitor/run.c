@@ -140,6 +140,7 @@ _Noreturn void vm_run(struct vm *vm)
 			if (errno != EINTR && errno != EAGAIN)
 				fatal(UL_KVM_EXIT_HOST, "KVM_RUN failed: %s",
 				      strerror(errno));
+			stats.interrupted++;
 			check_timeout(vm);
 			gdb_poll(vm);
 			continue;

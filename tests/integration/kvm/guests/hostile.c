@@ -84,15 +84,15 @@ static void run_in_kernel_mode(const char *handler)
 static void case_device_errors(void)
 {
 	char buf[64];
-	struct ul_kvm_net n = {.dev = 3, .data = (uintptr_t)buf, .len = 60};
+	static struct ul_kvm_ring ring[2][4];
+	struct ul_kvm_net_rings n = {.dev = 3, .tx = (uintptr_t)ring[0],
+	                             .rx = (uintptr_t)ring[1], .size = 2};
 	struct ul_kvm_block b = {.dev = 2, .data = (uintptr_t)buf, .count = 1};
 
 	/* Wrong indexes are errors a correct guest can meet: returned, not
 	 * fatal. Call the monitor directly (the guest library would catch
 	 * them first). */
-	ul_kvm_hypercall(UL_KVM_HC_NET_SEND, &n);
-	CHECK(n.ret == -UL_ENODEV);
-	ul_kvm_hypercall(UL_KVM_HC_NET_RECV, &n);
+	ul_kvm_hypercall(UL_KVM_HC_NET_RINGS, &n);
 	CHECK(n.ret == -UL_ENODEV);
 	ul_kvm_hypercall(UL_KVM_HC_BLOCK_READ, &b);
 	CHECK(b.ret == -UL_ENODEV);

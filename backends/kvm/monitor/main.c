@@ -49,5 +49,5 @@ int main(int argc, char **argv)
 	if (opt.gdb)
 		gdb_start(&vm, opt.gdb_port);
 	vm.timeout_us = opt.timeout_us;
-	vm_run(&vm);
+	vm_run(&vm, opt.stats);
 }

@@ -140,8 +140,9 @@ void cpu_setup(struct vm *vm);
 void boot_info_write(struct vm *vm, const struct options *opt,
                      uint64_t tsc_khz);
 
-/* run.c: the exit loop; never returns. */
-_Noreturn void vm_run(struct vm *vm);
+/* run.c: the exit loop; never returns. report_on_signal: SIGINT and SIGTERM end the
+ * guest through monitor_exit (status 128 + signal), to print statistics. */
+_Noreturn void vm_run(struct vm *vm, bool report_on_signal);
 
 /* hypercall.c: one call from the guest, port already decoded. */
 void hypercall(struct vm *vm, unsigned nr, uint64_t arg_gpa);

@@ -131,14 +131,15 @@ uint32_t ring_net_service(struct vm *vm)
 	return ring_net_rx(vm);
 }
 
-static void ring_attach(struct vm *vm, struct ring *r, uint64_t gpa,
-                        uint32_t size, const char *dir, unsigned dev)
+static struct ul_kvm_ring *ring_check(struct vm *vm, uint64_t gpa,
+                                      uint32_t size, const char *dir,
+                                      unsigned dev)
 {
 	uint64_t bytes = sizeof(struct ul_kvm_ring) +
 	                 (uint64_t)size * sizeof(struct ul_kvm_desc);
+	struct ul_kvm_ring *shared = guest_ptr(&vm->mem, gpa, bytes, 8);
 
-	r->shared = guest_ptr(&vm->mem, gpa, bytes, 8);
-	if (r->shared == NULL)
+	if (shared == NULL)
 		fatal(UL_KVM_EXIT_BAD_HYPERCALL,
 		      "bad net_rings hypercall at rip 0x%llx: net%u's %s ring "
 		      "[0x%llx, +%llu) is %s", (unsigned long long)vm_rip(vm),
@@ -146,6 +147,13 @@ static void ring_attach(struct vm *vm, struct ring *r, uint64_t gpa,
 		      (unsigned long long)bytes,
 		      guest_ptr(&vm->mem, gpa, bytes, 1) ? "not 8-byte aligned"
 		                                         : "outside guest memory");
+	return shared;
+}
+
+static void ring_attach(struct ring *r, struct ul_kvm_ring *shared,
+                        uint32_t size)
+{
+	r->shared = shared;
 	r->size = size;
 	/* Empty at the start: the guest's avail is where we begin. */
 	r->used = __atomic_load_n(&r->shared->avail, __ATOMIC_RELAXED);
@@ -170,12 +178,14 @@ void hc_net_rings(struct vm *vm, uint64_t gpa)
 		      "not allowed (a power of two, %d..%d)",
 		      (unsigned long long)vm_rip(vm), size, UL_KVM_RING_MIN,
 		      UL_KVM_RING_MAX);
+	struct ul_kvm_ring *txr = ring_check(vm, tx, size, "tx", dev);
+	struct ul_kvm_ring *rxr = ring_check(vm, rx, size, "rx", dev);
 	if (rings[dev].set)
 		fatal(UL_KVM_EXIT_BAD_HYPERCALL,
 		      "bad net_rings hypercall at rip 0x%llx: net%u already "
 		      "has rings", (unsigned long long)vm_rip(vm), dev);
-	ring_attach(vm, &rings[dev].tx, tx, size, "tx", dev);
-	ring_attach(vm, &rings[dev].rx, rx, size, "rx", dev);
+	ring_attach(&rings[dev].tx, txr, size);
+	ring_attach(&rings[dev].rx, rxr, size);
 	rings[dev].set = true;
 	a->ret = 0;
 }

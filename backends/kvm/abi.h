@@ -183,7 +183,11 @@ struct ul_kvm_console {
 struct ul_kvm_poll {
 	uint64_t timeout_ns; /* in: UINT64_MAX waits with no time limit */
 	uint32_t ready;      /* out */
-	uint32_t reserved;
+	uint32_t wait;       /* in: the devices that may end the sleep
+	                        (UL_READY_NET bits); frames for the others
+	                        still fill their rx rings, and wait in the
+	                        host (which drops them when its queue is
+	                        full) once a ring is full */
 };
 
 /* End the guest; the monitor exits with status & 0xff. */

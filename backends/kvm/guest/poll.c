@@ -5,10 +5,10 @@
 #include "guest.h"
 #include "platform.h"
 
-uint32_t ul_plat_poll(uint64_t deadline)
+uint32_t ul_plat_poll(uint64_t deadline, uint32_t wait)
 {
-	struct ul_kvm_poll p = {.timeout_ns = UINT64_MAX};
-	uint32_t ready = ul_kvm_net_ready();
+	struct ul_kvm_poll p = {.timeout_ns = UINT64_MAX, .wait = wait};
+	uint32_t ready = ul_kvm_net_ready() & wait;
 
 	if (ready && !ul_kvm_net_tx_pending())
 		return ready;
@@ -21,5 +21,5 @@ uint32_t ul_plat_poll(uint64_t deadline)
 	/* Whatever was printed should be seen while we wait. */
 	ul_kvm_console_flush();
 	ul_kvm_hypercall(UL_KVM_HC_POLL, &p);
-	return ul_kvm_net_ready();
+	return ul_kvm_net_ready() & wait;
 }

@@ -154,7 +154,7 @@ static void case_ring(const char *c)
 	else if (t_streq(c, "ring-rx-desc-outside")) {
 		struct ul_kvm_ring *r = lib_ring(1);
 		r->desc[r->used % LIB_RING_SIZE].addr = 0;
-		ul_plat_poll(0);
+		ul_plat_poll(0, UL_READY_NET(0));
 	} else if (t_streq(c, "ring-bad-frame-length")) {
 		/* A frame the host cannot take is the guest's loss, not a lie. */
 		CHECK(tx_lie((uintptr_t)frame, 10, 1) == -UL_EINVAL);
@@ -232,7 +232,7 @@ static void run_case(const char *c, const struct ul_boot_info *info)
 		for (;;)
 			__asm__ volatile("pause");
 	} else if (t_streq(c, "sleep-forever")) {
-		ul_plat_poll(UINT64_MAX);
+		ul_plat_poll(UINT64_MAX, 0);
 	} else if (c[0] == 'r' && c[1] == 'i' && c[2] == 'n' && c[3] == 'g' &&
 	           c[4] == '-') {
 		case_ring(c);

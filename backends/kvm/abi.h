@@ -174,12 +174,13 @@ struct ul_kvm_console {
 	uint64_t len;  /* in: bytes */
 };
 
-/* Sleep until a net device has a frame to receive or timeout_ns have
- * passed. Before it sleeps the monitor does what UL_KVM_HC_NET_FLUSH does
- * (sends every transmit ring's frames, fills every receive ring), and it
- * does not sleep when that put a frame in a receive ring. ready gets bit i
- * set when this call put frames in net[i]'s receive ring
- * (UL_READY_NET(i)); 0 means the time ran out, or a spurious wake-up. */
+/* Sleep until a net device in wait has a frame to receive or timeout_ns
+ * have passed. Before it sleeps the monitor does what UL_KVM_HC_NET_FLUSH
+ * does (sends every transmit ring's frames, fills every receive ring), and
+ * it does not sleep when that put a frame in the receive ring of a device
+ * in wait. ready gets bit i set when this call put frames in net[i]'s
+ * receive ring and net[i] is in wait (UL_READY_NET(i)); 0 means the time
+ * ran out, or a spurious wake-up. */
 struct ul_kvm_poll {
 	uint64_t timeout_ns; /* in: UINT64_MAX waits with no time limit */
 	uint32_t ready;      /* out */

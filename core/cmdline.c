@@ -17,6 +17,8 @@ const struct ul_option_desc ul_options[] = {
 	{"dns", "network: the DNS server, e.g. 10.0.0.1"},
 	{"break", "1 stops a baremetal image before main and waits for gdb "
 	          "on its second serial port (default 0)"},
+	{"gdb", "listen lets gdb attach to a running baremetal image on its "
+	        "second serial port (run-qemu.sh --gdb-listen=PORT sets it)"},
 	{NULL, NULL},
 };
 

@@ -153,6 +153,24 @@ int ul_listen(int fd, int backlog)
 	return tcp_listen(s->tcp, backlog < 1 ? 1 : (unsigned)backlog);
 }
 
+int ul_socket_serve(int type, uint16_t port, int backlog)
+{
+	int fd = ul_socket(type);
+	struct ul_sockaddr any = {UL_IP_ANY, port};
+	if (fd < 0)
+		return fd;
+	int rc = ul_bind(fd, &any);
+	if (rc == 0 && type == UL_SOCK_STREAM)
+		rc = ul_listen(fd, backlog);
+	if (rc == 0)
+		rc = ul_setsockopt(fd, UL_SO_NONBLOCK, 1);
+	if (rc < 0) {
+		ul_close(fd);
+		return rc;
+	}
+	return fd;
+}
+
 int ul_accept(int fd, struct ul_sockaddr *peer)
 {
 	struct sock *s = lookup(fd);

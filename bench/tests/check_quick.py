@@ -37,6 +37,16 @@ def close(a, b):
     return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1)
 
 
+def measured(study, name, entry):
+    """Whether a case or server was measured; one that was not must be
+    skipped, with a reason."""
+    expect(entry["status"] in ("measured", "skipped"),
+           f"{study}: {name} {entry['status']}: {entry.get('reason')}")
+    if entry["status"] == "skipped":
+        expect(entry.get("reason"), f"{study}: {name} skipped without reason")
+    return entry["status"] == "measured"
+
+
 def check_boot(study):
     cases = study["cases"]
     for name in ALWAYS:
@@ -122,10 +132,7 @@ def check_sim(study):
     expect(sorted(cases) == sorted(SIM_CASES),
            f"sim: the cases are {sorted(cases)}, not {sorted(SIM_CASES)}")
     for name, case in cases.items():
-        expect(case["status"] in ("measured", "skipped"),
-               f"sim: {name} {case['status']}: {case.get('reason')}")
-        if case["status"] == "skipped":
-            expect(case.get("reason"), f"sim: {name} skipped without reason")
+        if not measured("sim", name, case):
             continue
         s = case["samples"]
         expect(len(s["events"]) == 1, f"sim: {name} has "
@@ -183,10 +190,30 @@ def check_environment(env):
            f"odd KVM module {env['kvm_module']}")
 
 
+def check_dns(study):
+    for name, server in study["servers"].items():
+        if not measured("dns", name, server):
+            continue
+        qps = server["queries_per_s"]
+        expect(qps and all(v > 0 for v in qps), f"dns: {name}: no queries/s")
+        expect(len(server["latency_ns"]) == len(qps),
+               f"dns: {name}: latencies and rates differ in number")
+        expect(close(server["summary"]["queries_per_s"]["median"],
+                     stats.median(qps)),
+               f"dns: {name}: the stored median is not the samples'")
+    for r in study["ratios"]:
+        top = study["servers"][r["numerator"]]["queries_per_s"]
+        bottom = study["servers"][r["denominator"]]["queries_per_s"]
+        expect(close(r["ratio"], stats.median(top) / stats.median(bottom)),
+               f"dns: {r['numerator']} / {r['denominator']} is not the "
+               f"ratio of the samples' medians")
+
+
 def skipped(document):
     studies = document["studies"]
     entries = [studies["boot"]["cases"], studies["footprint"]["cases"],
-               studies["latency"]["servers"], studies["sim"]["cases"]]
+               studies["latency"]["servers"], studies["sim"]["cases"],
+               studies["dns"]["servers"]]
     return sorted({f"{name}: {entry['reason']}" for group in entries
                    for name, entry in group.items()
                    if entry["status"] == "skipped"})
@@ -206,6 +233,7 @@ def main(build, out):
         check_footprint(document["studies"]["footprint"])
         check_latency(document["studies"]["latency"])
         check_sim(document["studies"]["sim"])
+        check_dns(document["studies"]["dns"])
         check_files(out, document)
         expect(document["checks"][0]["met"] is not None,
                "the foundation's target was not measured")

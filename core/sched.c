@@ -170,6 +170,15 @@ static uint64_t run_timers(void)
 	return ul_timers_run(ul_plat_clock_monotonic());
 }
 
+/* The devices some thread waits on: the only ones worth waking for. */
+static uint32_t device_wait_set(void)
+{
+	uint32_t wait = 0;
+	for (struct ul_thread *t = device_waiters.head; t; t = t->next)
+		wait |= t->device_mask;
+	return wait;
+}
+
 static void wake_device_waiters(uint32_t ready)
 {
 	struct ul_thread *t = device_waiters.head;
@@ -196,7 +205,7 @@ static struct ul_thread *next_thread(void)
 		if (deadline == UL_FOREVER && !device_waiters.head)
 			deadlock();
 		polls++;
-		wake_device_waiters(ul_plat_poll(deadline));
+		wake_device_waiters(ul_plat_poll(deadline, device_wait_set()));
 	}
 	in_scheduler = 0;
 	struct ul_thread *t = run_queue.head;

@@ -6,8 +6,9 @@
 #include "hypercall.h"
 #include "platform.h"
 
-uint32_t ul_plat_poll(uint64_t deadline)
+uint32_t ul_plat_poll(uint64_t deadline, uint32_t wait)
 {
+	(void)wait; /* no device has input yet */
 	/* Whatever was printed should be seen while we wait. */
 	ul_xen_console_flush();
 	if (deadline != UINT64_MAX) {

@@ -29,6 +29,8 @@ int main(int argc, char **argv)
 	options_parse(argc, argv, &opt);
 	if (opt.trace_boot)
 		trace_enable();
+	if (opt.stats)
+		stats_enable();
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout must not kill the guest */
 	signal(SIGUSR1, SIG_IGN); /* gdb's listen request, caught once the VM is */
 
@@ -57,5 +59,5 @@ int main(int argc, char **argv)
 		      "127.0.0.1:%u: %s", opt.gdb_listen_port, opt.gdb_listen_port,
 		      strerror(errno));
 	vm.timeout_us = opt.timeout_us;
-	vm_run(&vm);
+	vm_run(&vm, opt.stats);
 }

@@ -28,6 +28,7 @@ struct options {
 	const char *disk[UL_KVM_MAX_BLOCK]; /* disk image paths */
 	unsigned disk_count;
 	bool trace_boot;
+	bool stats;           /* --stats: print statistics at the end */
 	uint64_t timeout_us;  /* 0: none */
 	bool gdb;             /* --gdb: wait for gdb on gdb_port (0: any) */
 	unsigned gdb_port;
@@ -146,8 +147,9 @@ void cpu_setup(struct vm *vm);
 void boot_info_write(struct vm *vm, const struct options *opt,
                      uint64_t tsc_khz);
 
-/* run.c: the exit loop; never returns. */
-_Noreturn void vm_run(struct vm *vm);
+/* run.c: the exit loop; never returns. report_on_signal: SIGINT and SIGTERM end the
+ * guest through monitor_exit (status 128 + signal), to print statistics. */
+_Noreturn void vm_run(struct vm *vm, bool report_on_signal);
 
 /* hypercall.c: one call from the guest, port already decoded. */
 void hypercall(struct vm *vm, unsigned nr, uint64_t arg_gpa);
@@ -164,8 +166,8 @@ void hc_console(struct vm *vm, uint64_t gpa);
 void hc_poll(struct vm *vm, uint64_t gpa);
 void hc_exit(struct vm *vm, uint64_t gpa);
 void hc_abort(struct vm *vm, uint64_t gpa);
-void hc_net_send(struct vm *vm, uint64_t gpa);
-void hc_net_recv(struct vm *vm, uint64_t gpa);
+void hc_net_rings(struct vm *vm, uint64_t gpa);
+void hc_net_flush(struct vm *vm, uint64_t gpa);
 void hc_block_read(struct vm *vm, uint64_t gpa);
 void hc_block_write(struct vm *vm, uint64_t gpa);
 void hc_trace(struct vm *vm, uint64_t gpa);
@@ -198,6 +200,28 @@ int gdb_listen(struct vm *vm, unsigned port);
 void gdb_poll(struct vm *vm);      /* after any exit: did gdb send Ctrl-C? */
 void gdb_crash(struct vm *vm, const struct ul_kvm_abort *a);
 void gdb_report_exit(int status);
+
+/* ring_net.c: the net rings. ring_net_service sends every tx ring's frames
+ * and fills the rx rings; ring_net_rx only fills. Both return the devices
+ * whose rx ring got frames (bit i for net i). */
+uint32_t ring_net_service(struct vm *vm);
+uint32_t ring_net_rx(struct vm *vm);
+
+/* stats.c: counters, printed at the end with --stats. */
+struct net_stats {
+	uint64_t tx_frames, tx_dropped;
+	uint64_t tx_kicks; /* exits that found tx frames to send */
+	uint64_t rx_frames;
+	uint64_t rx_wakes; /* exits that put frames in the rx ring */
+};
+struct monitor_stats {
+	uint64_t hypercalls[UL_KVM_HC_COUNT]; /* exits, by call */
+	uint64_t interrupted; /* KVM_RUN ended by a signal (--timeout, gdb) */
+	struct net_stats net[UL_KVM_MAX_NET];
+};
+extern struct monitor_stats stats;
+void stats_enable(void);
+void stats_print(void);
 
 /* Attach the --net= interfaces in order and start the --pcap= recording. */
 void net_open(const struct options *opt);

@@ -57,6 +57,8 @@ static const char usage[] =
 	"                    ELF core file DIR/core.IMAGE.PID: gdb IMAGE CORE\n"
 	"                    (default: $UNILAB_DUMPCORE when set)\n"
 	"  --trace-boot      print the time of each boot phase on stderr\n"
+	"  --stats           print on stderr at the end: VM exits by reason,\n"
+	"                    frames and notifications per network ring\n"
 	"  -h, --help        print this help\n"
 	"\n"
 	"exit status:\n"
@@ -147,7 +149,7 @@ static void parse_net(const char *s, struct options *opt)
 }
 
 enum { OPT_MEM = 1, OPT_NET, OPT_DISK, OPT_TIMEOUT, OPT_TRACE, OPT_GDB,
-       OPT_PCAP, OPT_GDB_LISTEN, OPT_DUMPCORE };
+       OPT_PCAP, OPT_GDB_LISTEN, OPT_DUMPCORE, OPT_STATS };
 
 void options_parse(int argc, char **argv, struct options *opt)
 {
@@ -158,6 +160,7 @@ void options_parse(int argc, char **argv, struct options *opt)
 		{"disk", required_argument, NULL, OPT_DISK},
 		{"timeout", required_argument, NULL, OPT_TIMEOUT},
 		{"trace-boot", no_argument, NULL, OPT_TRACE},
+		{"stats", no_argument, NULL, OPT_STATS},
 		{"gdb", required_argument, NULL, OPT_GDB},
 		{"gdb-listen", required_argument, NULL, OPT_GDB_LISTEN},
 		{"dumpcore", required_argument, NULL, OPT_DUMPCORE},
@@ -193,6 +196,9 @@ void options_parse(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_TRACE:
 			opt->trace_boot = true;
+			break;
+		case OPT_STATS:
+			opt->stats = true;
 			break;
 		case OPT_GDB:
 			opt->gdb = true;

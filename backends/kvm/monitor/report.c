@@ -77,6 +77,7 @@ _Noreturn void monitor_exit(int status)
 	trace_mark(TRACE_EXIT);
 	if (tracing)
 		trace_print();
+	stats_print();
 	exit(status);
 }
 

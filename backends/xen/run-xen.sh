@@ -5,6 +5,9 @@
 #
 #   run-xen.sh [--mem=SIZE] [--timeout=SECONDS] [--log=FILE] IMAGE [ARGS...]
 #   run-xen.sh --check      say whether this machine can (status 0 or 1)
+#   run-xen.sh --domu [OPTIONS] IMAGE [ARGS...]
+#                           run the image as an ordinary domain under a
+#                           Linux dom0 and xl instead (see run-domu.sh)
 #
 # --mem is the domain's memory (Xen's dom0_mem, default 32M), --timeout
 # ends a run that takes longer (default 60 s), --log keeps the whole serial
@@ -69,8 +72,20 @@ quote_word() {
 	fi
 }
 
+# --domu, anywhere among the options, hands them all to run-domu.sh.
+for ((i = 1; i <= $#; i++)); do
+	a=${!i}
+	[[ $a == -* ]] || break
+	[[ $a == -- ]] && break
+	if [[ $a == --domu ]]; then
+		set -- "${@:1:i-1}" "${@:i+1}"
+		exec "$(dirname "${BASH_SOURCE[0]}")/run-domu.sh" "$@"
+	fi
+done
+
 while (($#)); do
 	case $1 in
+	--which-xen) find_xen; exit 0 ;;
 	--check)
 		why=$(missing)
 		[[ -z $why ]] || { echo "$why"; exit 1; }

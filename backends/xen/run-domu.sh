@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# Run unilab xen images as ordinary guest domains (domU) under real Xen
+# and its own toolstack, inside QEMU (TCG): Xen starts a Linux dom0 built
+# from this machine's Debian packages (dom0/initramfs.sh), whose /init
+# (dom0/init) `xl create`s each image with a vif on a dom0 bridge and
+# reports its console and exit status. Behaves like the image was a
+# process: its console on stdout, its exit status as ours.
+#
+#   run-domu.sh [OPTIONS] IMAGE [ARGS...]
+#   run-domu.sh [OPTIONS] --batch=FILE --out-dir=DIR
+#
+# Options: --mem=SIZE the domain's memory (default 32M), --timeout=SECONDS
+# each domain's time limit (default 60), --log=FILE keep the whole serial
+# line, --bridge=NAME the bridge the domain's vif joins (default xenbr0,
+# the one dom0 makes, 10.0.0.1/24), --disk=FILE a raw disk image the
+# domain gets as xvda (copied into dom0; the copy is dropped afterwards).
+# --batch runs several domains in one dom0, one after the other: each line
+# of FILE is one domain, its image and arguments separated by tabs; domain
+# K's (from 1) output goes to DIR/K.out, its stderr messages to DIR/K.err,
+# its exit status to DIR/K.status.
+#
+# Exit statuses of our own, as run-xen.sh's: 119 the domain ended without
+# its status (xl could not create it, or it crashed silently), 120 bad
+# usage, 122 QEMU, Xen or dom0's parts missing or failing, 124 the
+# timeout ran out.
+set -u
+me=run-xen
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+mem=32M timeout=60 log_copy= bridge=xenbr0 disk= batch= out_dir=
+qemu=${QEMU:-qemu-system-x86_64}
+usage="usage: $me --domu [--mem=SIZE] [--timeout=SECONDS] [--log=FILE] [--bridge=NAME] [--disk=FILE] IMAGE [ARGS...]"
+
+die() {
+	local status=$1
+	shift
+	echo "$me: $*" >&2
+	exit "$status"
+}
+
+while (($#)); do
+	case $1 in
+	--mem=*) mem=${1#*=} ;;
+	--timeout=*) timeout=${1#*=} ;;
+	--log=*) log_copy=${1#*=} ;;
+	--bridge=*) bridge=${1#*=} ;;
+	--disk=*) disk=${1#*=} ;;
+	--batch=*) batch=${1#*=} ;;
+	--out-dir=*) out_dir=${1#*=} ;;
+	--) shift; break ;;
+	-*) die 120 "unknown option '$1' ($usage)" ;;
+	*) break ;;
+	esac
+	shift
+done
+[[ $mem =~ ^([0-9]+)([KMG])$ ]] || die 120 "--mem=$mem: want a size such as 32M"
+case ${BASH_REMATCH[2]} in
+K) mem_mib=$((BASH_REMATCH[1] / 1024)) ;;
+M) mem_mib=${BASH_REMATCH[1]} ;;
+G) mem_mib=$((BASH_REMATCH[1] * 1024)) ;;
+esac
+((mem_mib >= 4)) || die 120 "--mem=$mem: a domain needs at least 4M"
+[[ $timeout =~ ^[0-9]+$ && $timeout -gt 0 ]] || die 120 "--timeout=$timeout: want whole seconds"
+[[ $bridge =~ ^[A-Za-z0-9_.-]{1,15}$ ]] || die 120 "--bridge=$bridge: want an interface name"
+[[ -z $disk || -f $disk ]] || die 120 "--disk=$disk: no such file"
+if [[ -n $batch ]]; then
+	(($# == 0)) || die 120 "--batch takes no IMAGE"
+	[[ -r $batch ]] || die 120 "cannot read --batch=$batch"
+	[[ -n $out_dir && -d $out_dir ]] || die 120 "--batch needs --out-dir=DIR, an existing directory"
+	mapfile -t lines <"$batch"
+else
+	(($#)) || die 120 "no IMAGE given ($usage)"
+	lines=("$(printf '%s\t' "$@")")
+	lines[0]=${lines[0]%$'\t'}
+fi
+"$here/run-xen.sh" --check >/dev/null || die 122 "$("$here/run-xen.sh" --check)"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/run-domu.XXXXXX") || die 122 "cannot make a temporary directory"
+qemu_pid=
+cleanup() {
+	[[ -n $qemu_pid ]] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# The dom0 initramfs is cached in the build directory the image is in.
+cache_dir() {
+	local d
+	d=$(dirname "$(realpath "$1")")
+	while [[ $d != / ]]; do
+		[[ -f $d/build.ninja ]] && { echo "$d/xen-dom0"; return; }
+		d=$(dirname "$d")
+	done
+	echo "${TMPDIR:-/tmp}/unilab-xen-dom0"
+}
+
+# A string in xl's configuration syntax.
+xl_string() {
+	local s=${1//\\/\\\\}
+	printf '"%s"' "${s//\"/\\\"}"
+}
+
+# One argument as a word of the core's command-line syntax, as run-xen.sh.
+quote_word() {
+	local w=$1 q="'\\''"
+	if [[ -n $w && $w != *[[:space:]\'\"\\]* ]]; then
+		printf '%s' "$w"
+	else
+		printf "'%s'" "${w//\'/$q}"
+	fi
+}
+
+# The job dom0 runs: for each domain, its image, configuration and limit.
+job=$tmp/root/job
+mkdir -p "$job"
+echo "xenbr0 10.0.0.1/24" >"$job/bridge"
+k=0
+first_image=
+for line in "${lines[@]}"; do
+	[[ -n $line ]] || continue
+	k=$((k + 1))
+	IFS=$'\t' read -r -a words <<<"$line"
+	image=${words[0]}
+	[[ -f $image && -r $image ]] || die 120 "cannot read image $image"
+	first_image=${first_image:-$image}
+	cp "$image" "$job/$k.xen"
+	app=$(basename "$image")
+	cmdline=$(quote_word "${app%.xen}")
+	for a in "${words[@]:1}"; do
+		cmdline+=" $(quote_word "$a")"
+	done
+	((${#cmdline} < 1000)) || die 120 "the command line is ${#cmdline} bytes; Xen passes at most 1023"
+	{
+		echo "name = \"ul$k\""
+		echo "type = \"pv\""
+		echo "kernel = \"/job/$k.xen\""
+		echo "extra = $(xl_string "$cmdline")"
+		echo "memory = $mem_mib"
+		echo "vcpus = 1"
+		echo 'on_poweroff = "preserve"'
+		echo 'on_crash = "preserve"'
+		echo 'on_reboot = "preserve"'
+		echo "vif = [ \"bridge=$bridge,script=/vif,mac=00:16:3e:00:00:$(printf %02x "$k")\" ]"
+		if [[ -n $disk ]]; then
+			cp "$disk" "$job/$k.img"
+			echo "disk = [ \"format=raw,vdev=xvda,access=rw,backendtype=phy,script=/block,target=/job/$k.img\" ]"
+		fi
+	} >"$job/$k.cfg"
+	echo "$k $timeout" >>"$job/list"
+done
+((k > 0)) || die 120 "--batch=$batch names no domain"
+
+dom0=$("$here/dom0/initramfs.sh" "$(cache_dir "$first_image")") || exit 122
+{ read -r kernel; read -r initramfs; } <<<"$dom0"
+(cd "$tmp/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$tmp/job.cpio" ||
+	die 122 "cannot pack the job for dom0"
+cat "$initramfs" "$tmp/job.cpio" >"$tmp/initrd"
+xen=$("$here/run-xen.sh" --which-xen)
+if [[ $xen == *.gz ]]; then
+	zcat "$xen" >"$tmp/xen" || die 122 "cannot unpack $xen"
+	xen=$tmp/xen
+fi
+ln -s "$kernel" "$tmp/vmlinuz"
+
+serial=$tmp/serial.log
+: >"$serial"
+"$qemu" -accel tcg -cpu max -m 1024 -nodefaults -no-user-config \
+	-display none -no-reboot -serial "file:$serial" \
+	-kernel "$xen" \
+	-append "console=com1 dom0_mem=512M,max:512M dom0_max_vcpus=1 loglvl=warning guest_loglvl=warning noreboot" \
+	-initrd "$tmp/vmlinuz console=hvc0 quiet loglevel=1,$tmp/initrd" 2>"$tmp/qemu.err" &
+qemu_pid=$!
+
+# Dom0 takes its own while to boot, then each domain may take its limit.
+end_re=$'^ul#done|Hardware Dom0 (halted|crashed|shutdown|rebooted)|Manual reset required|Reboot in five seconds'
+timed_out=false
+now_us() { echo $((${EPOCHREALTIME/./})); }
+deadline=$(($(now_us) + (180 + k * (timeout + 20)) * 1000000))
+while kill -0 "$qemu_pid" 2>/dev/null; do
+	grep -aqE "$end_re" "$serial" && break
+	if (($(now_us) >= deadline)); then
+		timed_out=true
+		break
+	fi
+	sleep 0.1
+done
+kill "$qemu_pid" 2>/dev/null
+wait "$qemu_pid" 2>/dev/null
+qemu_pid=
+[[ -z $log_copy ]] || cp "$serial" "$log_copy"
+tr -d '\r' <"$serial" >"$tmp/lines"
+
+# Domain K's console (stdout), messages (stderr) and status, from the log.
+domain_out() {
+	awk -v k="$1" '
+	index($0, "ul" k "|") == 1 { print substr($0, length(k) + 4); next }
+	index($0, "ul" k "-") == 1 { printf "%s", substr($0, length(k) + 4) }' "$tmp/lines"
+}
+domain_err() {
+	grep -a "^ul$1!" "$tmp/lines" | cut -c$((${#1} + 4))- | sed "s/^/$me: /"
+}
+domain_status() {
+	sed -n "s/^ul$1#exit status \([0-9]*\)$/\1/p" "$tmp/lines" | tail -n 1
+}
+
+# Why dom0 did not get to the end, on stderr; nothing if it did.
+dom0_trouble() {
+	grep -a '^ul!' "$tmp/lines" | cut -c4- | sed "s/^/$me: dom0: /"
+	grep -aq '^ul#done' "$tmp/lines" && return
+	if $timed_out; then
+		echo "$me: dom0 did not finish in time; its last lines:"
+	elif ! grep -aq . "$tmp/lines"; then
+		echo "$me: QEMU did not start Xen: $(cat "$tmp/qemu.err")"
+		return
+	else
+		echo "$me: dom0 ended early; its last lines:"
+	fi
+	grep -av '^ul[0-9]' "$tmp/lines" | tail -n 15
+}
+trouble=$(dom0_trouble)
+
+if [[ -n $batch ]]; then
+	for ((i = 1; i <= k; i++)); do
+		domain_out "$i" >"$out_dir/$i.out"
+		{ domain_err "$i"; [[ -z $trouble ]] || echo "$trouble"; } >"$out_dir/$i.err"
+		status=$(domain_status "$i")
+		if [[ -z $status ]]; then
+			status=119
+			grep -aq "^ul$i!the domain ran past" "$tmp/lines" && status=124
+		fi
+		echo "$status" >"$out_dir/$i.status"
+	done
+	[[ -z $trouble ]] || { echo "$trouble" >&2; exit 122; }
+	exit 0
+fi
+domain_out 1
+domain_err 1 >&2
+status=$(domain_status 1)
+[[ -n $status ]] && exit "$status"
+[[ -z $trouble ]] || echo "$trouble" >&2
+grep -aq '^ul1!the domain ran past' "$tmp/lines" && exit 124
+$timed_out && exit 124
+exit 119

@@ -1,7 +1,6 @@
-/* xen guest: network and block devices. Xen's are split drivers
- * (netfront/blkfront) that need a backend domain and a toolstack to
- * connect them through xenstore; this backend has neither yet, so every
- * call fails with -UL_ENODEV and says why, once. */
+/* xen guest: block devices. Xen's are a split driver (blkfront) that
+ * this backend does not have yet, so every call fails with -UL_ENODEV
+ * and says why, once. (The network's split driver is netfront.c.) */
 #include <unilab/errno.h>
 #include <unilab/log.h>
 
@@ -13,33 +12,10 @@ static int unavailable(void)
 
 	if (!said) {
 		said = 1;
-		ul_warn("xen: network and block devices are not available on "
-		        "the xen backend yet");
+		ul_warn("xen: block devices are not available on the xen "
+		        "backend yet");
 	}
 	return -UL_ENODEV;
-}
-
-int ul_plat_net_info(unsigned i, struct ul_net_info *info)
-{
-	(void)i;
-	(void)info;
-	return unavailable();
-}
-
-long ul_plat_net_send(unsigned i, const void *frame, size_t len)
-{
-	(void)i;
-	(void)frame;
-	(void)len;
-	return unavailable();
-}
-
-long ul_plat_net_recv(unsigned i, void *buf, size_t cap)
-{
-	(void)i;
-	(void)buf;
-	(void)cap;
-	return unavailable();
 }
 
 int ul_plat_block_info(unsigned i, struct ul_block_info *info)

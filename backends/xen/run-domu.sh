@@ -17,7 +17,10 @@
 # --batch runs several domains in one dom0, one after the other: each line
 # of FILE is one domain, its image and arguments separated by tabs; domain
 # K's (from 1) output goes to DIR/K.out, its stderr messages to DIR/K.err,
-# its exit status to DIR/K.status.
+# its exit status to DIR/K.status, the milliseconds from `xl create` to
+# its end (dom0's clock) to DIR/K.ms, a --dom0 script's output and
+# status to DIR/K.dom0 and DIR/K.dom0-status. A line may start with its own --mem,
+# --bridge, --disk or --dom0, tab-separated, for that domain only.
 #
 # Exit statuses of our own, as run-xen.sh's: 119 the domain ended without
 # its status (xl could not create it, or it crashed silently), 120 bad
@@ -26,7 +29,7 @@
 set -u
 me=run-xen
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-mem=32M timeout=60 log_copy= bridge=xenbr0 disk= batch= out_dir=
+mem=32M timeout=60 log_copy= bridge=xenbr0 disk= dom0_script= batch= out_dir=
 qemu=${QEMU:-qemu-system-x86_64}
 usage="usage: $me --domu [--mem=SIZE] [--timeout=SECONDS] [--log=FILE] [--bridge=NAME] [--disk=FILE] IMAGE [ARGS...]"
 
@@ -44,6 +47,7 @@ while (($#)); do
 	--log=*) log_copy=${1#*=} ;;
 	--bridge=*) bridge=${1#*=} ;;
 	--disk=*) disk=${1#*=} ;;
+	--dom0=*) dom0_script=${1#*=} ;;
 	--batch=*) batch=${1#*=} ;;
 	--out-dir=*) out_dir=${1#*=} ;;
 	--) shift; break ;;
@@ -52,16 +56,7 @@ while (($#)); do
 	esac
 	shift
 done
-[[ $mem =~ ^([0-9]+)([KMG])$ ]] || die 120 "--mem=$mem: want a size such as 32M"
-case ${BASH_REMATCH[2]} in
-K) mem_mib=$((BASH_REMATCH[1] / 1024)) ;;
-M) mem_mib=${BASH_REMATCH[1]} ;;
-G) mem_mib=$((BASH_REMATCH[1] * 1024)) ;;
-esac
-((mem_mib >= 4)) || die 120 "--mem=$mem: a domain needs at least 4M"
 [[ $timeout =~ ^[0-9]+$ && $timeout -gt 0 ]] || die 120 "--timeout=$timeout: want whole seconds"
-[[ $bridge =~ ^[A-Za-z0-9_.-]{1,15}$ ]] || die 120 "--bridge=$bridge: want an interface name"
-[[ -z $disk || -f $disk ]] || die 120 "--disk=$disk: no such file"
 if [[ -n $batch ]]; then
 	(($# == 0)) || die 120 "--batch takes no IMAGE"
 	[[ -r $batch ]] || die 120 "cannot read --batch=$batch"
@@ -93,6 +88,21 @@ cache_dir() {
 	echo "${TMPDIR:-/tmp}/unilab-xen-dom0"
 }
 
+# The domain options' checks: $mem in MiB into mem_mib, $bridge, $disk.
+check_domain_options() {
+	[[ $mem =~ ^([0-9]+)([KMG])$ ]] || die 120 "--mem=$mem: want a size such as 32M"
+	case ${BASH_REMATCH[2]} in
+	K) mem_mib=$((BASH_REMATCH[1] / 1024)) ;;
+	M) mem_mib=${BASH_REMATCH[1]} ;;
+	G) mem_mib=$((BASH_REMATCH[1] * 1024)) ;;
+	esac
+	((mem_mib >= 4)) || die 120 "--mem=$mem: a domain needs at least 4M"
+	[[ $bridge =~ ^[A-Za-z0-9_.-]{1,15}$ ]] || die 120 "--bridge=$bridge: want an interface name"
+	[[ -z $disk || -f $disk ]] || die 120 "--disk=$disk: no such file"
+	[[ -z $dom0_script || -r $dom0_script ]] || die 120 "--dom0=$dom0_script: cannot read it"
+}
+check_domain_options
+
 # A string in xl's configuration syntax.
 xl_string() {
 	local s=${1//\\/\\\\}
@@ -115,10 +125,32 @@ mkdir -p "$job"
 echo "xenbr0 10.0.0.1/24" >"$job/bridge"
 k=0
 first_image=
+default_mem=$mem default_bridge=$bridge default_disk=$disk default_dom0=$dom0_script
 for line in "${lines[@]}"; do
 	[[ -n $line ]] || continue
 	k=$((k + 1))
-	IFS=$'\t' read -r -a words <<<"$line"
+	# Split at each tab (read -a would merge a run of tabs, and with it
+	# an empty argument).
+	words=()
+	while [[ $line == *$'\t'* ]]; do
+		words+=("${line%%$'\t'*}")
+		line=${line#*$'\t'}
+	done
+	words+=("$line")
+	# This domain's own options, over the command line's.
+	mem=$default_mem bridge=$default_bridge disk=$default_disk dom0_script=$default_dom0
+	while [[ ${words[0]:-} == --* ]]; do
+		case ${words[0]} in
+		--mem=*) mem=${words[0]#*=} ;;
+		--bridge=*) bridge=${words[0]#*=} ;;
+		--disk=*) disk=${words[0]#*=} ;;
+		--dom0=*) dom0_script=${words[0]#*=} ;;
+		*) die 120 "--batch=$batch: unknown option '${words[0]}'" ;;
+		esac
+		words=("${words[@]:1}")
+	done
+	check_domain_options
+	((${#words[@]})) || die 120 "--batch=$batch: a line names no image"
 	image=${words[0]}
 	[[ -f $image && -r $image ]] || die 120 "cannot read image $image"
 	first_image=${first_image:-$image}
@@ -145,6 +177,7 @@ for line in "${lines[@]}"; do
 			echo "disk = [ \"format=raw,vdev=xvda,access=rw,backendtype=phy,script=/block,target=/job/$k.img\" ]"
 		fi
 	} >"$job/$k.cfg"
+	[[ -z $dom0_script ]] || cp "$dom0_script" "$job/$k.dom0"
 	echo "$k $timeout" >>"$job/list"
 done
 ((k > 0)) || die 120 "--batch=$batch names no domain"
@@ -202,6 +235,11 @@ domain_status() {
 	sed -n "s/^ul$1#exit status \([0-9]*\)$/\1/p" "$tmp/lines" | tail -n 1
 }
 
+# The output of domain K's --dom0 script.
+dom0_out() {
+	grep -a "^ul$1>" "$tmp/lines" | cut -c$((${#1} + 4))-
+}
+
 # Why dom0 did not get to the end, on stderr; nothing if it did.
 dom0_trouble() {
 	grep -a '^ul!' "$tmp/lines" | cut -c4- | sed "s/^/$me: dom0: /"
@@ -228,14 +266,21 @@ if [[ -n $batch ]]; then
 			grep -aq "^ul$i!the domain ran past" "$tmp/lines" && status=124
 		fi
 		echo "$status" >"$out_dir/$i.status"
+		sed -n "s/^ul$i@\([0-9]*\)$/\1/p" "$tmp/lines" >"$out_dir/$i.ms"
+		dom0_out "$i" >"$out_dir/$i.dom0"
+		sed -n "s/^ul$i%\([0-9]*\)$/\1/p" "$tmp/lines" >"$out_dir/$i.dom0-status"
 	done
 	[[ -z $trouble ]] || { echo "$trouble" >&2; exit 122; }
 	exit 0
 fi
 domain_out 1
 domain_err 1 >&2
+dom0_out 1 | sed 's/^/dom0> /' >&2
 status=$(domain_status 1)
 [[ -n $status ]] && exit "$status"
+# A domain that a --dom0 script's end ended: the script's status.
+status=$(sed -n 's/^ul1%\([0-9]*\)$/\1/p' "$tmp/lines")
+grep -aq "^ul1!dom0's script ended" "$tmp/lines" && exit "$status"
 [[ -z $trouble ]] || echo "$trouble" >&2
 grep -aq '^ul1!the domain ran past' "$tmp/lines" && exit 124
 $timed_out && exit 124

@@ -73,6 +73,19 @@ uint32_t ul_xen_event_channel_alloc(uint16_t remote);
 /* Notify the other end of port. */
 void ul_xen_event_channel_notify(uint32_t port);
 
+/* The xenbus handshake (xenbus.c). Each says what went wrong. Read the
+ * back end's path and domain of the device at front ("device/vif/0"). */
+int ul_xen_bus_backend(const char *front, char *back, size_t cap,
+                       uint16_t *domid);
+/* Write the number value to dir/key. */
+int ul_xen_bus_write(const char *dir, const char *key, unsigned long value);
+/* Wait for the back end at back to reach state want (XEN_BUS_*): 0, or
+ * -UL_ETIMEDOUT when it stalls in another, or the read's error. */
+int ul_xen_bus_wait(const char *back, long want);
+
+/* blkfront (blkfront.c): find and connect our disks; how many there are. */
+unsigned ul_xen_blkfront_init(void);
+
 /* netfront (netfront.c): find and connect our vifs; how many there are. */
 unsigned ul_xen_netfront_init(void);
 /* The ready set of the vifs: UL_READY_NET(i) for each with a frame. */

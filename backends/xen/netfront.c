@@ -7,7 +7,8 @@
  * reach InitWait, publish the ring references, the channel and the one
  * feature we need (request-rx-copy: the back end copies frames into our
  * pages; and whole checksums), go Connected, and wait for it to connect too. A back end that
- * is absent or stalls ends that vif with a message, not a hang.
+ * is absent or stalls ends that vif with a message, not a hang
+ * (xenbus.c).
  *
  * Every buffer is one page with a permanent grant: transmit copies the
  * frame into a free tx page and posts it; receive takes a filled rx page
@@ -20,7 +21,6 @@
 #include "platform.h"
 
 #define SLOTS 64 /* buffers per direction, within the ring's 256 */
-#define HANDSHAKE_TIMEOUT (10 * 1000000000ull)
 #define FRAME_MAX 1514
 
 struct vif {
@@ -66,35 +66,6 @@ static int parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-/* Wait until the back end's state is at least want; its last state, or
- * a negative error. */
-static long wait_state(const char *path, long want)
-{
-	uint64_t deadline = ul_plat_clock_monotonic() + HANDSHAKE_TIMEOUT;
-	long state;
-
-	for (;;) {
-		state = ul_xen_store_read_number(path);
-		if (state < 0 || state >= want)
-			return state;
-		if (ul_plat_clock_monotonic() >= deadline)
-			return state;
-		/* No watch: look again in 10 ms. */
-		ul_xen_events_clear();
-		ul_xen_events_block_until(ul_plat_clock_monotonic() + 10000000);
-	}
-}
-
-/* Write key under dir; 0 or a negative error. */
-static int write_key(const char *dir, const char *key, unsigned long value)
-{
-	char path[128], text[24];
-
-	ul_snprintf(path, sizeof(path), "%s/%s", dir, key);
-	ul_snprintf(text, sizeof(text), "%lu", value);
-	return ul_xen_store_write(path, text);
-}
-
 static void post_rx(struct vif *v, uint16_t id)
 {
 	struct xen_net_rx_ring *rx = v->rx;
@@ -111,36 +82,20 @@ static int connect(unsigned n)
 {
 	struct vif *v = &vifs[vif_count];
 	struct pages *pg = &pages[vif_count];
-	char front[32], back[128], path[160], mac[32];
-	long domid, state;
-	int rc;
+	char front[32], back[128], path[64], mac[32];
+	uint16_t domid;
 
 	ul_snprintf(front, sizeof(front), "device/vif/%u", n);
-	ul_snprintf(path, sizeof(path), "%s/backend", front);
-	if ((rc = ul_xen_store_read(path, back, sizeof(back))) < 0) {
-		ul_error("xen: vif %u: no back end in XenStore (%s: %s)", n,
-		         path, ul_strerror(-rc));
+	if (ul_xen_bus_backend(front, back, sizeof(back), &domid) < 0)
 		return -1;
-	}
-	ul_snprintf(path, sizeof(path), "%s/backend-id", front);
-	domid = ul_xen_store_read_number(path);
 	ul_snprintf(path, sizeof(path), "%s/mac", front);
-	rc = ul_xen_store_read(path, mac, sizeof(mac));
-	if (domid < 0 || domid > 0x7fef || rc < 0 || parse_mac(mac, v->mac) < 0) {
-		ul_error("xen: vif %u: bad backend-id or mac in XenStore", n);
+	if (ul_xen_store_read(path, mac, sizeof(mac)) < 0 ||
+	    parse_mac(mac, v->mac) < 0) {
+		ul_error("xen: %s: no MAC, or a bad one, in XenStore", front);
 		return -1;
 	}
-	ul_snprintf(path, sizeof(path), "%s/state", back);
-	state = wait_state(path, XEN_BUS_INIT_WAIT);
-	if (state != XEN_BUS_INIT_WAIT && state != XEN_BUS_CONNECTED) {
-		if (state < 0)
-			ul_error("xen: vif %u: the back end %s is missing (%s)", n,
-			         back, ul_strerror((int)-state));
-		else
-			ul_error("xen: vif %u: the back end stalled in state %ld "
-			         "(want InitWait)", n, state);
+	if (ul_xen_bus_wait(back, XEN_BUS_INIT_WAIT) < 0)
 		return -1;
-	}
 
 	v->tx = (struct xen_net_tx_ring *)pg->tx_ring;
 	v->rx = (struct xen_net_rx_ring *)pg->rx_ring;
@@ -149,32 +104,25 @@ static int connect(unsigned n)
 	v->tx->h.req_event = v->tx->h.rsp_event = 1;
 	v->rx->h.req_event = v->rx->h.rsp_event = 1;
 	for (uint16_t i = 0; i < SLOTS; i++) {
-		v->tx_ref[i] = ul_xen_grant((uint16_t)domid, pg->tx_buf[i], 1);
-		v->rx_ref[i] = ul_xen_grant((uint16_t)domid, pg->rx_buf[i], 0);
+		v->tx_ref[i] = ul_xen_grant(domid, pg->tx_buf[i], 1);
+		v->rx_ref[i] = ul_xen_grant(domid, pg->rx_buf[i], 0);
 		v->tx_free[i] = i;
 	}
 	v->tx_nfree = SLOTS;
-	v->port = ul_xen_event_channel_alloc((uint16_t)domid);
-	if (write_key(front, "tx-ring-ref",
-	              ul_xen_grant((uint16_t)domid, pg->tx_ring, 0)) < 0 ||
-	    write_key(front, "rx-ring-ref",
-	              ul_xen_grant((uint16_t)domid, pg->rx_ring, 0)) < 0 ||
-	    write_key(front, "event-channel", v->port) < 0 ||
-	    write_key(front, "request-rx-copy", 1) < 0 ||
-	    write_key(front, "feature-rx-notify", 1) < 0 ||
+	v->port = ul_xen_event_channel_alloc(domid);
+	if (ul_xen_bus_write(front, "tx-ring-ref",
+	                     ul_xen_grant(domid, pg->tx_ring, 0)) < 0 ||
+	    ul_xen_bus_write(front, "rx-ring-ref",
+	                     ul_xen_grant(domid, pg->rx_ring, 0)) < 0 ||
+	    ul_xen_bus_write(front, "event-channel", v->port) < 0 ||
+	    ul_xen_bus_write(front, "request-rx-copy", 1) < 0 ||
+	    ul_xen_bus_write(front, "feature-rx-notify", 1) < 0 ||
 	    /* Frames must come with their checksums filled in: the stack
 	     * checks every one. */
-	    write_key(front, "feature-no-csum-offload", 1) < 0 ||
-	    write_key(front, "state", XEN_BUS_CONNECTED) < 0) {
-		ul_error("xen: vif %u: cannot write to XenStore", n);
+	    ul_xen_bus_write(front, "feature-no-csum-offload", 1) < 0 ||
+	    ul_xen_bus_write(front, "state", XEN_BUS_CONNECTED) < 0 ||
+	    ul_xen_bus_wait(back, XEN_BUS_CONNECTED) < 0)
 		return -1;
-	}
-	state = wait_state(path, XEN_BUS_CONNECTED);
-	if (state != XEN_BUS_CONNECTED) {
-		ul_error("xen: vif %u: the back end stalled in state %ld (want "
-		         "Connected)", n, state);
-		return -1;
-	}
 	for (uint16_t i = 0; i < SLOTS; i++)
 		post_rx(v, i);
 	ul_xen_event_channel_notify(v->port);

@@ -1,7 +1,7 @@
 /* xen guest: the ABI of Xen's split drivers, from Xen's public headers
  * (grant_table.h, event_channel.h, io/xs_wire.h, io/xenbus.h, io/ring.h,
- * io/netif.h): grant tables, unbound event channels, the XenStore ring and
- * its messages, the xenbus states and netfront's shared rings. */
+ * io/netif.h, io/blkif.h): grant tables, unbound event channels, the XenStore ring and
+ * its messages, the xenbus states, netfront's and blkfront's rings. */
 #ifndef UL_XEN_PVIO_H
 #define UL_XEN_PVIO_H
 
@@ -120,5 +120,43 @@ struct xen_net_rx_ring {
 };
 _Static_assert(sizeof(struct xen_net_tx_ring) <= 4096, "tx ring");
 _Static_assert(sizeof(struct xen_net_rx_ring) <= 4096, "rx ring");
+
+/* blkfront's ring (io/blkif.h): 32 entries in a page. A request moves up
+ * to 11 segments, each some 512-byte sectors of one granted page. */
+#define XEN_BLK_RING_SIZE 32
+#define XEN_BLK_SEGMENTS 11
+#define XEN_BLKIF_OP_READ 0
+#define XEN_BLKIF_OP_WRITE 1
+#define XEN_BLKIF_OP_FLUSH_DISKCACHE 3
+#define XEN_BLKIF_RSP_OKAY 0
+#define XEN_BLKIF_RSP_EOPNOTSUPP (-2)
+struct xen_blk_segment {
+	uint32_t gref;
+	uint8_t first_sect, last_sect; /* 512-byte sectors 0..7 of the page */
+	uint16_t pad;
+};
+struct xen_blk_request {
+	uint8_t operation;
+	uint8_t nr_segments;
+	uint16_t handle;
+	uint64_t id;            /* echoed in the response */
+	uint64_t sector_number; /* in 512-byte sectors */
+	struct xen_blk_segment seg[XEN_BLK_SEGMENTS];
+};
+struct xen_blk_response {
+	uint64_t id;
+	uint8_t operation;
+	int16_t status;
+};
+union xen_blk_entry {
+	struct xen_blk_request req;
+	struct xen_blk_response rsp;
+};
+struct xen_blk_ring {
+	struct xen_ring_header h;
+	union xen_blk_entry ring[XEN_BLK_RING_SIZE];
+};
+_Static_assert(sizeof(struct xen_blk_request) == 112, "blkif_request");
+_Static_assert(sizeof(struct xen_blk_ring) <= 4096, "blk ring");
 
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the test dom0 from this machine's Debian packages: a Linux kernel
 # to run as Xen's initial domain and an initramfs holding busybox, Xen's
-# toolstack (xl, xenstored, xenconsoled and the libraries they load), curl, the
+# toolstack (xl, xenstored, xenconsoled and the libraries they load), curl, nc, the
 # kernel modules for Xen's back ends and a bridge, and our /init.
 #
 #   initramfs.sh CACHE_DIR
@@ -28,9 +28,10 @@ tools=("$xen_bin/xl" "$xen_bin/xenstored" "$xen_bin/xenconsoled"
 for t in "${tools[@]}"; do
 	[[ -x $t ]] || die "$t is missing (Debian: xen-utils-4.17, xenstore-utils)"
 done
-# curl, dom0's HTTP client in the tests, when it is installed.
-curl=$(command -v curl || true)
-[[ -z $curl ]] || tools+=("$curl")
+# curl and OpenBSD's nc, dom0's clients in the tests, when installed.
+for t in curl nc.openbsd; do
+	t=$(command -v "$t") && tools+=("$t")
+done
 busybox=/bin/busybox
 [[ -x $busybox ]] && ! ldd "$busybox" >/dev/null 2>&1 ||
 	die "$busybox is missing or not static (Debian: busybox-static)"

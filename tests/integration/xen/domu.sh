@@ -2,7 +2,9 @@
 # The xen backend as an ordinary domain: one Linux dom0 under Xen (in
 # QEMU) runs every boot case that applies to xen, the console probe and
 # the bad paths, each as its own domU made by `xl create`; then each is
-# checked as its own case would be on any backend.
+# checked as its own case would be on any backend. Then the network: dom0
+# pings the guest, fetches httpd's pages with curl (byte for byte, the
+# 1 MB page) and sends 20 MB through echo over TCP, both ways, sha256'd.
 #
 #   domu.sh SOURCE_ROOT BUILD_ROOT
 set -u
@@ -40,6 +42,35 @@ probe=$build/tests/integration/xen/probe
 add console "$probe.xen" console
 add not-a-pv-kernel "$build/apps/hello/hello.kvm"
 add no-bridge --bridge=nosuch "$(image_of hello)"
+
+# dom0's side of the network cases: wait for the guest to answer ping.
+cat >"$tmp/wait.sh" <<'SCRIPT'
+i=0
+until ping -c 1 -W 1 10.0.0.2 >/dev/null 2>&1; do
+	i=$((i + 1))
+	[ $i -lt 30 ] || { echo "no answer to ping"; exit 1; }
+done
+SCRIPT
+{
+	cat "$tmp/wait.sh"
+	echo 'ping -c 5 -i 0.2 10.0.0.2 | tail -n 2'
+	echo 'for p in index.html style.css robots.txt hello.json; do'
+	echo '	echo "page $p $(curl -sS -m 30 http://10.0.0.2/$p | sha256sum)"'
+	echo 'done'
+	echo "curl -sS -m 60 -o /tmp/big -w 'big %{http_code} %{size_download} %{time_total}\n' http://10.0.0.2/big.txt"
+	echo 'echo "bigsum $(sha256sum </tmp/big)"'
+} >"$tmp/httpd.dom0"
+add httpd --dom0="$tmp/httpd.dom0" "$(image_of httpd)" ip=10.0.0.2/24
+{
+	cat "$tmp/wait.sh"
+	echo 'head -c 20000000 /dev/urandom >/tmp/in'
+	echo 'start=$(date +%s)'
+	echo 'nc.openbsd -N 10.0.0.2 7 </tmp/in >/tmp/out || echo "nc failed"'
+	echo 'echo "echo $(($(date +%s) - start)) s"'
+	echo 'echo "sent $(sha256sum </tmp/in)"'
+	echo 'echo "back $(sha256sum </tmp/out) $(wc -c </tmp/out)"'
+} >"$tmp/echo.dom0"
+add echo --dom0="$tmp/echo.dom0" "$(image_of echo)" ip=10.0.0.2/24
 
 start=${EPOCHREALTIME/./}
 "$run_xen" --domu --timeout=30 --batch="$tmp/batch" --out-dir="$tmp"
@@ -84,6 +115,32 @@ for i in "${!names[@]}"; do
 			fail "$name" "want status 119 and xl's 'no loader found'" "$k"
 		else
 			echo "ok: $name: $(grep -m1 'no loader' "$tmp/$k.err")"
+		fi
+		;;
+	httpd)
+		# The sums of the pages in www/, and of the 1 MB page.
+		. "$src/tests/integration/net/httpd_pages.sh"
+		dom0=$(cat "$tmp/$k.dom0")
+		ok=true
+		for p in index.html style.css robots.txt hello.json; do
+			grep -qx "page $p $(sha256sum <"$HTTP_WWW/$p")" <<<"$dom0" || ok=false
+		done
+		grep -q "^big 200 $HTTP_BIG_SIZE " <<<"$dom0" &&
+			grep -qx "bigsum $HTTP_BIG_SHA256  -" <<<"$dom0" || ok=false
+		grep -q ' 0% packet loss' <<<"$dom0" || ok=false
+		if $ok; then
+			echo "ok: dom0 pings httpd ($(grep round-trip <<<"$dom0")) and gets 4 pages and /big.txt byte for byte ($(grep '^big ' <<<"$dom0" | cut -d' ' -f4) s)"
+		else
+			fail "$name" "dom0's side: $dom0" "$k"
+		fi
+		;;
+	echo)
+		dom0=$(cat "$tmp/$k.dom0")
+		sent=$(sed -n 's/^sent \([0-9a-f]*\) .*/\1/p' <<<"$dom0")
+		if [[ -n $sent ]] && grep -q "^back $sent  - 20000000$" <<<"$dom0"; then
+			echo "ok: 20 MB through echo over TCP and back, sha256 equal ($(grep '^echo ' <<<"$dom0" | cut -d' ' -f2-))"
+		else
+			fail "$name" "dom0's side: $dom0" "$k"
 		fi
 		;;
 	no-bridge)

@@ -19,7 +19,8 @@
 # K's (from 1) output goes to DIR/K.out, its stderr messages to DIR/K.err,
 # its exit status to DIR/K.status, the milliseconds from `xl create` to
 # its end (dom0's clock) to DIR/K.ms, a --dom0 script's output and
-# status to DIR/K.dom0 and DIR/K.dom0-status. A line may start with its own --mem,
+# status to DIR/K.dom0 and DIR/K.dom0-status, the sha256 of its disk
+# after it ran to DIR/K.disk-sha256. A line may start with its own --mem,
 # --bridge, --disk or --dom0, tab-separated, for that domain only.
 #
 # Exit statuses of our own, as run-xen.sh's: 119 the domain ended without
@@ -268,6 +269,7 @@ if [[ -n $batch ]]; then
 		echo "$status" >"$out_dir/$i.status"
 		sed -n "s/^ul$i@\([0-9]*\)$/\1/p" "$tmp/lines" >"$out_dir/$i.ms"
 		dom0_out "$i" >"$out_dir/$i.dom0"
+		sed -n "s/^ul$i=\([0-9a-f]*\)$/\1/p" "$tmp/lines" >"$out_dir/$i.disk-sha256"
 		sed -n "s/^ul$i%\([0-9]*\)$/\1/p" "$tmp/lines" >"$out_dir/$i.dom0-status"
 	done
 	[[ -z $trouble ]] || { echo "$trouble" >&2; exit 122; }

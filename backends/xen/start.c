@@ -89,11 +89,12 @@ _Noreturn void ul_xen_start(const struct xen_start_info *si,
 	/* Devices come from the toolstack, through XenStore: an initial
 	 * domain has neither. */
 	info.net_count = 0;
+	info.block_count = 0;
 	if (!(si->flags & XEN_SIF_INITDOMAIN)) {
 		ul_xen_store_init();
 		ul_xen_grant_init();
 		info.net_count = ul_xen_netfront_init();
+		info.block_count = ul_xen_blkfront_init();
 	}
-	info.block_count = 0;
 	ul_boot(&info);
 }

@@ -109,6 +109,9 @@ if [[ ! -f $out ]]; then
 		*.ko.zst) zstd -qdc "$p" >"$root/lib/modules/$m.ko" ;;
 		*) cp "$p" "$root/lib/modules/$m.ko" ;;
 		esac
+		# Loop devices made at load time: busybox's losetup looks for
+		# a free /dev/loopN rather than asking /dev/loop-control.
+		[[ $m == loop ]] && m+=" max_loop=8"
 		echo "$m" >>"$root/lib/modules/order"
 	done
 	cp "$here/init" "$here/vif" "$here/block" "$root/"

@@ -5,6 +5,8 @@
 # checked as its own case would be on any backend. Then the network: dom0
 # pings the guest, fetches httpd's pages with curl (byte for byte, the
 # 1 MB page) and sends 20 MB through echo over TCP, both ways, sha256'd.
+# And the disk: blockio reads and writes xvda through blkfront, and dom0's
+# copy of the disk must then hold exactly the sectors it wrote.
 #
 #   domu.sh SOURCE_ROOT BUILD_ROOT
 set -u
@@ -21,7 +23,8 @@ image_of() {
 	echo "$p"
 }
 
-# The batch: one tab-separated line per domain, its name in names[].
+# The batch: one tab-separated line per domain, its name in names[]. The
+# devices' domains go first, the domains that fail on purpose last.
 names=()
 : >"$tmp/batch"
 add() {
@@ -30,19 +33,6 @@ add() {
 	names+=("$name")
 	(IFS=$'\t'; echo "$*") >>"$tmp/batch"
 }
-for case_dir in "$src"/tests/integration/boot/*/; do
-	c=$(basename "$case_dir")
-	if [[ -f $case_dir/backends ]] && ! grep -qw xen "$case_dir/backends"; then
-		continue
-	fi
-	mapfile -t args <"$case_dir/args"
-	add "boot:$c" "$(image_of "${args[0]}")" "${args[@]:1}"
-done
-probe=$build/tests/integration/xen/probe
-add console "$probe.xen" console
-add not-a-pv-kernel "$build/apps/hello/hello.kvm"
-add no-bridge --bridge=nosuch "$(image_of hello)"
-
 # dom0's side of the network cases: wait for the guest to answer ping.
 cat >"$tmp/wait.sh" <<'SCRIPT'
 i=0
@@ -71,9 +61,26 @@ add httpd --dom0="$tmp/httpd.dom0" "$(image_of httpd)" ip=10.0.0.2/24
 	echo 'echo "back $(sha256sum </tmp/out) $(wc -c </tmp/out)"'
 } >"$tmp/echo.dom0"
 add echo --dom0="$tmp/echo.dom0" "$(image_of echo)" ip=10.0.0.2/24
+disk_py=$src/tests/images/blockio/disk.py
+"$disk_py" make "$tmp/disk.img"
+add blockio --disk="$tmp/disk.img" "$(image_of blockio)"
+
+for case_dir in "$src"/tests/integration/boot/*/; do
+	c=$(basename "$case_dir")
+	if [[ -f $case_dir/backends ]] && ! grep -qw xen "$case_dir/backends"; then
+		continue
+	fi
+	mapfile -t args <"$case_dir/args"
+	add "boot:$c" "$(image_of "${args[0]}")" "${args[@]:1}"
+done
+
+probe=$build/tests/integration/xen/probe
+add console "$probe.xen" console
+add not-a-pv-kernel "$build/apps/hello/hello.kvm"
+add no-bridge --bridge=nosuch "$(image_of hello)"
 
 start=${EPOCHREALTIME/./}
-"$run_xen" --domu --timeout=30 --batch="$tmp/batch" --out-dir="$tmp"
+"$run_xen" --domu --timeout=60 --batch="$tmp/batch" --out-dir="$tmp"
 rc=$?
 echo "one dom0, ${#names[@]} domains: $(((${EPOCHREALTIME/./} - start) / 1000000)) s"
 ((rc == 0)) || { echo "FAIL: run-xen.sh --domu --batch: status $rc"; exit 1; }
@@ -85,9 +92,8 @@ fail() {
 	cat "$tmp/$3.out" "$tmp/$3.err"
 	failed=1
 }
-# Domain K's status, output and messages.
+# Domain K's status.
 status() { cat "$tmp/$1.status"; }
-both() { cat "$tmp/$1.out" "$tmp/$1.err"; }
 
 for i in "${!names[@]}"; do
 	k=$((i + 1)) name=${names[i]}
@@ -141,6 +147,15 @@ for i in "${!names[@]}"; do
 			echo "ok: 20 MB through echo over TCP and back, sha256 equal ($(grep '^echo ' <<<"$dom0" | cut -d' ' -f2-))"
 		else
 			fail "$name" "dom0's side: $dom0" "$k"
+		fi
+		;;
+	blockio)
+		if [[ $(status "$k") != 0 ]] || ! grep -qx 'blockio: ok' "$tmp/$k.out"; then
+			fail "$name" "want status 0 and 'blockio: ok'" "$k"
+		elif [[ $(cat "$tmp/$k.disk-sha256") != "$("$disk_py" sha256)" ]]; then
+			fail "$name" "dom0's disk is not what blockio wrote (sha256 $(cat "$tmp/$k.disk-sha256"))" "$k"
+		else
+			echo "ok: blockio through blkfront; dom0's disk holds what it wrote"
 		fi
 		;;
 	no-bridge)

@@ -30,6 +30,7 @@
 set -u
 me=run-xen
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/qemu-xen.sh"
 mem=32M timeout=60 log_copy= bridge=xenbr0 disk= dom0_script= batch= out_dir=
 qemu=${QEMU:-qemu-system-x86_64}
 usage="usage: $me --domu [--mem=SIZE] [--timeout=SECONDS] [--log=FILE] [--bridge=NAME] [--disk=FILE] IMAGE [ARGS...]"
@@ -68,7 +69,8 @@ else
 	lines=("$(printf '%s\t' "$@")")
 	lines[0]=${lines[0]%$'\t'}
 fi
-"$here/run-xen.sh" --check >/dev/null || die 122 "$("$here/run-xen.sh" --check)"
+why=$(missing)
+[[ -z $why ]] || die 122 "$why"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/run-domu.XXXXXX") || die 122 "cannot make a temporary directory"
 qemu_pid=
@@ -110,16 +112,6 @@ xl_string() {
 	printf '"%s"' "${s//\"/\\\"}"
 }
 
-# One argument as a word of the core's command-line syntax, as run-xen.sh.
-quote_word() {
-	local w=$1 q="'\\''"
-	if [[ -n $w && $w != *[[:space:]\'\"\\]* ]]; then
-		printf '%s' "$w"
-	else
-		printf "'%s'" "${w//\'/$q}"
-	fi
-}
-
 # The job dom0 runs: for each domain, its image, configuration and limit.
 job=$tmp/root/job
 mkdir -p "$job"
@@ -156,12 +148,7 @@ for line in "${lines[@]}"; do
 	[[ -f $image && -r $image ]] || die 120 "cannot read image $image"
 	first_image=${first_image:-$image}
 	cp "$image" "$job/$k.xen"
-	app=$(basename "$image")
-	cmdline=$(quote_word "${app%.xen}")
-	for a in "${words[@]:1}"; do
-		cmdline+=" $(quote_word "$a")"
-	done
-	((${#cmdline} < 1000)) || die 120 "the command line is ${#cmdline} bytes; Xen passes at most 1023"
+	cmdline=$(image_cmdline "$image" "${words[@]:1}") || exit
 	{
 		echo "name = \"ul$k\""
 		echo "type = \"pv\""
@@ -188,38 +175,12 @@ dom0=$("$here/dom0/initramfs.sh" "$(cache_dir "$first_image")") || exit 122
 (cd "$tmp/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$tmp/job.cpio" ||
 	die 122 "cannot pack the job for dom0"
 cat "$initramfs" "$tmp/job.cpio" >"$tmp/initrd"
-xen=$("$here/run-xen.sh" --which-xen)
-if [[ $xen == *.gz ]]; then
-	zcat "$xen" >"$tmp/xen" || die 122 "cannot unpack $xen"
-	xen=$tmp/xen
-fi
 ln -s "$kernel" "$tmp/vmlinuz"
-
 serial=$tmp/serial.log
-: >"$serial"
-"$qemu" -accel tcg -cpu max -m 1024 -nodefaults -no-user-config \
-	-display none -no-reboot -serial "file:$serial" \
-	-kernel "$xen" \
-	-append "console=com1 dom0_mem=512M,max:512M dom0_max_vcpus=1 loglvl=warning guest_loglvl=warning noreboot" \
-	-initrd "$tmp/vmlinuz console=hvc0 quiet loglevel=1,$tmp/initrd" 2>"$tmp/qemu.err" &
-qemu_pid=$!
-
+start_qemu 1024 "console=com1 dom0_mem=512M,max:512M dom0_max_vcpus=1 loglvl=warning guest_loglvl=warning noreboot" \
+	"$tmp/vmlinuz console=hvc0 quiet loglevel=1,$tmp/initrd"
 # Dom0 takes its own while to boot, then each domain may take its limit.
-end_re=$'^ul#done|Hardware Dom0 (halted|crashed|shutdown|rebooted)|Manual reset required|Reboot in five seconds'
-timed_out=false
-now_us() { echo $((${EPOCHREALTIME/./})); }
-deadline=$(($(now_us) + (180 + k * (timeout + 20)) * 1000000))
-while kill -0 "$qemu_pid" 2>/dev/null; do
-	grep -aqE "$end_re" "$serial" && break
-	if (($(now_us) >= deadline)); then
-		timed_out=true
-		break
-	fi
-	sleep 0.1
-done
-kill "$qemu_pid" 2>/dev/null
-wait "$qemu_pid" 2>/dev/null
-qemu_pid=
+wait_qemu '^ul#done' $((180 + k * (timeout + 20)))
 [[ -z $log_copy ]] || cp "$serial" "$log_copy"
 tr -d '\r' <"$serial" >"$tmp/lines"
 

@@ -1,6 +1,6 @@
 # Sourced by run-xen.sh and run-domu.sh: what both do to boot Xen inside
-# QEMU (TCG) and wait for the end of a run. They set `me`, `qemu` and
-# `tmp` (a temporary directory) and define die STATUS MESSAGE.
+# QEMU (TCG) and wait for the end of a run. They set `me` and `qemu` and
+# define die STATUS MESSAGE; prepare_run makes `tmp`.
 
 # The hypervisor: UNILAB_XEN, else the newest /boot/xen-*.gz.
 find_xen() {
@@ -20,6 +20,22 @@ missing() {
 	elif [[ -z $xen || ! -r $xen ]]; then
 		echo "no Xen hypervisor in /boot (Debian: xen-hypervisor-4.17-amd64)"
 	fi
+}
+
+# Check that the machine can, make the temporary directory $tmp (its
+# name from $1) and remove it, ending QEMU if it runs, when we exit.
+prepare_run() {
+	local why
+	why=$(missing)
+	[[ -z $why ]] || die 122 "$why"
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX") || die 122 "cannot make a temporary directory"
+	qemu_pid=
+	trap cleanup EXIT
+}
+
+cleanup() {
+	[[ -n $qemu_pid ]] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null
+	rm -rf "$tmp"
 }
 
 # One argument as a word of the core's command-line syntax (see

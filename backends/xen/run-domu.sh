@@ -69,16 +69,7 @@ else
 	lines=("$(printf '%s\t' "$@")")
 	lines[0]=${lines[0]%$'\t'}
 fi
-why=$(missing)
-[[ -z $why ]] || die 122 "$why"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/run-domu.XXXXXX") || die 122 "cannot make a temporary directory"
-qemu_pid=
-cleanup() {
-	[[ -n $qemu_pid ]] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+prepare_run run-domu
 
 # The dom0 initramfs is cached in the build directory the image is in.
 cache_dir() {

@@ -76,16 +76,7 @@ done
 image=$1
 shift
 [[ -f $image && -r $image ]] || die 120 "cannot read image $image"
-why=$(missing)
-[[ -z $why ]] || die 122 "$why"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/run-xen.XXXXXX") || die 122 "cannot make a temporary directory"
-qemu_pid=
-cleanup() {
-	[[ -n $qemu_pid ]] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
+prepare_run run-xen
 
 # The module's text: a path without blanks or commas (QEMU splits there),
 # the app's name, the command line. In -initrd a comma is written ",,".

@@ -1,4 +1,4 @@
-# Sourced by run-xen.sh and run-domu.sh: what both do to boot Xen inside
+# Sourced by run-xen.sh and domu.sh: what both do to boot Xen inside
 # QEMU (TCG) and wait for the end of a run. They set `me` and `qemu` and
 # define die STATUS MESSAGE; prepare_run makes `tmp`.
 

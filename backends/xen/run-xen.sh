@@ -7,7 +7,7 @@
 #   run-xen.sh --check      say whether this machine can (status 0 or 1)
 #   run-xen.sh --domu [OPTIONS] IMAGE [ARGS...]
 #                           run the image as an ordinary domain under a
-#                           Linux dom0 and xl instead (see run-domu.sh)
+#                           Linux dom0 and xl instead (see domu.sh)
 #
 # --mem is the domain's memory (Xen's dom0_mem, default 32M), --timeout
 # ends a run that takes longer (default 60 s), --log keeps the whole serial
@@ -43,14 +43,14 @@ die() {
 
 . "$(dirname "${BASH_SOURCE[0]}")/qemu-xen.sh"
 
-# --domu, anywhere among the options, hands them all to run-domu.sh.
+# --domu, anywhere among the options, hands them all to domu.sh.
 for ((i = 1; i <= $#; i++)); do
 	a=${!i}
 	[[ $a == -* ]] || break
 	[[ $a == -- ]] && break
 	if [[ $a == --domu ]]; then
 		set -- "${@:1:i-1}" "${@:i+1}"
-		exec "$(dirname "${BASH_SOURCE[0]}")/run-domu.sh" "$@"
+		exec "$(dirname "${BASH_SOURCE[0]}")/domu.sh" "$@"
 	fi
 done
 

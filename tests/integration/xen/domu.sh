@@ -78,6 +78,7 @@ probe=$build/tests/integration/xen/probe
 add console "$probe.xen" console
 add not-a-pv-kernel "$build/apps/hello/hello.kvm"
 add no-bridge --bridge=nosuch "$(image_of hello)"
+add stalled-handshake --vif-script=/bin/true "$(image_of hello)"
 
 start=${EPOCHREALTIME/./}
 "$run_xen" --domu --timeout=60 --batch="$tmp/batch" --out-dir="$tmp"
@@ -156,6 +157,16 @@ for i in "${!names[@]}"; do
 			fail "$name" "dom0's disk is not what blockio wrote (sha256 $(cat "$tmp/$k.disk-sha256"))" "$k"
 		else
 			echo "ok: blockio through blkfront; dom0's disk holds what it wrote"
+		fi
+		;;
+	stalled-handshake)
+		# netback waits for a hotplug status that never comes; the
+		# guest gives up on the vif and runs on without it.
+		if [[ $(status "$k") != 0 ]] ||
+			! grep -Eq 'error: xen: the back end /local/domain/0/backend/vif/[0-9]+/0 stalled in state InitWait \(want Connected\)$' "$tmp/$k.out"; then
+			fail "$name" "want status 0 and the stall named" "$k"
+		else
+			echo "ok: $name: $(grep -m1 stalled "$tmp/$k.out")"
 		fi
 		;;
 	no-bridge)

@@ -6,8 +6,8 @@
 # reports its console and exit status. Behaves like the image was a
 # process: its console on stdout, its exit status as ours.
 #
-#   run-domu.sh [OPTIONS] IMAGE [ARGS...]
-#   run-domu.sh [OPTIONS] --batch=FILE --out-dir=DIR
+#   domu.sh [OPTIONS] IMAGE [ARGS...]
+#   domu.sh [OPTIONS] --batch=FILE --out-dir=DIR
 #
 # Options: --mem=SIZE the domain's memory (default 32M), --timeout=SECONDS
 # each domain's time limit (default 60), --log=FILE keep the whole serial
@@ -21,19 +21,20 @@
 # its end (dom0's clock) to DIR/K.ms, a --dom0 script's output and
 # status to DIR/K.dom0 and DIR/K.dom0-status, the sha256 of its disk
 # after it ran to DIR/K.disk-sha256. A line may start with its own --mem,
-# --bridge, --disk or --dom0, tab-separated, for that domain only.
+# --bridge, --disk, --dom0 or --vif-script, tab-separated, for that domain only.
 #
 # Exit statuses of our own, as run-xen.sh's: 119 the domain ended without
 # its status (xl could not create it, or it crashed silently), 120 bad
 # usage, 122 QEMU, Xen or dom0's parts missing or failing, 124 the
-# timeout ran out.
+# timeout ran out. (Not named run*.sh: bench/ takes the run*.sh in this
+# folder for the backend's launcher.)
 set -u
 me=run-xen
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/qemu-xen.sh"
-mem=32M timeout=60 log_copy= bridge=xenbr0 disk= dom0_script= batch= out_dir=
+mem=32M timeout=60 log_copy= bridge=xenbr0 disk= dom0_script= vif_script=/vif batch= out_dir=
 qemu=${QEMU:-qemu-system-x86_64}
-usage="usage: $me --domu [--mem=SIZE] [--timeout=SECONDS] [--log=FILE] [--bridge=NAME] [--disk=FILE] IMAGE [ARGS...]"
+usage="usage: $me --domu [--mem=SIZE] [--timeout=SECONDS] [--log=FILE] [--bridge=NAME] [--disk=FILE] [--dom0=SCRIPT] IMAGE [ARGS...]"
 
 die() {
 	local status=$1
@@ -50,6 +51,7 @@ while (($#)); do
 	--bridge=*) bridge=${1#*=} ;;
 	--disk=*) disk=${1#*=} ;;
 	--dom0=*) dom0_script=${1#*=} ;;
+	--vif-script=*) vif_script=${1#*=} ;;
 	--batch=*) batch=${1#*=} ;;
 	--out-dir=*) out_dir=${1#*=} ;;
 	--) shift; break ;;
@@ -69,7 +71,7 @@ else
 	lines=("$(printf '%s\t' "$@")")
 	lines[0]=${lines[0]%$'\t'}
 fi
-prepare_run run-domu
+prepare_run domu
 
 # The dom0 initramfs is cached in the build directory the image is in.
 cache_dir() {
@@ -94,6 +96,7 @@ check_domain_options() {
 	[[ $bridge =~ ^[A-Za-z0-9_.-]{1,15}$ ]] || die 120 "--bridge=$bridge: want an interface name"
 	[[ -z $disk || -f $disk ]] || die 120 "--disk=$disk: no such file"
 	[[ -z $dom0_script || -r $dom0_script ]] || die 120 "--dom0=$dom0_script: cannot read it"
+	[[ $vif_script =~ ^/[A-Za-z0-9_./-]+$ ]] || die 120 "--vif-script=$vif_script: want an absolute path in dom0"
 }
 check_domain_options
 
@@ -109,7 +112,7 @@ mkdir -p "$job"
 echo "xenbr0 10.0.0.1/24" >"$job/bridge"
 k=0
 first_image=
-default_mem=$mem default_bridge=$bridge default_disk=$disk default_dom0=$dom0_script
+default_mem=$mem default_bridge=$bridge default_disk=$disk default_dom0=$dom0_script default_vif_script=$vif_script
 for line in "${lines[@]}"; do
 	[[ -n $line ]] || continue
 	k=$((k + 1))
@@ -122,13 +125,14 @@ for line in "${lines[@]}"; do
 	done
 	words+=("$line")
 	# This domain's own options, over the command line's.
-	mem=$default_mem bridge=$default_bridge disk=$default_disk dom0_script=$default_dom0
+	mem=$default_mem bridge=$default_bridge disk=$default_disk dom0_script=$default_dom0 vif_script=$default_vif_script
 	while [[ ${words[0]:-} == --* ]]; do
 		case ${words[0]} in
 		--mem=*) mem=${words[0]#*=} ;;
 		--bridge=*) bridge=${words[0]#*=} ;;
 		--disk=*) disk=${words[0]#*=} ;;
 		--dom0=*) dom0_script=${words[0]#*=} ;;
+		--vif-script=*) vif_script=${words[0]#*=} ;;
 		*) die 120 "--batch=$batch: unknown option '${words[0]}'" ;;
 		esac
 		words=("${words[@]:1}")
@@ -150,7 +154,7 @@ for line in "${lines[@]}"; do
 		echo 'on_poweroff = "preserve"'
 		echo 'on_crash = "preserve"'
 		echo 'on_reboot = "preserve"'
-		echo "vif = [ \"bridge=$bridge,script=/vif,mac=00:16:3e:00:00:$(printf %02x "$k")\" ]"
+		echo "vif = [ \"bridge=$bridge,script=$vif_script,mac=00:16:3e:00:00:$(printf %02x "$k")\" ]"
 		if [[ -n $disk ]]; then
 			cp "$disk" "$job/$k.img"
 			echo "disk = [ \"format=raw,vdev=xvda,access=rw,backendtype=phy,script=/block,target=/job/$k.img\" ]"

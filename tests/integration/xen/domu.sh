@@ -54,6 +54,7 @@ add httpd --dom0="$tmp/httpd.dom0" "$(image_of httpd)" ip=10.0.0.2/24
 {
 	cat "$tmp/wait.sh"
 	echo 'head -c 20000000 /dev/urandom >/tmp/in'
+	echo 'echo "sending 20000000 bytes"'
 	echo 'start=$(date +%s)'
 	echo 'nc.openbsd -N 10.0.0.2 7 </tmp/in >/tmp/out || echo "nc failed"'
 	echo 'echo "echo $(($(date +%s) - start)) s"'
@@ -81,7 +82,7 @@ add no-bridge --bridge=nosuch "$(image_of hello)"
 add stalled-handshake --vif-script=/bin/true "$(image_of hello)"
 
 start=${EPOCHREALTIME/./}
-"$run_xen" --domu --timeout=60 --batch="$tmp/batch" --out-dir="$tmp"
+"$run_xen" --domu --timeout=120 --batch="$tmp/batch" --out-dir="$tmp"
 rc=$?
 echo "one dom0, ${#names[@]} domains: $(((${EPOCHREALTIME/./} - start) / 1000000)) s"
 ((rc == 0)) || { echo "FAIL: run-xen.sh --domu --batch: status $rc"; exit 1; }

@@ -14,13 +14,9 @@
 #include "nic.h"
 
 #ifdef __SANITIZE_ADDRESS__
-/* From AddressSanitizer's public interface: the sanitizer must know which
- * stack is in use, or it takes frames on ours for overflows of theirs. */
-void __sanitizer_start_switch_fiber(void **fake_stack_save,
-                                    const void *bottom, size_t size);
-void __sanitizer_finish_switch_fiber(void *fake_stack_save,
-                                     const void **bottom_old,
-                                     size_t *size_old);
+/* The sanitizer must know which stack is in use, or it takes frames on
+ * ours for overflows of theirs. */
+#include <sanitizer/common_interface_defs.h>
 #else
 #define __sanitizer_start_switch_fiber(save, bottom, size) ((void)(bottom))
 #define __sanitizer_finish_switch_fiber(save, bottom, size) ((void)(save))

@@ -48,6 +48,7 @@ struct ul_tls {
 	int err;           /* the socket failed: the connection is over */
 	uint64_t deadline; /* of the handshake; UL_FOREVER after it */
 	int resumed;
+	int logged;        /* the failure of the data phase was logged */
 	char why[WHY_MAX];
 	unsigned char iobuf[BR_SSL_BUFSIZE_BIDI];
 };
@@ -209,16 +210,40 @@ static int handshake(struct ul_tls *t)
 	return err;
 }
 
-static void fail(struct ul_tls *t, const char *side, int fd, int err)
+/* One log line for a connection that failed; what is logged is why. */
+static void log_failure(const struct ul_tls *t, int fd, const char *when,
+                        int err)
 {
 	struct ul_sockaddr peer = {0};
 	ul_getpeername(fd, &peer);
-	ul_warn("tls: %s with %u.%u.%u.%u:%u failed: %s (%s)", side,
+	ul_warn("tls: %s with %u.%u.%u.%u:%u failed: %s", when,
 	        peer.addr >> 24, (peer.addr >> 16) & 255,
 	        (peer.addr >> 8) & 255, peer.addr & 255, peer.port,
-	        t && t->why[0] ? t->why : ul_strerror(err), ul_strerror(err));
+	        t && t->why[0] ? t->why : ul_strerror(err));
+}
+
+static void fail(struct ul_tls *t, int fd, int err)
+{
+	log_failure(t, fd, "handshake", err);
 	ul_close(fd);
 	ul_free(t);
+}
+
+/* A failure after the handshake: logged once, returned every time. */
+static long data_failure(struct ul_tls *t, int err)
+{
+	if (!t->logged)
+		log_failure(t, t->fd, "connection", err);
+	t->logged = 1;
+	return err;
+}
+
+static void log_done(const struct ul_tls *t)
+{
+	ul_debug("tls: handshake with fd %d done: %s, SNI '%s', ALPN '%s'%s",
+	         t->fd, br_ssl_engine_get_version(t->eng) == BR_TLS12
+	         ? "TLS 1.2" : "TLS 1.0/1.1", ul_tls_server_name(t),
+	         ul_tls_alpn(t), t->resumed ? ", resumed" : "");
 }
 
 struct ul_tls *ul_tls_accept(struct ul_tls_server *s, int fd,
@@ -227,7 +252,7 @@ struct ul_tls *ul_tls_accept(struct ul_tls_server *s, int fd,
 	struct ul_tls *t = ul_calloc(1, sizeof *t);
 	if (t == NULL) {
 		*err = -UL_ENOMEM;
-		fail(NULL, "handshake", fd, *err);
+		fail(NULL, fd, *err);
 		return NULL;
 	}
 	t->eng = &t->u.s.eng;
@@ -242,9 +267,10 @@ struct ul_tls *ul_tls_accept(struct ul_tls_server *s, int fd,
 	if ((*err = start(t, fd, timeout)) < 0 ||
 	    (br_ssl_server_reset(&t->u.s) ? 0 : (*err = -UL_EPROTO)) < 0 ||
 	    (*err = handshake(t)) < 0) {
-		fail(t, "handshake", fd, *err);
+		fail(t, fd, *err);
 		return NULL;
 	}
+	log_done(t);
 	return t;
 }
 
@@ -269,7 +295,7 @@ struct ul_tls *ul_tls_connect(struct ul_tls_client *c, int fd,
 	struct ul_tls *t = ul_calloc(1, sizeof *t);
 	if (t == NULL) {
 		*err = -UL_ENOMEM;
-		fail(NULL, "handshake", fd, *err);
+		fail(NULL, fd, *err);
 		return NULL;
 	}
 	t->eng = &t->u.c.eng;
@@ -281,7 +307,7 @@ struct ul_tls *ul_tls_connect(struct ul_tls_client *c, int fd,
 	                         (uint32_t)(secs % 86400));
 	struct client_session *old = session_for(c, server_name);
 	if ((*err = start(t, fd, timeout)) < 0) {
-		fail(t, "handshake", fd, *err);
+		fail(t, fd, *err);
 		return NULL;
 	}
 	if (old)
@@ -290,11 +316,11 @@ struct ul_tls *ul_tls_connect(struct ul_tls_client *c, int fd,
 		*err = -UL_EPROTO;
 		ul_strlcpy(t->why, tls_error_text(br_ssl_engine_last_error(t->eng)),
 		           sizeof t->why);
-		fail(t, "handshake", fd, *err);
+		fail(t, fd, *err);
 		return NULL;
 	}
 	if ((*err = handshake(t)) < 0) {
-		fail(t, "handshake", fd, *err);
+		fail(t, fd, *err);
 		return NULL;
 	}
 	/* The same session ID back means the server resumed it. */
@@ -310,6 +336,7 @@ struct ul_tls *ul_tls_connect(struct ul_tls_client *c, int fd,
 		ul_strlcpy(old->name, server_name, sizeof old->name);
 	}
 	old->params = now;
+	log_done(t);
 	return t;
 }
 
@@ -321,7 +348,7 @@ long ul_tls_recv(struct ul_tls *t, void *buf, size_t len)
 		return 0;
 	int err = run_until(t, BR_SSL_RECVAPP);
 	if (err < 0)
-		return err;
+		return data_failure(t, err);
 	if (br_ssl_engine_current_state(t->eng) & BR_SSL_CLOSED)
 		return 0; /* close_notify */
 	size_t have;
@@ -339,19 +366,19 @@ long ul_tls_send(struct ul_tls *t, const void *buf, size_t len)
 	while (left > 0) {
 		int err = run_until(t, BR_SSL_SENDAPP);
 		if (err < 0)
-			return err;
+			return data_failure(t, err);
 		unsigned st = br_ssl_engine_current_state(t->eng);
 		if (st & BR_SSL_CLOSED) {
 			ul_strlcpy(t->why, "the peer closed the connection",
 			           sizeof t->why);
-			return -UL_ECONNRESET;
+			return data_failure(t, -UL_ECONNRESET);
 		}
 		if (!(st & BR_SSL_SENDAPP)) {
 			/* Unread data blocks the engine: a peer that sends
 			 * while it should be reading. */
 			ul_strlcpy(t->why, "the peer sent data while we were "
 			           "sending", sizeof t->why);
-			return -UL_EPROTO;
+			return data_failure(t, -UL_EPROTO);
 		}
 		size_t room;
 		unsigned char *dst = br_ssl_engine_sendapp_buf(t->eng, &room);
@@ -363,7 +390,7 @@ long ul_tls_send(struct ul_tls *t, const void *buf, size_t len)
 	}
 	br_ssl_engine_flush(t->eng, 0);
 	int err = run_until(t, BR_SSL_SENDAPP);
-	return err < 0 ? err : (long)len;
+	return err < 0 ? data_failure(t, err) : (long)len;
 }
 
 void ul_tls_close(struct ul_tls *t)

@@ -62,9 +62,19 @@ const char *tls_error_text(int err)
 		return "the peer sent something that is not TLS";
 	case BR_ERR_UNEXPECTED:
 	case BR_ERR_BAD_HANDSHAKE:
+	case BR_ERR_OVERSIZED_ID:
+	case BR_ERR_BAD_COMPRESSION:
+	case BR_ERR_EXTRA_EXTENSION:
+	case BR_ERR_BAD_SECRENEG:
+	case BR_ERR_BAD_HELLO_DONE:
+	case BR_ERR_RESUME_MISMATCH:
 	case BR_ERR_BAD_CCS:
 	case BR_ERR_BAD_ALERT:
-		return "the peer broke the handshake protocol";
+		return "the peer sent a malformed or unexpected handshake "
+		       "message";
+	case BR_ERR_BAD_FINISHED:
+	case BR_ERR_BAD_SIGNATURE:
+		return "the handshake failed its integrity check (wrong key?)";
 	case BR_ERR_BAD_SNI:
 		return "bad server name (SNI)";
 	}

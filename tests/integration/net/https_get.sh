@@ -3,12 +3,13 @@
 # misbehaving clients on the Linux side: its pages byte for byte over
 # kept-alive TLS connections, the certificate chain, SNI and ALPN,
 # session resumption, and clients that send garbage mid-handshake or
-# leave without close_notify (each logged; the image keeps serving).
+# leave without close_notify or say nothing (each logged; the image keeps
+# serving).
 . "$(dirname "$0")/netns.sh" "$@"
 . "$(dirname "$0")/httpd_pages.sh"
 net_require_root
 net_require_backend
-net_require curl:curl openssl:openssl python3:python3
+net_require curl:curl openssl:openssl python3:python3 nc:netcat-openbsd
 net_tap_setup
 cert=$NET_BUILD/apps/httpd/cert.pem
 [ -e "$cert" ] || net_fail "no $cert: the build makes it"
@@ -46,6 +47,11 @@ out=$(net_in "$NET_NS" python3 "$(dirname "$0")/tls_peer.py" no-close \
 	"$NET_IMAGE_IP" 443 "$cert" unilab.test) || net_fail "no-close client: $out"
 net_wait_line img 'failed: the peer closed the connection without close_notify'
 echo "ok: a client that leaves without close_notify: $out; logged"
+
+# A client that connects and says nothing: httpd gives a handshake 10 s.
+net_in "$NET_NS" bash -c "sleep 13 | nc $NET_IMAGE_IP 443" >/dev/null 2>&1 &
+net_wait_line img 'failed: handshake timeout' 15
+echo "ok: a silent client: handshake timeout, logged"
 
 got=$(http_curl -o /dev/null --write-out '%{http_code}' "https://unilab.test/") &&
 	[ "$got" = 200 ] || net_fail "httpd stopped serving after the bad clients ($got)"

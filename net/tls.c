@@ -98,6 +98,27 @@ static int closed_error(struct ul_tls *t)
 	return -UL_EPROTO;
 }
 
+/* One socket call for the engine: send the record bytes it has ready, or
+ * receive into its record buffer. 0, or the error that ends the
+ * connection. */
+static int transfer(struct ul_tls *t, int sending)
+{
+	size_t len;
+	unsigned char *buf = sending ? br_ssl_engine_sendrec_buf(t->eng, &len)
+	                             : br_ssl_engine_recvrec_buf(t->eng, &len);
+	int err = sock_wait_budget(t);
+	long n = err < 0 ? err
+	         : sending ? ul_send(t->fd, buf, len, 0)
+	                   : ul_recv(t->fd, buf, len, 0);
+	if (n <= 0)
+		return io_error(t, n);
+	if (sending)
+		br_ssl_engine_sendrec_ack(t->eng, (size_t)n);
+	else
+		br_ssl_engine_recvrec_ack(t->eng, (size_t)n);
+	return 0;
+}
+
 /* Drive the engine until it is in one of the states in want (a mask of
  * BR_SSL_SENDAPP, BR_SSL_RECVAPP), writing and reading records as it asks.
  * 0, or the error that closed it (0 too for a clean close: the caller
@@ -111,13 +132,9 @@ static int run_until(struct ul_tls *t, unsigned want)
 		if (st & BR_SSL_CLOSED)
 			return closed_error(t);
 		if (st & BR_SSL_SENDREC) {
-			size_t len;
-			unsigned char *buf = br_ssl_engine_sendrec_buf(t->eng, &len);
-			int err = sock_wait_budget(t);
-			long n = err < 0 ? err : ul_send(t->fd, buf, len, 0);
-			if (n <= 0)
-				return io_error(t, n);
-			br_ssl_engine_sendrec_ack(t->eng, (size_t)n);
+			int err = transfer(t, 1);
+			if (err < 0)
+				return err;
 			continue;
 		}
 		if (st & want)
@@ -129,13 +146,9 @@ static int run_until(struct ul_tls *t, unsigned want)
 			return 0;
 		}
 		if (st & BR_SSL_RECVREC) {
-			size_t len;
-			unsigned char *buf = br_ssl_engine_recvrec_buf(t->eng, &len);
-			int err = sock_wait_budget(t);
-			long n = err < 0 ? err : ul_recv(t->fd, buf, len, 0);
-			if (n <= 0)
-				return io_error(t, n);
-			br_ssl_engine_recvrec_ack(t->eng, (size_t)n);
+			int err = transfer(t, 0);
+			if (err < 0)
+				return err;
 			continue;
 		}
 		/* Nothing to move and not the state wanted: an engine that

@@ -166,7 +166,7 @@ struct ul_tls_server *ul_tls_server_new(const char *chain_path,
 	struct ul_tls_server *s = ul_calloc(1, sizeof *s);
 	*err = s ? tls_creds_load(&s->creds, chain_path, key_path) : -UL_ENOMEM;
 	if (*err < 0) {
-		ul_free(s); /* the parsed pieces stay: this is rare and small */
+		ul_free(s);
 		return NULL;
 	}
 	br_ssl_session_cache_lru_init(&s->cache, s->cache_buf,

@@ -15,6 +15,7 @@ struct tls_creds {
 	br_rsa_private_key rsa;
 	br_ec_private_key ec;
 };
+/* 0, or an error with c left empty. */
 int tls_creds_load(struct tls_creds *c, const char *chain_path,
                    const char *key_path);
 
@@ -23,6 +24,7 @@ struct tls_anchors {
 	br_x509_trust_anchor *ta;
 	size_t len;
 };
+/* 0, or an error with a left empty. */
 int tls_anchors_load(struct tls_anchors *a, const char *path);
 
 /* "why" for BearSSL error err (tls_why.c). */

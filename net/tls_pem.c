@@ -1,6 +1,6 @@
 /* PEM files to what BearSSL takes: a certificate chain, a private key,
  * trust anchors. Every piece is copied out of the decoders, whose buffers
- * are reused, into the heap; the results live as long as the image. */
+ * are reused, into the heap; what a failed load had copied is freed. */
 #include <unilab/errno.h>
 #include <unilab/log.h>
 #include <unilab/mem.h>
@@ -153,11 +153,24 @@ static int add_key(void *ctx, const char *name, unsigned char *der,
 	return c->ec.x ? 0 : -UL_ENOMEM;
 }
 
-int tls_creds_load(struct tls_creds *c, const char *chain_path,
-                   const char *key_path)
+static void creds_free(struct tls_creds *c)
+{
+	for (size_t i = 0; i < c->chain_len; i++)
+		ul_free(c->chain[i].data);
+	ul_free(c->chain);
+	ul_free(c->rsa.p);
+	ul_free(c->rsa.q);
+	ul_free(c->rsa.dp);
+	ul_free(c->rsa.dq);
+	ul_free(c->rsa.iq);
+	ul_free(c->ec.x);
+	ul_memset(c, 0, sizeof *c);
+}
+
+static int creds_load(struct tls_creds *c, const char *chain_path,
+                      const char *key_path)
 {
 	int err;
-	ul_memset(c, 0, sizeof *c);
 	if ((err = pem_each(chain_path, add_cert, c)) < 0)
 		return err;
 	if (c->chain_len == 0) {
@@ -182,6 +195,16 @@ int tls_creds_load(struct tls_creds *c, const char *chain_path,
 	return 0;
 }
 
+int tls_creds_load(struct tls_creds *c, const char *chain_path,
+                   const char *key_path)
+{
+	ul_memset(c, 0, sizeof *c);
+	int err = creds_load(c, chain_path, key_path);
+	if (err < 0)
+		creds_free(c);
+	return err;
+}
+
 static int add_anchor(void *ctx, const char *name, unsigned char *der,
                       size_t len)
 {
@@ -203,7 +226,7 @@ static int add_anchor(void *ctx, const char *name, unsigned char *der,
 		return -UL_ENOMEM;
 	}
 	a->ta = ta;
-	ta += a->len;
+	ta += a->len++; /* counted now, so that anchors_free frees it */
 	ta->dn.data = dn.p;
 	ta->dn.len = dn.len;
 	ta->flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
@@ -211,15 +234,26 @@ static int add_anchor(void *ctx, const char *name, unsigned char *der,
 	if (pk->key_type == BR_KEYTYPE_RSA) {
 		ta->pkey.key.rsa.n = copy(pk->key.rsa.n, pk->key.rsa.nlen);
 		ta->pkey.key.rsa.e = copy(pk->key.rsa.e, pk->key.rsa.elen);
-		if (!ta->pkey.key.rsa.n || !ta->pkey.key.rsa.e)
-			return -UL_ENOMEM;
-	} else {
-		ta->pkey.key.ec.q = copy(pk->key.ec.q, pk->key.ec.qlen);
-		if (!ta->pkey.key.ec.q)
-			return -UL_ENOMEM;
+		return ta->pkey.key.rsa.n && ta->pkey.key.rsa.e ? 0 : -UL_ENOMEM;
 	}
-	a->len++;
-	return 0;
+	ta->pkey.key.ec.q = copy(pk->key.ec.q, pk->key.ec.qlen);
+	return ta->pkey.key.ec.q ? 0 : -UL_ENOMEM;
+}
+
+static void anchors_free(struct tls_anchors *a)
+{
+	for (size_t i = 0; i < a->len; i++) {
+		br_x509_trust_anchor *ta = &a->ta[i];
+		ul_free(ta->dn.data);
+		if (ta->pkey.key_type == BR_KEYTYPE_RSA) {
+			ul_free(ta->pkey.key.rsa.n);
+			ul_free(ta->pkey.key.rsa.e);
+		} else {
+			ul_free(ta->pkey.key.ec.q);
+		}
+	}
+	ul_free(a->ta);
+	ul_memset(a, 0, sizeof *a);
 }
 
 int tls_anchors_load(struct tls_anchors *a, const char *path)
@@ -230,5 +264,7 @@ int tls_anchors_load(struct tls_anchors *a, const char *path)
 		ul_error("tls: %s: no CA certificate in it", path);
 		err = -UL_EINVAL;
 	}
+	if (err < 0)
+		anchors_free(a);
 	return err;
 }

@@ -277,9 +277,15 @@ struct ul_tls *ul_tls_accept(struct ul_tls_server *s, int fd,
 		br_ssl_server_init_full_ec(&t->u.s, c->chain, c->chain_len,
 		                           (unsigned)c->issuer_type, &c->ec);
 	br_ssl_server_set_cache(&t->u.s, &s->cache.vtable);
-	if ((*err = start(t, fd, timeout)) < 0 ||
-	    (br_ssl_server_reset(&t->u.s) ? 0 : (*err = -UL_EPROTO)) < 0 ||
-	    (*err = handshake(t)) < 0) {
+	*err = start(t, fd, timeout);
+	if (*err == 0 && !br_ssl_server_reset(&t->u.s)) {
+		ul_strlcpy(t->why, tls_error_text(br_ssl_engine_last_error(t->eng)),
+		           sizeof t->why);
+		*err = -UL_EPROTO;
+	}
+	if (*err == 0)
+		*err = handshake(t);
+	if (*err < 0) {
 		fail(t, fd, *err);
 		return NULL;
 	}
@@ -300,7 +306,8 @@ struct ul_tls *ul_tls_connect(struct ul_tls_client *c, int fd,
                               const char *server_name, uint64_t timeout,
                               int *err)
 {
-	if (ul_strlen(server_name) >= NAME_MAX) {
+	/* BearSSL checks no name at all when given none: refuse that. */
+	if (server_name[0] == '\0' || ul_strlen(server_name) >= NAME_MAX) {
 		*err = -UL_EINVAL;
 		ul_close(fd);
 		return NULL;

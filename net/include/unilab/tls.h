@@ -43,8 +43,9 @@ struct ul_tls;
  * is set and the reason logged. */
 struct ul_tls *ul_tls_accept(struct ul_tls_server *s, int fd,
                              uint64_t timeout, int *err);
-/* The same for a client; server_name is sent as SNI and the server's
- * certificate must be valid for it. */
+/* The same for a client; server_name (not empty, under 256 bytes, else
+ * -UL_EINVAL) is sent as SNI and the server's certificate must be valid
+ * for it. */
 struct ul_tls *ul_tls_connect(struct ul_tls_client *c, int fd,
                               const char *server_name, uint64_t timeout,
                               int *err);

@@ -45,6 +45,12 @@ tlsclient --name=wrong.test "$NET_HOST_IP" 443 /index.html
 	net_fail "wrong name: status $NET_STATUS: $out"
 echo "ok: a certificate for another name: $(grep -m1 'failed' <<<"$out" | sed 's/.*tls: //')"
 
+# No name would mean no name check at all: refused before connecting.
+tlsclient --name= "$NET_HOST_IP" 443 /index.html
+[ "$NET_STATUS" = 1 ] && grep -q 'handshake failed: Invalid argument' <<<"$out" ||
+	net_fail "empty name: status $NET_STATUS: $out"
+echo "ok: an empty server name is refused"
+
 kill "${NET_PIDS[server]}"
 "$(dirname "$0")/../../../net/tls_cert.sh" "$NET_TMP/other" >/dev/null
 s_server "$NET_TMP/other/cert.pem" "$NET_TMP/other/key.pem"

@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # httpd --https through a TAP device (posix, kvm, baremetal), with curl,
 # openssl s_client and misbehaving clients on the Linux side: its pages
-# byte for byte over
-# kept-alive TLS connections, the certificate chain, SNI and ALPN,
-# session resumption, and clients that send garbage mid-handshake or
-# leave without close_notify or say nothing (each logged; the image keeps
-# serving).
+# byte for byte over kept-alive TLS connections, the certificate chain,
+# SNI and ALPN, session resumption, and clients that send garbage
+# mid-handshake or leave without close_notify or say nothing (each
+# logged; the image keeps serving).
 . "$(dirname "$0")/netns.sh" "$@"
 . "$(dirname "$0")/httpd_pages.sh"
 net_require_root

@@ -24,6 +24,7 @@ static const char *const names[] = {
 	[UL_ERANGE] = "Numerical result out of range",
 	[UL_EDEADLK] = "Resource deadlock avoided",
 	[UL_ENOSYS] = "Function not implemented",
+	[UL_EPROTO] = "Protocol error",
 	[UL_EMSGSIZE] = "Message too long",
 	[UL_ENOTSUP] = "Operation not supported",
 	[UL_EADDRINUSE] = "Address already in use",

@@ -19,16 +19,8 @@ shift 3
 # The backend's name: meson passes it; by hand, the suffix will do.
 backend=${UL_BACKEND:-$suffix}
 
-# 77 tells meson the test was skipped, not failed.
-if [ "$suffix" = kvm ] && ! { exec 3<>/dev/kvm; } 2>/dev/null; then
-	echo "SKIP: cannot open /dev/kvm read-write (no KVM here, or no permission)"
-	exit 77
-fi
-
-if { [ "$suffix" = xen ] || [ "$suffix" = bm ]; } && ! why=$("$1" --check); then
-	echo "SKIP: $why"
-	exit 77
-fi
+. "$(dirname "$0")/backend_check.sh"
+skip_unless_runnable "$suffix" "${1:-}"
 
 mapfile -t args < "$case_dir/args"
 image=${args[0]}

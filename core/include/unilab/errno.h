@@ -21,6 +21,7 @@
 #define UL_ERANGE 34
 #define UL_EDEADLK 35
 #define UL_ENOSYS 38
+#define UL_EPROTO 71
 #define UL_EMSGSIZE 90
 #define UL_ENOTSUP 95
 #define UL_EADDRINUSE 98

@@ -118,7 +118,8 @@ int ul_socket(int type)
 	return s->fd;
 }
 
-int ul_close(int fd)
+/* ul_close (core/close.c) comes here for a socket's descriptor. */
+int ul_sock_close(int fd)
 {
 	struct sock *s = lookup(fd);
 	if (!s)

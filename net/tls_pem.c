@@ -48,13 +48,15 @@ typedef int pem_fn(void *ctx, const char *name, unsigned char *der,
                    size_t len);
 static int pem_each(const char *path, pem_fn *fn, void *ctx)
 {
-	const unsigned char *p;
+	void *file;
 	size_t left;
-	int err = ul_tls_read_file(path, (const void **)&p, &left);
+	int err = ul_tls_read_file(path, &file, &left);
 	if (err < 0) {
 		ul_error("tls: %s: %s", path, ul_strerror(err));
 		return err;
 	}
+	size_t file_len = left;
+	const unsigned char *p = file;
 	br_pem_decoder_context pc;
 	struct vec v = {0};
 	char name[64];
@@ -98,6 +100,9 @@ static int pem_each(const char *path, pem_fn *fn, void *ctx)
 	}
 out:
 	ul_free(v.p);
+	/* It may be a private key: leave no copy in freed memory. */
+	ul_memset(file, 0, file_len);
+	ul_free(file);
 	return err;
 }
 

@@ -17,5 +17,10 @@ extern const struct ul_config_file ul_config_files[];
 /* The contents of file name and their length in *len; NULL when there is
  * no such file. */
 const char *ul_config_read(const char *name, size_t *len);
+/* The same, and when there is no such file, a line on the console that
+ * says so and lists the files there are: "APP: no KIND file NAME in the
+ * image; it has: ...". */
+const char *ul_config_need(const char *app, const char *kind, const char *name,
+                           size_t *len);
 
 #endif

@@ -48,15 +48,10 @@ static void usage(void)
 static bool load_zone(const char *file)
 {
 	size_t len;
-	const char *text = ul_config_read(file, &len);
+	const char *text = ul_config_need("dns", "zone", file, &len);
 	char err[256];
-	if (!text) {
-		ul_printf("dns: no zone file %s in the image; it has:", file);
-		for (const struct ul_config_file *f = ul_config_files; f->name; f++)
-			ul_printf(" %s", f->name);
-		ul_printf("\n");
+	if (!text)
 		return false;
-	}
 	struct zone *z = zone_parse(file, text, len, err, sizeof err);
 	if (!z) {
 		ul_printf("dns: %s\n", err);

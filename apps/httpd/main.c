@@ -1,7 +1,8 @@
-/* httpd: an HTTP/1.1 server (RFC 9110, RFC 9112) for the pages built into
- * the image, with keep-alive, HEAD, 404, and /stats for the network
- * stack's counters; over TLS (HTTPS) with --https. Usage:
- *   httpd [--port=N] [--https [--cert=PATH] [--key=PATH]]
+/* httpd: an HTTP/1.1 server (RFC 9110, RFC 9112) for the files of the
+ * image's file system (files.c: its www/ folder is the image's romfs; a
+ * disk may be mounted over / or a folder), with keep-alive, HEAD, and
+ * /stats for the network stack's counters; over TLS (HTTPS) with --https.
+ * Usage: httpd [--port=N] [--https [--cert=PATH] [--key=PATH]]
  * (port 80, or 443 with --https). One detached thread per connection. */
 #include <stdbool.h>
 #include <unilab/app.h>
@@ -16,16 +17,15 @@
 #include <unilab/thread.h>
 #include <unilab/time.h>
 #include <unilab/tls.h>
-#include "pages.h"
+#include "httpd.h"
 
 #define HEAD_MAX 8192            /* request line and headers */
 #define IDLE_NS (30 * UL_S)      /* keep-alive connections idle out */
 #define CONN_STACK (64 * 1024)
 #define STATS_MAX 4096
-#define RUN_BYTES (64 * 1024)   /* a repeated page's block, in runs */
 #define HANDSHAKE_NS (10 * UL_S) /* a TLS client gets this long */
 
-/* With --https, the built-in certificate and key (see docs/tls.md). */
+/* With --https, the certificate and key (see docs/tls.md). */
 static struct ul_tls_server *tls_server;
 
 struct conn {
@@ -151,15 +151,14 @@ static bool consume(struct conn *c, size_t head, unsigned long long body)
 	return true;
 }
 
-static bool send_all(struct conn *c, const void *p, size_t n)
+bool http_send_all(struct conn *c, const void *p, size_t n)
 {
 	return (c->tls ? ul_tls_send(c->tls, p, n)
 	               : ul_send(c->fd, p, n, 0)) == (long)n;
 }
 
-static bool respond(struct conn *c, int status, const char *reason,
-                    const char *type, unsigned long long length,
-                    bool keep, const char *extra)
+bool http_respond(struct conn *c, int status, const char *reason, const char *type,
+                  unsigned long long length, bool keep, const char *extra)
 {
 	char h[512];
 	int n = ul_snprintf(h, sizeof h,
@@ -168,17 +167,17 @@ static bool respond(struct conn *c, int status, const char *reason,
 	                    "Connection: %s\r\n%s\r\n",
 	                    status, reason, type, length,
 	                    keep ? "keep-alive" : "close", extra);
-	return send_all(c, h, (size_t)n);
+	return http_send_all(c, h, (size_t)n);
 }
 
-static bool error_page(struct conn *c, int status, const char *reason, bool head,
-                       bool keep, const char *extra)
+bool http_error(struct conn *c, int status, const char *reason, bool head,
+                bool keep, const char *extra)
 {
 	char body[128];
 	int n = ul_snprintf(body, sizeof body, "%d %s\n", status, reason);
-	return respond(c, status, reason, "text/plain; charset=utf-8",
+	return http_respond(c, status, reason, "text/plain; charset=utf-8",
 	               (size_t)n, keep, extra) &&
-	       (head || send_all(c, body, (size_t)n));
+	       (head || http_send_all(c, body, (size_t)n));
 }
 
 /* The path part of a request target: up to a query or a fragment. */
@@ -190,50 +189,6 @@ static size_t path_length(const char *target)
 	return n;
 }
 
-static const struct page *find_page(const char *target)
-{
-	size_t n = path_length(target);
-	for (const struct page *p = httpd_pages; p->path; p++)
-		if (ul_strlen(p->path) == n &&
-		    ul_strncmp(p->path, target, n) == 0)
-			return p;
-	return NULL;
-}
-
-/* A repeated block goes out in runs of copies, not one small send per
- * copy: with Nagle off each send would leave as its own segment. */
-static bool send_repeated(struct conn *c, const struct page *p)
-{
-	unsigned per_run = p->len && p->len < RUN_BYTES
-	                           ? (unsigned)(RUN_BYTES / p->len) : 1;
-	if (per_run > p->repeat)
-		per_run = p->repeat;
-	char *run = ul_malloc(p->len * per_run);
-	if (!run)
-		return false;
-	for (unsigned i = 0; i < per_run; i++)
-		ul_memcpy(run + i * p->len, p->data, p->len);
-	bool ok = true;
-	for (unsigned left = p->repeat; ok && left; ) {
-		unsigned n = left < per_run ? left : per_run;
-		ok = send_all(c, run, p->len * n);
-		left -= n;
-	}
-	ul_free(run);
-	return ok;
-}
-
-static bool serve_page(struct conn *c, const struct page *p, bool head, bool keep)
-{
-	if (!respond(c, 200, "OK", p->type,
-	             (unsigned long long)p->len * p->repeat, keep, ""))
-		return false;
-	if (head)
-		return true;
-	return p->repeat == 1 ? send_all(c, p->data, p->len)
-	                      : send_repeated(c, p);
-}
-
 /* The text is on this thread's stack: a send may block, and another
  * connection's thread would then overwrite a shared buffer. */
 static bool serve_stats(struct conn *c, bool head, bool keep)
@@ -241,9 +196,9 @@ static bool serve_stats(struct conn *c, bool head, bool keep)
 	char text[STATS_MAX];
 	int n = ul_net_format_stats(text, sizeof text);
 	size_t len = (size_t)n < sizeof text ? (size_t)n : sizeof text - 1;
-	return respond(c, 200, "OK", "text/plain; charset=utf-8", len, keep,
+	return http_respond(c, 200, "OK", "text/plain; charset=utf-8", len, keep,
 	               "Cache-Control: no-store\r\n") &&
-	       (head || send_all(c, text, len));
+	       (head || http_send_all(c, text, len));
 }
 
 /* Answer one request; false when the connection must end. */
@@ -252,15 +207,12 @@ static bool answer(struct conn *c, const struct request *r)
 	bool head = ul_strcmp(r->method, "HEAD") == 0;
 	bool keep = !r->close;
 	if (!head && ul_strcmp(r->method, "GET") != 0)
-		return error_page(c, 405, "Method Not Allowed", false, keep,
+		return http_error(c, 405, "Method Not Allowed", false, keep,
 		                  "Allow: GET, HEAD\r\n") && keep;
 	size_t n = path_length(r->target);
 	if (n == 6 && ul_strncmp(r->target, "/stats", 6) == 0)
 		return serve_stats(c, head, keep) && keep;
-	const struct page *p = find_page(r->target);
-	if (!p)
-		return error_page(c, 404, "Not Found", head, keep, "") && keep;
-	return serve_page(c, p, head, keep) && keep;
+	return http_serve_file(c, r->target, n, head, keep) && keep;
 }
 
 static void serve_connection(struct conn *c)
@@ -268,7 +220,7 @@ static void serve_connection(struct conn *c)
 	for (;;) {
 		long head = read_head(c);
 		if (head < 0) {
-			error_page(c, 431, "Request Header Fields Too Large",
+			http_error(c, 431, "Request Header Fields Too Large",
 			           false, false, "");
 			return;
 		}
@@ -280,7 +232,7 @@ static void serve_connection(struct conn *c)
 		bool ok = parse_head(c->buf, &r);
 		c->buf[head] = saved;
 		if (!ok) {
-			error_page(c, 400, "Bad Request", false, false, "");
+			http_error(c, 400, "Bad Request", false, false, "");
 			return;
 		}
 		if (!answer(c, &r) || !consume(c, (size_t)head, r.body))

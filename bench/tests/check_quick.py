@@ -190,30 +190,50 @@ def check_environment(env):
            f"odd KVM module {env['kvm_module']}")
 
 
-def check_dns(study):
-    for name, server in study["servers"].items():
-        if not measured("dns", name, server):
+def check_samples(study, entries, metric):
+    """Every measured entry of a study with a list of samples per metric
+    (dns, router): positive samples and the summary's median theirs; each
+    ratio the ratio of the medians."""
+    for name, entry in entries.items():
+        if not measured(study, name, entry):
             continue
-        qps = server["queries_per_s"]
-        expect(qps and all(v > 0 for v in qps), f"dns: {name}: no queries/s")
-        expect(len(server["latency_ns"]) == len(qps),
-               f"dns: {name}: latencies and rates differ in number")
-        expect(close(server["summary"]["queries_per_s"]["median"],
-                     stats.median(qps)),
-               f"dns: {name}: the stored median is not the samples'")
-    for r in study["ratios"]:
-        top = study["servers"][r["numerator"]]["queries_per_s"]
-        bottom = study["servers"][r["denominator"]]["queries_per_s"]
+        samples = entry[metric]
+        expect(samples and all(v > 0 for v in samples),
+               f"{study}: {name}: no {metric}")
+        expect(close(entry["summary"][metric]["median"],
+                     stats.median(samples)),
+               f"{study}: {name}: the stored median is not the samples'")
+
+
+def check_ratios(study, entries, ratios):
+    for r in ratios:
+        top = entries[r["numerator"]][r["metric"]]
+        bottom = entries[r["denominator"]][r["metric"]]
         expect(close(r["ratio"], stats.median(top) / stats.median(bottom)),
-               f"dns: {r['numerator']} / {r['denominator']} is not the "
-               f"ratio of the samples' medians")
+               f"{study}: {r['numerator']} / {r['denominator']} "
+               f"{r['metric']} is not the ratio of the samples' medians")
+
+
+def check_dns(study):
+    check_samples("dns", study["servers"], "queries_per_s")
+    for name, server in study["servers"].items():
+        if server["status"] == "measured":
+            expect(len(server["latency_ns"]) == len(server["queries_per_s"]),
+                   f"dns: {name}: latencies and rates differ in number")
+    check_ratios("dns", study["servers"], study["ratios"])
+
+
+def check_router(study):
+    check_samples("router", study["routers"], "mb_per_s")
+    check_samples("router", study["routers"], "rtt_ns")
+    check_ratios("router", study["routers"], study["ratios"])
 
 
 def skipped(document):
     studies = document["studies"]
     entries = [studies["boot"]["cases"], studies["footprint"]["cases"],
                studies["latency"]["servers"], studies["sim"]["cases"],
-               studies["dns"]["servers"]]
+               studies["dns"]["servers"], studies["router"]["routers"]]
     return sorted({f"{name}: {entry['reason']}" for group in entries
                    for name, entry in group.items()
                    if entry["status"] == "skipped"})
@@ -234,6 +254,7 @@ def main(build, out):
         check_latency(document["studies"]["latency"])
         check_sim(document["studies"]["sim"])
         check_dns(document["studies"]["dns"])
+        check_router(document["studies"]["router"])
         check_files(out, document)
         expect(document["checks"][0]["met"] is not None,
                "the foundation's target was not measured")

@@ -1,11 +1,13 @@
 /* Unit tests of what TLS reads before any connection (net/tls_pem.c,
  * tls_file.c): files that are missing, not PEM, cut off, or hold no
  * usable certificate or key are refused with -UL_ENOENT or -UL_EINVAL,
- * never a crash; and of the core's CSPRNG (core/random.c): output that
+ * never a crash; a file of the file system wins over an embedded one of
+ * the same path; and of the core's CSPRNG (core/random.c): output that
  * differs call to call and across a reseed. */
 #include <stdlib.h>
 #include <string.h>
 
+#include "fs_harness.h"
 #include "run_suite.h"
 
 #include <unilab/errno.h>
@@ -38,11 +40,38 @@ static void setup(void)
 
 START_TEST(file_lookup)
 {
-	const void *data;
+	void *data;
 	size_t len;
 	ck_assert_int_eq(ul_tls_read_file("/text", &data, &len), 0);
 	ck_assert_uint_eq(len, strlen("this is not PEM at all\n"));
+	ck_assert_mem_eq(data, "this is not PEM at all\n", len);
+	ul_free(data);
 	ck_assert_int_eq(ul_tls_read_file("/nope", &data, &len), -UL_ENOENT);
+}
+END_TEST
+
+/* With a romfs on /, its files are read first; a path it lacks still
+ * finds the embedded file, and a folder is no certificate. */
+START_TEST(file_system_first)
+{
+	put_file("tree/text", "from the romfs\n", 15);
+	ck_assert_int_eq(sh("genromfs -f %s/romfs.img -d %s/tree -V tls",
+	                    fs_tmp, fs_tmp), 0);
+	size_t img_len;
+	unsigned char *img = load("romfs.img", &img_len);
+	ck_assert_int_eq(ul_mount_romfs("/", img, img_len), 0);
+	void *data;
+	size_t len;
+	ck_assert_int_eq(ul_tls_read_file("/text", &data, &len), 0);
+	ck_assert_uint_eq(len, 15);
+	ck_assert_mem_eq(data, "from the romfs\n", 15);
+	ul_free(data);
+	ck_assert_int_eq(ul_tls_read_file("/cut", &data, &len), 0);
+	ck_assert_uint_eq(len, strlen("-----BEGIN CERTIFICATE-----\n" NOT_DER));
+	ul_free(data);
+	ck_assert_int_eq(ul_tls_read_file("/", &data, &len), -UL_EISDIR);
+	ck_assert_int_eq(ul_tls_read_file("/nope", &data, &len), -UL_ENOENT);
+	free(img);
 }
 END_TEST
 
@@ -108,6 +137,10 @@ static Suite *tls_suite(void)
 	tcase_add_test(files, bad_server_files);
 	tcase_add_test(files, bad_ca_files);
 	suite_add_tcase(s, files);
+	TCase *fs = tcase_create("file system");
+	tcase_add_checked_fixture(fs, fs_setup, fs_teardown);
+	tcase_add_test(fs, file_system_first);
+	suite_add_tcase(s, fs);
 	tcase_add_test(random, random_differs);
 	suite_add_tcase(s, random);
 	return s;

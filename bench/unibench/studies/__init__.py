@@ -3,7 +3,7 @@ cases, trials, progress) -> its result, ready for JSON (trials() gives
 what every case's trial run cost, and which failed: see schedule.trial);
 report(result) -> Markdown lines; plot(result, directory) -> the pictures
 it drew; csv_rows(result) -> rows for results.csv."""
-from . import boot, dns, footprint, latency, sim
+from . import boot, dns, footprint, latency, router, sim
 
 STUDIES = {"boot": boot, "footprint": footprint, "latency": latency,
-           "sim": sim, "dns": dns}
+           "sim": sim, "dns": dns, "router": router}

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import time
 
-from .. import host, netns, probes, servers, stats, units
+from .. import host, netns, probes, servers, units
 from ..case import BASELINE, UNILAB, Case, Skipped
 from . import notes, records
 
@@ -62,7 +62,8 @@ def run(settings, cases, trials, progress):
     return {"servers": {name: entries[name] for name, _, _ in SERVERS},
             "queries": list(QUERIES), "seconds": seconds,
             "clients": CLIENTS, "outstanding": OUTSTANDING,
-            "ratios": _ratios(entries, settings)}
+            "ratios": records.ratios(entries, COMPARED_WITH,
+                                             ("queries_per_s",), settings)}
 
 
 def _zone(settings):
@@ -232,46 +233,20 @@ def _measure(running, settings, progress, entries):
     for server in running:
         entries[server.name].update(queries_per_s=[], latency_ns=[], lost=[],
                                     round=[])
-    for rep in range(repetitions):
-        for i in range(len(running)):
-            server = running[(i + rep) % len(running)]
-            e = entries[server.name]
-            if e["status"] == "measured":
-                try:
-                    qps, latency, lost = dnsperf(server.udp, queries_file,
-                                                 seconds)
-                    e["queries_per_s"].append(qps)
-                    e["latency_ns"].append(latency)
-                    e["lost"].append(lost)
-                    e["round"].append(rep)
-                except (OSError, subprocess.TimeoutExpired) as failure:
-                    e.update(status="failed", reason=str(failure))
-            progress.step(server.name, seconds)
-    progress.finish()
-    for server in running:
+    for rep, server in records.take_turns(running, repetitions):
         e = entries[server.name]
-        if e["status"] == "measured" and e["queries_per_s"]:
-            e["summary"] = {"queries_per_s": stats.summary(e["queries_per_s"]),
-                            "latency_ns": stats.summary(e["latency_ns"])}
-
-
-def _ratios(entries, settings):
-    """Each Unilab server's median queries/s against NSD's."""
-    bottom = entries.get(COMPARED_WITH, {})
-    if bottom.get("status") != "measured" or not bottom.get("queries_per_s"):
-        return []
-    ratios = []
-    for name, _, _ in SERVERS:
-        top = entries.get(name, {})
-        if name != COMPARED_WITH and top.get("status") == "measured" and \
-                top.get("queries_per_s"):
-            ratios.append(dict(metric="queries_per_s", numerator=name,
-                               denominator=COMPARED_WITH,
-                               **stats.ratio(top["queries_per_s"],
-                                             bottom["queries_per_s"],
-                                             settings.resamples,
-                                             settings.seed)))
-    return ratios
+        if e["status"] == "measured":
+            try:
+                qps, latency, lost = dnsperf(server.udp, queries_file, seconds)
+                e["queries_per_s"].append(qps)
+                e["latency_ns"].append(latency)
+                e["lost"].append(lost)
+                e["round"].append(rep)
+            except (OSError, subprocess.TimeoutExpired) as failure:
+                e.update(status="failed", reason=str(failure))
+        progress.step(server.name, seconds)
+    progress.finish()
+    records.summarize(entries, ("queries_per_s", "latency_ns"))
 
 
 def report(result):

@@ -12,11 +12,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The contents of a file the image carries. Until the file system lands,
- * the files are the ones the build embedded in the image (net/tls_embed.py
- * writes the table ul_tls_files, ended by a NULL path; see docs/tls.md):
- * 0, or -UL_ENOENT. */
-int ul_tls_read_file(const char *path, const void **data, size_t *len);
+/* The contents of a file, in a buffer the caller frees with ul_free: from
+ * the image's file system, or else from the files the build embedded in
+ * the image (net/tls_embed.py writes the table ul_tls_files, ended by a
+ * NULL path; see docs/tls.md). 0, or a negative UL_E* code (-UL_ENOENT
+ * when neither has the path). */
+int ul_tls_read_file(const char *path, void **data, size_t *len);
 struct ul_tls_file {
 	const char *path;
 	const unsigned char *data;

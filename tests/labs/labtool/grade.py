@@ -16,6 +16,8 @@ from .build import Build
 # Check's log lines: path:line:P|F|E:tcase:function:iteration: message
 CHECK_RESULT = {"P": "passed", "F": "failed", "E": "error"}
 WHY_LINES = 12
+# What booting an image on a backend needs built besides the image.
+BACKEND_NEEDS = {"kvm": ["backends/kvm/unilab-kvm"]}
 
 
 @dataclass
@@ -71,6 +73,8 @@ class Grader:
         if test.kind == "unit":
             return [test.what]
         named = [self.fill(t, test) for t in test.targets]
+        if named and self.backend in BACKEND_NEEDS:
+            named += BACKEND_NEEDS[self.backend]
         if test.kind == "meson":
             known = self.build.targets_of_test(self.fill(test.what, test))
             return None if known is None else known + named

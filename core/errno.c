@@ -33,6 +33,7 @@ static const char *const names[] = {
 	[UL_ENOSYS] = "Function not implemented",
 	[UL_ENOTEMPTY] = "Directory not empty",
 	[UL_ELOOP] = "Too many levels of symbolic links",
+	[UL_EPROTO] = "Protocol error",
 	[UL_EMSGSIZE] = "Message too long",
 	[UL_ENOTSUP] = "Operation not supported",
 	[UL_EADDRINUSE] = "Address already in use",

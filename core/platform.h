@@ -54,6 +54,14 @@ uint64_t ul_plat_clock_wall(void);
  * with 0 (spurious wake-up); the core re-checks. */
 uint32_t ul_plat_poll(uint64_t deadline, uint32_t wait);
 
+/* Entropy: fill buf with len unpredictable bytes from the machine's best
+ * source: the host kernel's getrandom() on posix and kvm (through a
+ * hypercall), the CPU's RDSEED or RDRAND on baremetal and xen. Blocks until
+ * done. Returns 0, or -UL_ENODEV when the machine has no good source (the
+ * backend says so at boot), -UL_EIO when the source failed. The core seeds
+ * its CSPRNG (core/random.c) from it; apps use <unilab/random.h>. */
+int ul_plat_entropy(void *buf, size_t len);
+
 /* End the image. status 0..255 reaches the host as the exit code of the
  * process (posix), the monitor (kvm) or QEMU (baremetal). */
 _Noreturn void ul_plat_exit(int status);

@@ -97,20 +97,20 @@ static bool decode(const char *t, size_t n, char *out, size_t cap)
 	return o > 0 && out[0] == '/';
 }
 
-static bool send_file(int fd, const char *path, const struct ul_stat *st,
+static bool send_file(struct conn *c, const char *path, const struct ul_stat *st,
                       bool head, bool keep)
 {
 	if (!(st->mode & 0004))
-		return http_error(fd, 403, "Forbidden", head, keep, "");
+		return http_error(c, 403, "Forbidden", head, keep, "");
 	int f = ul_open(path, UL_O_RDONLY, 0);
 	if (f < 0)
-		return http_error(fd, 500, "Internal Server Error", head, keep, "");
+		return http_error(c, 500, "Internal Server Error", head, keep, "");
 	/* romfs keeps no times: no date rather than 1970. */
 	char date[40], extra[80] = "";
 	http_date(st->mtime, date, sizeof date);
 	if (st->mtime > 0)
 		ul_snprintf(extra, sizeof extra, "Last-Modified: %s\r\n", date);
-	bool ok = http_respond(fd, 200, "OK", content_type(path), st->size, keep,
+	bool ok = http_respond(c, 200, "OK", content_type(path), st->size, keep,
 	                       extra);
 	char *buf = ok && !head ? ul_malloc(BODY_CHUNK) : NULL;
 	uint64_t left = head ? 0 : st->size;
@@ -118,7 +118,7 @@ static bool send_file(int fd, const char *path, const struct ul_stat *st,
 		long n = buf ? ul_read(f, buf, BODY_CHUNK) : -UL_ENOMEM;
 		/* Headers are gone already: a short file can only end the
 		 * connection. */
-		ok = n > 0 && http_send_all(fd, buf, (size_t)n);
+		ok = n > 0 && http_send_all(c, buf, (size_t)n);
 		left -= ok ? (uint64_t)n : 0;
 	}
 	ul_free(buf);
@@ -163,11 +163,11 @@ static void escape(const char *name, char *out, size_t cap, bool href)
 	out[o] = '\0';
 }
 
-static bool send_listing(int fd, const char *path, bool head, bool keep)
+static bool send_listing(struct conn *c, const char *path, bool head, bool keep)
 {
 	int dd = ul_opendir(path);
 	if (dd < 0)
-		return http_error(fd, 500, "Internal Server Error", head, keep, "");
+		return http_error(c, 500, "Internal Server Error", head, keep, "");
 	char *b = NULL, line[3 * UL_NAME_MAX + 6 * UL_NAME_MAX + 64];
 	char shown[6 * UL_NAME_MAX + 1], href[3 * UL_NAME_MAX + 1];
 	size_t len = 0, cap = 0;
@@ -189,44 +189,44 @@ static bool send_listing(int fd, const char *path, bool head, bool keep)
 	ok = ok && add(&b, &len, &cap, "</ul>\n");
 	if (!ok) {
 		ul_free(b);
-		return http_error(fd, 500, "Internal Server Error", head, keep, "");
+		return http_error(c, 500, "Internal Server Error", head, keep, "");
 	}
-	ok = http_respond(fd, 200, "OK", "text/html; charset=utf-8", len, keep,
+	ok = http_respond(c, 200, "OK", "text/html; charset=utf-8", len, keep,
 	                  "") &&
-	     (head || http_send_all(fd, b, len));
+	     (head || http_send_all(c, b, len));
 	ul_free(b);
 	return ok;
 }
 
-bool http_serve_file(int fd, const char *target, size_t n, bool head,
+bool http_serve_file(struct conn *c, const char *target, size_t n, bool head,
                      bool keep)
 {
 	char path[UL_PATH_MAX];
 	if (!decode(target, n, path, sizeof path - 16)) {
-		http_error(fd, 400, "Bad Request", head, false, "");
+		http_error(c, 400, "Bad Request", head, false, "");
 		return false;
 	}
 	struct ul_stat st;
 	int rc = ul_stat(path, &st);
 	if (rc == -UL_ENOENT || rc == -UL_ENOTDIR || rc == -UL_ENAMETOOLONG ||
 	    rc == -UL_ELOOP)
-		return http_error(fd, 404, "Not Found", head, keep, "");
+		return http_error(c, 404, "Not Found", head, keep, "");
 	if (rc < 0)
-		return http_error(fd, 500, "Internal Server Error", head, keep, "");
+		return http_error(c, 500, "Internal Server Error", head, keep, "");
 	if (UL_S_ISREG(st.mode))
-		return send_file(fd, path, &st, head, keep);
+		return send_file(c, path, &st, head, keep);
 	if (!UL_S_ISDIR(st.mode))
-		return http_error(fd, 403, "Forbidden", head, keep, "");
+		return http_error(c, 403, "Forbidden", head, keep, "");
 	size_t len = ul_strlen(path);
 	if (path[len - 1] != '/') {
 		/* Relative links in the folder's page need the slash. */
 		char loc[UL_PATH_MAX + 16];
 		ul_snprintf(loc, sizeof loc, "Location: %.*s/\r\n", (int)n, target);
-		return http_error(fd, 301, "Moved Permanently", head, keep, loc);
+		return http_error(c, 301, "Moved Permanently", head, keep, loc);
 	}
 	ul_memcpy(path + len, "index.html", 11);
 	if (ul_stat(path, &st) == 0 && UL_S_ISREG(st.mode))
-		return send_file(fd, path, &st, head, keep);
+		return send_file(c, path, &st, head, keep);
 	path[len] = '\0';
-	return send_listing(fd, path, head, keep);
+	return send_listing(c, path, head, keep);
 }

@@ -2,8 +2,9 @@
  * image's file system (files.c: its www/ folder is the image's romfs; a
  * disk may be mounted over / or a folder), with keep-alive, HEAD, and
  * /stats for the network stack's counters and the heap's (a soak test
- * watches heap_in_use). Usage: httpd [--port=N] (default 80). One
- * detached thread per connection. */
+ * watches heap_in_use); over TLS (HTTPS) with --https.
+ * Usage: httpd [--port=N] [--https [--cert=PATH] [--key=PATH]]
+ * (port 80, or 443 with --https). One detached thread per connection. */
 #include <stdbool.h>
 #include <unilab/app.h>
 #include <unilab/console.h>
@@ -16,18 +17,30 @@
 #include <unilab/strtol.h>
 #include <unilab/thread.h>
 #include <unilab/time.h>
+#include <unilab/tls.h>
 #include "httpd.h"
 
 #define HEAD_MAX 8192            /* request line and headers */
 #define IDLE_NS (30 * UL_S)      /* keep-alive connections idle out */
 #define CONN_STACK (64 * 1024)
 #define STATS_MAX 4096
+#define HANDSHAKE_NS (10 * UL_S) /* a TLS client gets this long */
+
+/* With --https, the certificate and key (see docs/tls.md). */
+static struct ul_tls_server *tls_server;
 
 struct conn {
 	int fd;
+	struct ul_tls *tls;  /* NULL: plain HTTP */
 	size_t len;          /* bytes in buf */
 	char buf[HEAD_MAX];
 };
+
+static long conn_recv(struct conn *c, void *buf, size_t len)
+{
+	return c->tls ? ul_tls_recv(c->tls, buf, len)
+	              : ul_recv(c->fd, buf, len, 0);
+}
 
 struct request {
 	char method[8];
@@ -113,8 +126,8 @@ static long read_head(struct conn *c)
 			return end - c->buf;
 		if (c->len == sizeof c->buf - 1)
 			return -1;
-		long n = ul_recv(c->fd, c->buf + c->len,
-		                 sizeof c->buf - 1 - c->len, 0);
+		long n = conn_recv(c, c->buf + c->len,
+		                   sizeof c->buf - 1 - c->len);
 		if (n <= 0)
 			return 0;
 		c->len += (size_t)n;
@@ -130,8 +143,8 @@ static bool consume(struct conn *c, size_t head, unsigned long long body)
 	c->len -= head + in;
 	body -= in;
 	while (body) {
-		long n = ul_recv(c->fd, c->buf,
-		                 body < sizeof c->buf ? body : sizeof c->buf, 0);
+		long n = conn_recv(c, c->buf,
+		                   body < sizeof c->buf ? body : sizeof c->buf);
 		if (n <= 0)
 			return false;
 		body -= (unsigned long long)n;
@@ -139,12 +152,13 @@ static bool consume(struct conn *c, size_t head, unsigned long long body)
 	return true;
 }
 
-bool http_send_all(int fd, const void *p, size_t n)
+bool http_send_all(struct conn *c, const void *p, size_t n)
 {
-	return ul_send(fd, p, n, 0) == (long)n;
+	return (c->tls ? ul_tls_send(c->tls, p, n)
+	               : ul_send(c->fd, p, n, 0)) == (long)n;
 }
 
-bool http_respond(int fd, int status, const char *reason, const char *type,
+bool http_respond(struct conn *c, int status, const char *reason, const char *type,
                   unsigned long long length, bool keep, const char *extra)
 {
 	char h[512];
@@ -154,17 +168,17 @@ bool http_respond(int fd, int status, const char *reason, const char *type,
 	                    "Connection: %s\r\n%s\r\n",
 	                    status, reason, type, length,
 	                    keep ? "keep-alive" : "close", extra);
-	return http_send_all(fd, h, (size_t)n);
+	return http_send_all(c, h, (size_t)n);
 }
 
-bool http_error(int fd, int status, const char *reason, bool head,
+bool http_error(struct conn *c, int status, const char *reason, bool head,
                 bool keep, const char *extra)
 {
 	char body[128];
 	int n = ul_snprintf(body, sizeof body, "%d %s\n", status, reason);
-	return http_respond(fd, status, reason, "text/plain; charset=utf-8",
+	return http_respond(c, status, reason, "text/plain; charset=utf-8",
 	               (size_t)n, keep, extra) &&
-	       (head || http_send_all(fd, body, (size_t)n));
+	       (head || http_send_all(c, body, (size_t)n));
 }
 
 /* The path part of a request target: up to a query or a fragment. */
@@ -178,7 +192,7 @@ static size_t path_length(const char *target)
 
 /* The text is on this thread's stack: a send may block, and another
  * connection's thread would then overwrite a shared buffer. */
-static bool serve_stats(int fd, bool head, bool keep)
+static bool serve_stats(struct conn *c, bool head, bool keep)
 {
 	char text[STATS_MAX];
 	struct ul_heap_stats heap;
@@ -190,23 +204,23 @@ static bool serve_stats(int fd, bool head, bool keep)
 	                "heap_frees %zu\nheap_failures %zu\n", heap.in_use,
 	                heap.peak, heap.allocs, heap.frees, heap.failures);
 	len += (size_t)n < sizeof text - len ? (size_t)n : sizeof text - len - 1;
-	return http_respond(fd, 200, "OK", "text/plain; charset=utf-8", len, keep,
+	return http_respond(c, 200, "OK", "text/plain; charset=utf-8", len, keep,
 	               "Cache-Control: no-store\r\n") &&
-	       (head || http_send_all(fd, text, len));
+	       (head || http_send_all(c, text, len));
 }
 
 /* Answer one request; false when the connection must end. */
-static bool answer(int fd, const struct request *r)
+static bool answer(struct conn *c, const struct request *r)
 {
 	bool head = ul_strcmp(r->method, "HEAD") == 0;
 	bool keep = !r->close;
 	if (!head && ul_strcmp(r->method, "GET") != 0)
-		return http_error(fd, 405, "Method Not Allowed", false, keep,
+		return http_error(c, 405, "Method Not Allowed", false, keep,
 		                  "Allow: GET, HEAD\r\n") && keep;
 	size_t n = path_length(r->target);
 	if (n == 6 && ul_strncmp(r->target, "/stats", 6) == 0)
-		return serve_stats(fd, head, keep) && keep;
-	return http_serve_file(fd, r->target, n, head, keep) && keep;
+		return serve_stats(c, head, keep) && keep;
+	return http_serve_file(c, r->target, n, head, keep) && keep;
 }
 
 static void serve_connection(struct conn *c)
@@ -214,7 +228,7 @@ static void serve_connection(struct conn *c)
 	for (;;) {
 		long head = read_head(c);
 		if (head < 0) {
-			http_error(c->fd, 431, "Request Header Fields Too Large",
+			http_error(c, 431, "Request Header Fields Too Large",
 			           false, false, "");
 			return;
 		}
@@ -226,10 +240,10 @@ static void serve_connection(struct conn *c)
 		bool ok = parse_head(c->buf, &r);
 		c->buf[head] = saved;
 		if (!ok) {
-			http_error(c->fd, 400, "Bad Request", false, false, "");
+			http_error(c, 400, "Bad Request", false, false, "");
 			return;
 		}
-		if (!answer(c->fd, &r) || !consume(c, (size_t)head, r.body))
+		if (!answer(c, &r) || !consume(c, (size_t)head, r.body))
 			return;
 	}
 }
@@ -239,33 +253,80 @@ static void *connection_thread(void *arg)
 	struct conn *c = arg;
 	ul_setsockopt(c->fd, UL_TCP_NODELAY, 1);
 	ul_setsockopt(c->fd, UL_SO_RCVTIMEO, (long)IDLE_NS);
+	if (tls_server) {
+		int err;
+		/* A failed handshake is logged and closes the socket. */
+		c->tls = ul_tls_accept(tls_server, c->fd, HANDSHAKE_NS, &err);
+		if (c->tls == NULL) {
+			ul_free(c);
+			return NULL;
+		}
+	}
 	serve_connection(c);
-	ul_close(c->fd);
+	if (c->tls)
+		ul_tls_close(c->tls);
+	else
+		ul_close(c->fd);
 	ul_free(c);
 	return NULL;
 }
 
-static int parse_args(int argc, char **argv, uint16_t *port)
+struct options {
+	unsigned long port; /* 0: the scheme's default */
+	bool https;
+	const char *cert, *key;
+};
+
+/* "--name=value": the value, or NULL when arg is not that option. */
+static const char *option_value(const char *arg, const char *name)
+{
+	size_t n = ul_strlen(name);
+	return ul_strncmp(arg, name, n) == 0 && arg[n] == '=' ? arg + n + 1
+	                                                       : NULL;
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
 {
 	for (int i = 1; i < argc; i++) {
-		char *end;
-		int err;
-		if (ul_strncmp(argv[i], "--port=", 7) != 0)
+		const char *v;
+		if (ul_strcmp(argv[i], "--https") == 0) {
+			o->https = true;
+		} else if ((v = option_value(argv[i], "--cert"))) {
+			o->cert = v;
+		} else if ((v = option_value(argv[i], "--key"))) {
+			o->key = v;
+		} else if ((v = option_value(argv[i], "--port"))) {
+			char *end;
+			int err;
+			o->port = ul_strtoul(v, &end, 10, &err);
+			if (err || end == v || *end || o->port == 0 ||
+			    o->port > 65535)
+				return -UL_EINVAL;
+		} else {
 			return -UL_EINVAL;
-		unsigned long v = ul_strtoul(argv[i] + 7, &end, 10, &err);
-		if (err || end == argv[i] + 7 || *end || v == 0 || v > 65535)
-			return -UL_EINVAL;
-		*port = (uint16_t)v;
+		}
 	}
 	return 0;
 }
 
 int ul_main(int argc, char **argv)
 {
-	uint16_t port = 80;
-	if (parse_args(argc, argv, &port) < 0) {
-		ul_printf("usage: httpd [--port=N]   (default 80)\n");
+	struct options o = {0, false, "/etc/tls/cert.pem", "/etc/tls/key.pem"};
+	if (parse_args(argc, argv, &o) < 0) {
+		ul_printf("usage: httpd [--port=N] [--https [--cert=PATH] "
+		          "[--key=PATH]]\n  (port 80, or 443 with --https; "
+		          "default cert and key: %s %s)\n", o.cert, o.key);
 		return 2;
+	}
+	uint16_t port = (uint16_t)(o.port ? o.port : o.https ? 443 : 80);
+	if (o.https) {
+		int err;
+		tls_server = ul_tls_server_new(o.cert, o.key, &err);
+		if (tls_server == NULL) {
+			ul_printf("httpd: no TLS certificate and key: %s\n",
+			          ul_strerror(err));
+			return 1;
+		}
 	}
 	/* Without a DHCP lease yet, serve anyway: it may come later. */
 	int started = ul_net_start();
@@ -281,7 +342,8 @@ int ul_main(int argc, char **argv)
 		          ul_strerror(rc));
 		return 1;
 	}
-	ul_printf("httpd: serving on port %u\n", port);
+	ul_printf("httpd: serving %son port %u\n", o.https ? "HTTPS " : "",
+	          port);
 	for (;;) {
 		int fd = ul_accept(lfd, NULL);
 		if (fd < 0)
@@ -289,6 +351,7 @@ int ul_main(int argc, char **argv)
 		struct conn *c = ul_malloc(sizeof *c);
 		if (c) {
 			c->fd = fd;
+			c->tls = NULL;
 			c->len = 0;
 		}
 		struct ul_thread *t = c ? ul_thread_create("http",

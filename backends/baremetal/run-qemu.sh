@@ -120,8 +120,9 @@ kvm) [[ -r /dev/kvm && -w /dev/kvm ]] || die "--accel=kvm: /dev/kvm is missing o
 esac
 # KVM's default CPU model asks for features a software KVM may lack (and
 # QEMU warns on stderr); the host's own model, less the one MSR such KVMs
-# refuse, has none of that.
-cpu=()
+# refuse, has none of that. Under TCG, "max" rather than the default
+# qemu64, whose lack of RDRAND leaves the image with no entropy source.
+cpu=(-cpu max)
 [[ $accel == kvm ]] && cpu=(-cpu host,-arch-capabilities)
 
 # One word of the core's command-line syntax (<unilab/cmdline.h>): as it is

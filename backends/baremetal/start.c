@@ -6,6 +6,7 @@
 #include "bm.h"
 #include "platform.h"
 #include "virtio.h"
+#include "x86_64/entropy.h"
 #include "x86_64/io.h"
 
 uint32_t ul_bm_boot_protocol;
@@ -74,6 +75,7 @@ _Noreturn void ul_bm_start(void)
 	bm_pci_init();
 	probe_devices();
 	x86_sti();
+	ul_x86_entropy_check("baremetal");
 
 	info.backend = "baremetal";
 	info.app = boot.app;

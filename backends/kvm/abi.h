@@ -164,6 +164,7 @@ enum ul_kvm_hypercall {
 	UL_KVM_HC_BLOCK_WRITE, /* struct ul_kvm_block */
 	UL_KVM_HC_TRACE,       /* struct ul_kvm_trace */
 	UL_KVM_HC_DEBUG,       /* struct ul_kvm_debug; returns */
+	UL_KVM_HC_ENTROPY,     /* struct ul_kvm_entropy */
 	UL_KVM_HC_COUNT
 };
 
@@ -324,6 +325,16 @@ struct ul_kvm_block {
 	uint64_t data;   /* in: guest address of count * sector_size bytes */
 	uint32_t count;  /* in: sectors */
 	uint32_t reserved;
+};
+
+/* Fill len bytes at data with bytes from the host kernel's getrandom().
+ * ret: 0, -UL_EINVAL (len above UL_KVM_ENTROPY_MAX: the guest asks again
+ * for more), -UL_EIO (the host failed). */
+#define UL_KVM_ENTROPY_MAX 256
+struct ul_kvm_entropy {
+	uint64_t data; /* in: guest address */
+	uint32_t len;  /* in: bytes, 0..UL_KVM_ENTROPY_MAX */
+	int32_t ret;   /* out */
 };
 
 /* A boot phase reached inside the guest, reported only when boot_info.flags

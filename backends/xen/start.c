@@ -14,6 +14,7 @@
 #include "guest.h"
 #include "hypercall.h"
 #include "platform.h"
+#include "x86_64/entropy.h"
 
 const struct xen_start_info *ul_xen_start_info;
 struct xen_shared_info *ul_xen_shared;
@@ -77,6 +78,7 @@ _Noreturn void ul_xen_start(const struct xen_start_info *si,
 	ul_xen_events_init();
 	ul_xen_clock_init();
 	ul_xen_memory_init(boot_stack_top, &info.heap_base, &info.heap_size);
+	ul_x86_entropy_check("xen");
 
 	/* Copied out of start_info, whose page the core never sees; Xen
 	 * need not NUL-terminate a line that fills the field. */

@@ -48,6 +48,19 @@ class Response(unittest.TestCase):
             self.read(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nshort")
 
 
+class Tls(unittest.TestCase):
+    def test_a_server_that_is_not_tls_is_a_failure(self):
+        """A TCP server that closes at once: the handshake fails with a
+        Failure that names the address, not an ssl exception."""
+        with socket.socket() as listener:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen()
+            target = listener.getsockname() + (probes.tls_context(None),)
+            with self.assertRaisesRegex(probes.Failure,
+                                        "TLS handshake with 127.0.0.1"):
+                probes.tls_handshakes(target, 1)
+
+
 class Modules(unittest.TestCase):
     def setUp(self):
         self.root = tempfile.TemporaryDirectory()

@@ -1,11 +1,13 @@
-"""The latency study's client: UDP echo round trips, HTTP requests on one
-kept-alive connection and on a new connection each, and wrk's throughput.
+"""The latency study's client: UDP echo round trips, HTTP and HTTPS
+requests on one kept-alive connection and on a new connection each, TLS
+handshakes, and wrk's throughput.
 Each round trip is timed in the harness with the monotonic clock, from
 just before the request is sent to the last byte of its answer; the
 client's own cost (a few system calls from Python) is the same for every
 server it measures."""
 import re
 import socket
+import ssl
 import subprocess
 import time
 
@@ -17,6 +19,7 @@ REQUEST = f"GET {PATH} HTTP/1.1\r\nHost: unibench\r\n\r\n".encode()
 REQUEST_CLOSE = (f"GET {PATH} HTTP/1.1\r\nHost: unibench\r\n"
                  f"Connection: close\r\n\r\n").encode()
 TIMEOUT = 2.0
+TLS_NAME = "unilab.test"  # the name in the certificate httpd's build made
 
 
 class Failure(Exception):
@@ -77,10 +80,37 @@ def _response(s, buffered=b""):
     return False, b""
 
 
+def tls_context(cafile):
+    """A TLS 1.2 client context that trusts cafile; no session reuse, so
+    each new connection is a full handshake."""
+    context = ssl.create_default_context(cafile=cafile)
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
 def _connect(address):
-    s = socket.create_connection(address, timeout=TIMEOUT)
+    """A connection to (host, port), or over TLS to (host, port, context)."""
+    s = socket.create_connection(address[:2], timeout=TIMEOUT)
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if len(address) > 2:
+        try:
+            s = address[2].wrap_socket(s, server_hostname=TLS_NAME)
+        except (ssl.SSLError, OSError) as error:
+            s.close()
+            raise Failure(f"TLS handshake with {address[0]}: {error}") \
+                from None
     return s
+
+
+def tls_handshakes(address, count):
+    """count full TLS handshakes with (host, port, context), each on a
+    connection of its own (connect, handshake, close); ns each."""
+    times = []
+    for _ in range(count):
+        before = time.perf_counter_ns()
+        _connect(address).close()
+        times.append(time.perf_counter_ns() - before)
+    return times
 
 
 def http_kept_alive(address, count):

@@ -1,9 +1,11 @@
 """The servers the latency study talks to, each on a /24 of its own inside
-the study's network namespace: Unilab's echo and httpd apps on a TAP each
-(posix and kvm backends), busybox httpd and udp_echo in a crun container
-on a veth pair, and the same two in a Linux VM on a TAP. A server is its
-processes, the addresses of its UDP echo and its HTTP service, and what
-must run to stop it."""
+the study's network namespace: Unilab's echo and httpd apps (HTTP, and
+HTTPS with --https) on a TAP each (posix and kvm backends), busybox httpd
+and udp_echo in a crun container on a veth pair, the same two in a Linux
+VM on a TAP, and nginx as a process (HTTP and HTTPS, the same page and
+certificate as httpd) on a veth pair. A server is its processes, the
+addresses of its UDP echo, HTTP and HTTPS services (None: it has none),
+and what must run to stop it."""
 import dataclasses
 import json
 import os
@@ -13,7 +15,7 @@ import subprocess
 import time
 
 from . import container, host, linux_vm, netns, probes
-from .case import Skipped
+from .case import BASELINE, Case, Skipped
 
 KIB = 1024
 UNILAB_MEMORY = "32M"   # posix heap and kvm guest memory: room for clients
@@ -37,6 +39,7 @@ class Server:
     what: str
     udp: tuple = None     # (address, port) of its UDP echo
     http: tuple = None    # (address, port) of its HTTP service
+    https: tuple = None   # (address, port, ssl context) of its HTTPS one
     notes: dict = dataclasses.field(default_factory=dict)
     processes: list = dataclasses.field(default_factory=list)
     stops: list = dataclasses.field(default_factory=list)  # argv to run
@@ -97,20 +100,30 @@ def wait_ready(server):
     deadline = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < deadline:
         server.check()
-        if _answers_udp(server.udp) and _answers_tcp(server.http):
+        if ((server.udp is None or _answers_udp(server.udp))
+                and _answers_tcp(server.http)
+                and (server.https is None or _answers_tcp(server.https[:2]))):
             return
         time.sleep(0.2)
     raise probes.Failure(f"no answer after {READY_TIMEOUT:g} s")
 
 
+def certificate(settings):
+    """The certificate and key httpd's build made (and embedded in it)."""
+    return (settings.path("apps", "httpd", "cert.pem"),
+            settings.path("apps", "httpd", "key.pem"))
+
+
 def unilab(settings, case, subnets, logs):
     """Unilab's echo and httpd apps on the backend of case (hello.posix or
-    hello.kvm): each image on a TAP of its own."""
+    hello.kvm): each image on a TAP of its own, httpd twice (HTTP, and
+    HTTPS with its built-in certificate)."""
     backend = case.name.split(".")[1]
     server = Server(name=backend, what=f"Unilab's echo and httpd apps on "
                                        f"the {backend} backend, over a TAP")
-    images = {app: settings.path("apps", app, f"{app}.{backend}")
-              for app in ("echo", "httpd")}
+    images = {app: settings.path("apps", app.split()[0],
+                                 f"{app.split()[0]}.{backend}")
+              for app in ("echo", "httpd", "httpd --https")}
     for image in images.values():
         if not os.path.exists(image):
             return Skipped(backend, case.kind, f"{image} is not built")
@@ -123,12 +136,89 @@ def unilab(settings, case, subnets, logs):
             argv = [image] + options
         else:
             argv = [case.argv[0]] + options + [image]
-        server.spawn(argv + [f"ip={address}/24"],
-                     os.path.join(logs, f"{backend}-{app}.log"))
+        app_args = ["--", "--https"] if app.endswith("--https") else []
+        server.spawn(argv + [f"ip={address}/24"] + app_args,
+                     os.path.join(logs, f"{backend}-{app.replace(' ', '')}.log"))
         if app == "echo":
             server.udp = (address, 7)
+        elif app_args:
+            server.https = (address, 443,
+                            probes.tls_context(certificate(settings)[0]))
         else:
             server.http = (address, 80)
+    return server
+
+
+NGINX_CONF = """daemon off;
+master_process off;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/nginx-error.log;
+events {{ worker_connections 512; }}
+http {{
+  access_log off;
+  keepalive_requests 1000000;
+  default_type application/json;
+  client_body_temp_path {dir}/body;
+  proxy_temp_path {dir}/proxy;
+  fastcgi_temp_path {dir}/fastcgi;
+  uwsgi_temp_path {dir}/uwsgi;
+  scgi_temp_path {dir}/scgi;
+  server {{
+    listen 80;
+    listen 443 ssl;
+    ssl_certificate {cert};
+    ssl_certificate_key {key};
+    ssl_protocols TLSv1.2;
+    ssl_session_cache shared:tls:1m;
+    root {root};
+  }}
+}}
+"""
+
+
+def nginx_case():
+    """The nginx baseline, as the latency study's servers take it."""
+    binary = host.tool("nginx")
+    if binary is None or host.tool("unshare") is None:
+        return Skipped("nginx", BASELINE, "nginx is not installed "
+                                          "(nginx-light)")
+    return Case(name="nginx", kind=BASELINE, what="nginx-light, a process",
+                argv=[binary], expect="", files=[])
+
+
+def nginx(settings, case, subnets, logs):
+    """nginx-light as a process in a network namespace of its own, serving
+    the page over HTTP and HTTPS (TLS 1.2, httpd's certificate), reached
+    through a veth pair; one worker, as httpd has one CPU."""
+    binary = case.argv[0]
+    cert, key = certificate(settings)
+    if not os.path.exists(cert):
+        return Skipped("nginx", case.kind, f"{cert} is not built")
+    work = os.path.join(logs, "nginx")
+    os.makedirs(work, exist_ok=True)
+    conf = os.path.join(work, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(NGINX_CONF.format(dir=work, cert=cert, key=key,
+                                  root=os.path.dirname(page(settings))))
+    server = Server(name="nginx", what="nginx-light as a process (one "
+                                       "worker), over a veth pair",
+                    notes=dict(case.notes))
+    process = server.spawn([host.tool("unshare"), "--net", binary, "-c",
+                            conf, "-p", work, "-e", "stderr"],
+                           os.path.join(logs, "nginx.log"))
+    try:
+        n, host_side, address = subnets.take()
+        netns.veth(f"ubv{n}", f"ubc{n}", host_side)
+        netns.ip("link", "set", f"ubc{n}", "netns", str(process.pid))
+        netns.ip("addr", "add", f"{address}/24", "dev", f"ubc{n}",
+                 netns_of=process.pid)
+        netns.ip("link", "set", f"ubc{n}", "up", netns_of=process.pid)
+    except (OSError, probes.Failure):
+        server.stop()
+        raise
+    server.http = (address, 80)
+    server.https = (address, 443, probes.tls_context(cert))
     return server
 
 

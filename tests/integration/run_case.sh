@@ -22,19 +22,13 @@ shift 3
 # The backend's name: meson passes it; by hand, the suffix will do.
 backend=${UL_BACKEND:-$suffix}
 
-# 77 tells meson the test was skipped, not failed.
-if [ "$suffix" = kvm ] && ! { exec 3<>/dev/kvm; } 2>/dev/null; then
-	echo "SKIP: cannot open /dev/kvm read-write (no KVM here, or no permission)"
-	exit 77
-fi
-
+. "$(dirname "$0")/backend_check.sh"
 result=
 if [ "${1:-}" = --result ]; then
 	result=$2
 	status=$3
-elif { [ "$suffix" = xen ] || [ "$suffix" = bm ]; } && ! why=$("$1" --check); then
-	echo "SKIP: $why"
-	exit 77
+else
+	skip_unless_runnable "$suffix" "${1:-}"
 fi
 
 mapfile -t args < "$case_dir/args"

@@ -16,6 +16,7 @@ static const struct {
 	[UL_KVM_HC_BLOCK_WRITE] = {"block_write", hc_block_write},
 	[UL_KVM_HC_TRACE] = {"trace", hc_trace},
 	[UL_KVM_HC_DEBUG] = {"debug", hc_debug},
+	[UL_KVM_HC_ENTROPY] = {"entropy", hc_entropy},
 };
 
 /* nr < UL_KVM_HC_COUNT, checked by the exit loop. */

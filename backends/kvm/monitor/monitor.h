@@ -172,6 +172,7 @@ void hc_block_read(struct vm *vm, uint64_t gpa);
 void hc_block_write(struct vm *vm, uint64_t gpa);
 void hc_trace(struct vm *vm, uint64_t gpa);
 void hc_debug(struct vm *vm, uint64_t gpa);
+void hc_entropy(struct vm *vm, uint64_t gpa);
 
 /* crash.c: the report of a guest CPU exception; exits. */
 _Noreturn void crash_report(const struct vm *vm, const struct ul_kvm_abort *a);

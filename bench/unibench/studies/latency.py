@@ -1,9 +1,11 @@
 """The latency study: UDP echo round trips and HTTP requests (on one
 kept-alive connection, and on a new connection each) to Unilab's echo and
 httpd apps on the posix and kvm backends, against the same services in a
-crun container and in a Linux VM; then HTTP throughput with wrk. Every
-server sits on a virtual link of its own in a network namespace the study
-makes, and the client (the harness) talks to them in rotating rounds."""
+crun container and in a Linux VM; HTTPS requests and full TLS handshakes
+to httpd --https against nginx (a process) serving the same page with the
+same certificate; then HTTP throughput with wrk. Every server sits on a
+virtual link of its own in a network namespace the study makes, and the
+client (the harness) talks to them in rotating rounds."""
 import math
 import os
 
@@ -21,6 +23,7 @@ SERVERS = (
     ("kvm", UNILAB, "hello.kvm", servers.unilab),
     ("crun", BASELINE, "crun", servers.crun),
     ("linux-vm", BASELINE, "linux-vm", servers.linux),
+    ("nginx", BASELINE, "nginx", servers.nginx),
 )
 # (metric, what it is, the probe, the service it talks to)
 METRICS = (
@@ -29,7 +32,17 @@ METRICS = (
      probes.http_kept_alive, "http"),
     ("http_new", "HTTP request on a new connection",
      probes.http_new_connections, "http"),
+    ("https_keepalive", "HTTPS request on a kept-alive connection",
+     probes.http_kept_alive, "https"),
+    ("https_new", "HTTPS request on a new connection (full handshake)",
+     probes.http_new_connections, "https"),
+    ("tls_handshake", "TLS 1.2 full handshake (connect, handshake, close)",
+     probes.tls_handshakes, "https"),
 )
+# What each metric's ratios divide by: TLS is compared with nginx, which
+# serves the same page with the same certificate.
+RATIO_BASE = {"https_keepalive": "nginx", "https_new": "nginx",
+              "tls_handshake": "nginx"}
 ROUNDS = 50
 CDF_POINTS = 200  # points per curve in the plot
 WRK_CONNECTIONS = 8
@@ -75,6 +88,7 @@ def _start(settings, cases, logs, entries):
     """Start every server that can run, wait until they answer; returns
     those that do, and fills entries for all."""
     by_name = {c.name: c for c in cases}
+    by_name.setdefault("nginx", servers.nginx_case())
     subnets = servers.Subnets()
     started = []
     for name, kind, case_name, start in SERVERS:
@@ -102,8 +116,9 @@ def _start(settings, cases, logs, entries):
         try:
             servers.wait_ready(server)
             ready.append(server)
-            entries[server.name].update(udp=list(server.udp),
-                                        http=list(server.http))
+            entries[server.name].update(
+                udp=list(server.udp or ()), http=list(server.http),
+                https=list(server.https[:2]) if server.https else [])
         except probes.Failure as failure:
             entries[server.name].update(records.failure_status(
                 entries[server.name]["kind"], f"not ready: {failure}"))
@@ -126,6 +141,10 @@ def _measure(running, settings, progress, entries):
                 result = metrics.setdefault(metric, {
                     "status": "measured", "ns": [], "round": [], "seq": []})
                 if result["status"] != "measured":
+                    continue
+                if getattr(server, service) is None:
+                    result.update(status="unsupported",
+                                  reason=f"no {service} service")
                     continue
                 try:
                     server.check()
@@ -186,15 +205,17 @@ def _samples(entries, name, metric):
 
 
 def _ratios(entries, settings):
-    """Each server's median against the container's, per metric."""
+    """Each server's median against the container's (nginx's for TLS), per
+    metric."""
     ratios = []
     for metric, _, _, _ in METRICS:
-        bottom = _samples(entries, COMPARED_WITH, metric)
+        base = RATIO_BASE.get(metric, COMPARED_WITH)
+        bottom = _samples(entries, base, metric)
         for name, _, _, _ in SERVERS:
             top = _samples(entries, name, metric)
-            if name != COMPARED_WITH and top and bottom:
+            if name != base and top and bottom:
                 ratios.append(dict(metric=metric, numerator=name,
-                                   denominator=COMPARED_WITH,
+                                   denominator=base,
                                    **stats.ratio(top, bottom,
                                                  settings.resamples,
                                                  settings.seed)))
@@ -205,26 +226,33 @@ def _ratio_cell(result, metric, name):
     for r in result["ratios"]:
         if (r["metric"], r["numerator"]) == (metric, name):
             return units.ratio_with_interval(r)
-    return "1×" if name == COMPARED_WITH else "–"
+    return "1×" if name == RATIO_BASE.get(metric, COMPARED_WITH) else "–"
 
 
 def report(result):
     entries = result["servers"]
     lines = [f"Each server has a virtual link of its own (a TAP, or a veth "
-             f"pair for the container) in a network namespace the study "
-             f"makes; the HTTP servers serve `{result['page']}`. Times run "
-             f"from the request's send to the answer's last byte; ratios "
-             f"are of medians against {COMPARED_WITH}, with a 95% bootstrap "
-             f"interval."]
+             f"pair for the container and nginx) in a network namespace the "
+             f"study makes; the HTTP servers serve `{result['page']}`. "
+             f"Times run from the request's send to the answer's last byte; "
+             f"ratios are of medians against {COMPARED_WITH} (nginx for "
+             f"HTTPS and handshakes: same page, same certificate, TLS 1.2), "
+             f"with a 95% bootstrap interval. One client, one request at a "
+             f"time: full handshakes per second are 1 s over the handshake "
+             f"median."]
     unsupported, spreads = [], []
     for metric, what, _, _ in METRICS:
         lines += ["", f"**{what}**", "",
-                  f"| server | runs | median | p5 | p95 | / {COMPARED_WITH} |",
+                  f"| server | runs | median | p5 | p95 | "
+                  f"/ {RATIO_BASE.get(metric, COMPARED_WITH)} |",
                   "|---|---:|---:|---:|---:|---:|"]
         for name, e in entries.items():
             m = e.get("metrics", {}).get(metric)
             if e["status"] != "measured" or not m:
                 continue
+            if m["status"] == "unsupported" and \
+                    m["reason"].startswith("no "):
+                continue  # a server without that service: not a result
             if m["status"] != "measured":
                 lines.append(f"| {name} | – | {m['status']} | | | |")
                 unsupported.append(f"- {name}, {what}: {m['status']}: "

@@ -30,6 +30,7 @@
 #define UL_ENOSYS 38
 #define UL_ENOTEMPTY 39
 #define UL_ELOOP 40
+#define UL_EPROTO 71
 #define UL_EMSGSIZE 90
 #define UL_ENOTSUP 95
 #define UL_EADDRINUSE 98

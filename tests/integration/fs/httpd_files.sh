@@ -2,13 +2,15 @@
 # httpd serves files from a disk: over / (root=blk0) and on /data
 # (mount=/data:blk0) beside its romfs, to curl byte for byte, with
 # Content-Type, Last-Modified from the file, a folder's index.html or a
-# generated listing, 404 and 403. User-mode networking: no root needed.
+# generated listing, 404 and 403; and over HTTPS with the certificate and
+# key read from the disk's /etc/tls (not the ones built into the image).
+# User-mode networking: no root needed.
 #
 #   httpd_files.sh BUILD_ROOT posix|kvm
 set -u
 build=$1 backend=$2
 PATH=$PATH:/sbin:/usr/sbin
-for tool in mke2fs curl python3; do
+for tool in mke2fs curl python3 openssl; do
 	command -v $tool >/dev/null || { echo "SKIP: $tool is not installed"; exit 77; }
 done
 [[ $backend != kvm || -w /dev/kvm ]] || { echo "SKIP: /dev/kvm is not usable"; exit 77; }
@@ -26,11 +28,16 @@ chmod 600 "$work/site/secret.txt"
 printf '<h1>from the disk</h1>\n' > "$work/site/index.html"
 printf 'x\n' > "$work/site/odd/a <b>&c.txt"
 touch -d '2021-03-04 05:06:07 UTC' "$work/site/style.css"
+# A certificate of the disk's own, for a name the built-in one lacks.
+"$(dirname "$0")/../../../net/tls_cert.sh" "$work/site/etc/tls" disk.test >/dev/null ||
+	fail "tls_cert.sh"
+chmod 600 "$work/site/etc/tls/key.pem"
 mke2fs -q -F -t ext2 -d "$work/site" "$work/site.img" 8M || fail "mke2fs"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+guest=80 ready='httpd: serving on port 80'
 start() {
-	local net="--net=user,hostfwd=tcp::$port-:80"
+	local net="--net=user,hostfwd=tcp::$port-:$guest"
 	if [[ $backend == posix ]]; then
 		"$build/apps/httpd/httpd.posix" "--disk=$work/site.img" "$net" ip=dhcp "$@" > "$work/log" 2>&1 &
 	else
@@ -39,7 +46,7 @@ start() {
 	fi
 	pid=$!
 	for _ in $(seq 100); do
-		grep -q 'httpd: serving on port 80' "$work/log" && return
+		grep -q "$ready" "$work/log" && return
 		sleep 0.1
 	done
 	fail "httpd did not start"
@@ -75,3 +82,23 @@ get -o "$work/blob" "$base/data/docs/blob.bin"
 cmp -s "$work/blob" "$work/site/docs/blob.bin" || fail "/data/docs/blob.bin differs"
 stop
 echo "ok: the romfs site on /, the disk on /data"
+
+guest=443 ready='httpd: serving HTTPS on port 443'
+start root=blk0 -- --https
+base=https://disk.test:$port
+tls=(--cacert "$work/site/etc/tls/cert.pem" --resolve "disk.test:$port:127.0.0.1")
+got=$(get "${tls[@]}" -w '%{http_code} %{num_connects} %{content_type}\n' \
+	-o "$work/s1" "$base/style.css" -o "$work/s2" "$base/secret.txt" \
+	-o "$work/s3" "$base/etc/tls/key.pem" -o "$work/s4" "$base/nothing.html") ||
+	fail "curl over HTTPS with the disk's certificate"
+want=$'200 1 text/css\n403 0 text/plain; charset=utf-8\n403 0 text/plain; charset=utf-8\n404 0 text/plain; charset=utf-8'
+[[ $got == "$want" ]] || fail "over HTTPS (status, new connections, type): got
+$got
+want
+$want"
+cmp -s "$work/s1" "$work/site/style.css" || fail "style.css over HTTPS differs"
+headers=$(get "${tls[@]}" -D - -o /dev/null "$base/style.css" | tr -d '\r')
+grep -q '^Last-Modified: Thu, 04 Mar 2021 05:06:07 GMT$' <<<"$headers" ||
+	fail "Last-Modified over HTTPS: $headers"
+stop
+echo "ok: HTTPS with the disk's certificate and key: types, Last-Modified, 403, 404, one kept-alive connection"

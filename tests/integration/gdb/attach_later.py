@@ -150,7 +150,7 @@ def gdb_session(command, httpd):
 # What the session must show, in order.
 EXPECTED = [
     r"Breakpoint 1 at 0x[0-9a-f]+: file .*httpd/main\.c",
-    r"Breakpoint 1, answer \(fd=\d+, r=0x[0-9a-f]+\) at .*main\.c:\d+",
+    r"Breakpoint 1, answer \(c=0x[0-9a-f]+, r=0x[0-9a-f]+\) at .*main\.c:\d+",
     r"#1 +0x[0-9a-f]+ in serve_connection \(c=0x[0-9a-f]+\)",
     r'\$1 = 0x[0-9a-f]+ "/hello\.json"',
     r"\[Inferior 1 \(Remote target\) detached\]",

@@ -96,6 +96,11 @@ static void case_device_errors(void)
 	CHECK(n.ret == -UL_ENODEV);
 	ul_kvm_hypercall(UL_KVM_HC_BLOCK_READ, &b);
 	CHECK(b.ret == -UL_ENODEV);
+	/* More entropy than one call gives: asked again in pieces. */
+	struct ul_kvm_entropy e = {.data = (uintptr_t)buf,
+	                           .len = UL_KVM_ENTROPY_MAX + 1};
+	ul_kvm_hypercall(UL_KVM_HC_ENTROPY, &e);
+	CHECK(e.ret == -UL_EINVAL);
 	say("device errors returned\n");
 }
 
@@ -194,6 +199,9 @@ static void run_case(const char *c, const struct ul_boot_info *info)
 		__asm__ volatile("outb %%al, %w0" : : "Nd"((uint16_t)0x3f8), "a"('x'));
 	} else if (t_streq(c, "stray-io")) {
 		run_in_kernel_mode(stray_io_handler);
+	} else if (t_streq(c, "entropy-out-of-range")) {
+		struct ul_kvm_entropy e = {.data = mem - 16, .len = 32};
+		ul_kvm_hypercall(UL_KVM_HC_ENTROPY, &e);
 	} else if (t_streq(c, "bad-abort")) {
 		struct ul_kvm_abort a = {.vector = 99};
 		ul_kvm_hypercall(UL_KVM_HC_ABORT, &a);

@@ -47,5 +47,7 @@ int main(int argc, char **argv)
 	if (opt.gdb)
 		gdb_start(&vm, opt.gdb_port);
 	vm.timeout_us = opt.timeout_us;
+	timeout_arm(&vm);
+	sandbox_enter(&opt);
 	vm_run(&vm);
 }

@@ -31,6 +31,7 @@ struct options {
 	uint64_t timeout_us;  /* 0: none */
 	bool gdb;             /* --gdb: wait for gdb on gdb_port (0: any) */
 	unsigned gdb_port;
+	bool no_sandbox;      /* --no-sandbox: no seccomp filter (debugging) */
 	const char *image;
 	int app_argc;         /* arguments after IMAGE, for the guest */
 	char **app_argv;
@@ -139,8 +140,14 @@ void cpu_setup(struct vm *vm);
 void boot_info_write(struct vm *vm, const struct options *opt,
                      uint64_t tsc_khz);
 
-/* run.c: the exit loop; never returns. */
+/* run.c: the exit loop; never returns. timeout_arm starts vm->timeout_us
+ * running (before the sandbox, which does not allow setting timers). */
+void timeout_arm(struct vm *vm);
 _Noreturn void vm_run(struct vm *vm);
+
+/* sandbox.c: from here on, only the system calls the run loop needs for
+ * these options (or, with --no-sandbox, say that there is no filter). */
+void sandbox_enter(const struct options *opt);
 
 /* hypercall.c: one call from the guest, port already decoded. */
 void hypercall(struct vm *vm, unsigned nr, uint64_t arg_gpa);

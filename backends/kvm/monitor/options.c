@@ -48,6 +48,9 @@ static const char usage[] =
 	"                    printed) and stop before the guest's first\n"
 	"                    instruction: gdb IMAGE -ex 'target remote :PORT'\n"
 	"  --trace-boot      print the time of each boot phase on stderr\n"
+	"  --no-sandbox      do not install the seccomp filter that allows the\n"
+	"                    monitor only the system calls its run loop needs\n"
+	"                    (for debugging the monitor; said on stderr)\n"
 	"  -h, --help        print this help\n"
 	"\n"
 	"exit status:\n"
@@ -134,7 +137,7 @@ static void parse_net(const char *s, struct options *opt)
 }
 
 enum { OPT_MEM = 1, OPT_NET, OPT_DISK, OPT_TIMEOUT, OPT_TRACE, OPT_GDB,
-       OPT_PCAP };
+       OPT_PCAP, OPT_NO_SANDBOX };
 
 void options_parse(int argc, char **argv, struct options *opt)
 {
@@ -146,6 +149,7 @@ void options_parse(int argc, char **argv, struct options *opt)
 		{"timeout", required_argument, NULL, OPT_TIMEOUT},
 		{"trace-boot", no_argument, NULL, OPT_TRACE},
 		{"gdb", required_argument, NULL, OPT_GDB},
+		{"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -179,6 +183,9 @@ void options_parse(int argc, char **argv, struct options *opt)
 		case OPT_GDB:
 			opt->gdb = true;
 			opt->gdb_port = parse_port(optarg);
+			break;
+		case OPT_NO_SANDBOX:
+			opt->no_sandbox = true;
 			break;
 		case 'h':
 			fputs(usage, stdout);

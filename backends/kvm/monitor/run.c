@@ -22,8 +22,10 @@ static void on_alarm(int sig)
 	timeout_run->immediate_exit = 1;
 }
 
-static void arm_timeout(struct vm *vm)
+void timeout_arm(struct vm *vm)
 {
+	if (!vm->timeout_us)
+		return;
 	struct sigaction sa;
 	struct itimerval it = {
 		.it_value = {
@@ -132,8 +134,6 @@ static _Noreturn void unexpected_exit(struct vm *vm)
 
 _Noreturn void vm_run(struct vm *vm)
 {
-	if (vm->timeout_us)
-		arm_timeout(vm);
 	trace_mark(TRACE_VCPU_ENTERED);
 	for (;;) {
 		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {

@@ -186,3 +186,20 @@ void ul_cmdline_free(struct ul_cmdline *cl)
 	cl->argc = 0;
 	cl->nopts = 0;
 }
+
+/* Here, not in boot.c, so that code reading options (the network stack's
+ * start) links without the boot path, as in the unit tests. */
+static const struct ul_cmdline *boot_cmdline;
+
+void ul_cmdline_set_boot(const struct ul_cmdline *cl)
+{
+	boot_cmdline = cl;
+}
+
+const char *ul_option(const char *key)
+{
+	for (int i = 0; boot_cmdline && i < boot_cmdline->nopts; i++)
+		if (ul_strcmp(boot_cmdline->opts[i].key, key) == 0)
+			return boot_cmdline->opts[i].value;
+	return NULL;
+}

@@ -24,6 +24,7 @@
 static struct netif plat_ifs[UL_MAX_NET];
 static unsigned nplat;
 static bool started;
+static int start_error; /* a bad option: the same answer every time */
 
 static int plat_output(struct netif *nif, const void *frame, size_t len)
 {
@@ -154,6 +155,8 @@ int ul_net_start(void)
 {
 	if (started)
 		return 0;
+	if (start_error)
+		return start_error;
 	nplat = probe_interfaces();
 	if (nplat == 0) {
 		ul_error("net: this image has no network interface (give the "
@@ -165,7 +168,7 @@ int ul_net_start(void)
 	if (configure_addresses(ul_option("ip")) < 0 ||
 	    option_addr("gw", &net_gateway) < 0 ||
 	    option_addr("dns", &net_dns) < 0)
-		return -UL_EINVAL;
+		return start_error = -UL_EINVAL;
 	if (!ul_thread_create("net-rx", rx_thread, NULL, RX_STACK))
 		return -UL_ENOMEM;
 	started = true;
@@ -185,4 +188,18 @@ int ul_net_start(void)
 	if (rc < 0)
 		ul_warn("net: no DHCP lease yet; still asking in the background");
 	return rc;
+}
+
+/* Without it an app that only makes sockets would wait forever for frames
+ * nobody reads (the scheduler's "deadlock" panic). */
+int net_autostart(void)
+{
+	struct ul_net_info info;
+
+	if (started || start_error)
+		return start_error;
+	if (ul_plat_net_info(0, &info) < 0)
+		return 0;
+	int rc = ul_net_start();
+	return rc == -UL_ETIMEDOUT ? 0 : rc;
 }

@@ -32,7 +32,10 @@ char *ul_ip_format(uint32_t addr, char *buf);
  * With dhcp, waits (up to about 10 s) for the first lease. Returns 0,
  * -UL_ENODEV when the image has no network interface, -UL_EINVAL for a bad
  * option (with a message on the console), -UL_ETIMEDOUT when DHCP found no
- * server (it keeps trying in the background). Calling it again returns 0. */
+ * server (it keeps trying in the background). Calling it again returns 0
+ * (or the same -UL_EINVAL). Optional: the first ul_socket() starts the
+ * stack itself when the image has an interface; call it to choose when
+ * the DHCP wait happens and to see how the start went. */
 int ul_net_start(void);
 
 /* One interface as it is now. */

@@ -41,7 +41,7 @@
 #define TCP_SACK_BLOCKS 4    /* the most that fit in the option space */
 #define TCP_SACK_RANGES 8    /* ranges of the peer's SACK scoreboard */
 #define TCP_BACKLOG_MAX 1024
-#define TCP_HALFOPEN_MAX 256 /* per listener; older ones make room */
+#define TCP_HALFOPEN_MAX 256 /* per listener; then SYN cookies */
 #define TCP_PCBS_MAX 8192    /* every connection, whatever its state */
 #define TCP_TIME_WAIT_MAX 1024
 
@@ -168,6 +168,16 @@ struct tcp_pcb *tcp_new_child(struct tcp_pcb *listener, uint32_t laddr,
                               uint16_t lport, uint32_t raddr,
                               uint16_t rport);
 void tcp_listener_add(struct tcp_pcb *pcb);
+
+/* tcp_cookie.c: SYN cookies. The initial sequence number for a SYN-ACK
+ * sent without keeping state, from the connection, the peer's initial
+ * sequence number and its MSS; and, given the ACK's number less one,
+ * the MSS it remembers, or 0 when it is not a cookie of ours (or too
+ * old: over 64..128 s). */
+uint32_t tcp_cookie_make(uint32_t laddr, uint16_t lport, uint32_t raddr,
+                         uint16_t rport, uint32_t isn, uint16_t mss);
+uint16_t tcp_cookie_check(uint32_t laddr, uint16_t lport, uint32_t raddr,
+                          uint16_t rport, uint32_t isn, uint32_t cookie);
 void tcp_connection_add(struct tcp_pcb *pcb); /* 4-tuple complete */
 /* Free pcb now, whatever its state (timers, buffers, table entries). */
 void tcp_release(struct tcp_pcb *pcb);

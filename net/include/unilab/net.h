@@ -71,6 +71,8 @@ struct ul_net_stats {
 	uint64_t tcp_retransmits, tcp_fast_retransmits, tcp_timeouts;
 	uint64_t tcp_dup_acks, tcp_ooo_segs;
 	uint64_t tcp_active_opens, tcp_passive_opens, tcp_syn_dropped;
+	uint64_t tcp_cookies_sent, tcp_cookies_ok; /* SYN cookies sent, and
+	                                           * returned good */
 	uint64_t tcp_conn_reset, tcp_conn_timeout;
 	uint64_t mem_fail;            /* a buffer could not be allocated */
 };

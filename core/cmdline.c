@@ -15,6 +15,8 @@ const struct ul_option_desc ul_options[] = {
 	       "(default dhcp)"},
 	{"gw", "network: the default gateway, e.g. 10.0.0.1"},
 	{"dns", "network: the DNS server, e.g. 10.0.0.1"},
+	{"arp_entries", "network: addresses the ARP cache holds, 8..65536 "
+	                "(default 128)"},
 	{"break", "1 stops a baremetal image before main and waits for gdb "
 	          "on its second serial port (default 0)"},
 	{NULL, NULL},

@@ -7,6 +7,7 @@
 #include <unilab/log.h>
 #include <unilab/net.h>
 #include <unilab/string.h>
+#include <unilab/strtol.h>
 #include <unilab/thread.h>
 #include <unilab/time.h>
 #include "arp.h"
@@ -128,6 +129,22 @@ static int configure_addresses(const char *list)
 	return 0;
 }
 
+static int configure_arp(const char *entries)
+{
+	char *end;
+	int err = 0;
+	if (!entries)
+		return 0;
+	unsigned long n = ul_strtoul(entries, &end, 10, &err);
+	if (err || *end || end == entries || n > ARP_ENTRIES_MAX ||
+	    arp_set_size((unsigned)n) < 0) {
+		ul_error("net: bad arp_entries=%s (want %u..%u)", entries,
+		         ARP_ENTRIES_MIN, ARP_ENTRIES_MAX);
+		return -UL_EINVAL;
+	}
+	return 0;
+}
+
 static int option_addr(const char *key, uint32_t *out)
 {
 	const char *v = ul_option(key);
@@ -165,7 +182,8 @@ int ul_net_start(void)
 	}
 	for (unsigned i = 0; i < nplat; i++)
 		plat_ifs[i].dhcp = 1;
-	if (configure_addresses(ul_option("ip")) < 0 ||
+	if (configure_arp(ul_option("arp_entries")) < 0 ||
+	    configure_addresses(ul_option("ip")) < 0 ||
 	    option_addr("gw", &net_gateway) < 0 ||
 	    option_addr("dns", &net_dns) < 0)
 		return start_error = -UL_EINVAL;

@@ -169,6 +169,14 @@ struct tcp_pcb *tcp_new_child(struct tcp_pcb *listener, uint32_t laddr,
                               uint16_t rport);
 void tcp_listener_add(struct tcp_pcb *pcb);
 
+/* tcp_pmtu.c: path-MTU discovery. An ICMP "fragmentation needed" for
+ * the connection, about the segment starting at seq, with the next hop's
+ * MTU (already checked); and the hook rto_expired calls after counting a
+ * timeout, for black holes. */
+void tcp_pmtu_icmp(uint32_t laddr, uint16_t lport, uint32_t raddr,
+                   uint16_t rport, uint32_t seq, uint32_t mtu);
+void tcp_pmtu_timeout(struct tcp_pcb *pcb);
+
 /* tcp_cookie.c: SYN cookies. The initial sequence number for a SYN-ACK
  * sent without keeping state, from the connection, the peer's initial
  * sequence number and its MSS; and, given the ACK's number less one,

@@ -74,6 +74,7 @@ struct ul_net_stats {
 	uint64_t tcp_cookies_sent, tcp_cookies_ok; /* SYN cookies sent, and
 	                                           * returned good */
 	uint64_t tcp_conn_reset, tcp_conn_timeout;
+	uint64_t tcp_mss_lowered;     /* path-MTU discovery made a MSS smaller */
 	uint64_t mem_fail;            /* a buffer could not be allocated */
 };
 void ul_net_stats(struct ul_net_stats *st);

@@ -6,10 +6,11 @@ Seccomp line of /proc/PID/status (2: a filter, 0: none).
     sandbox_status.py MONITOR HOSTILE_IMAGE
 
 Exits 77 (skip) when /dev/kvm cannot be opened."""
-import os
 import subprocess
 import sys
 import time
+
+from kvm_case import kvm_unusable
 
 
 def seccomp_mode(pid):
@@ -38,10 +39,9 @@ def run(monitor, image, extra, want):
 
 def main():
     monitor, image = sys.argv[1:3]
-    try:
-        os.close(os.open("/dev/kvm", os.O_RDWR))
-    except OSError as e:
-        print(f"SKIP: cannot open /dev/kvm: {e.strerror}")
+    why = kvm_unusable()
+    if why:
+        print(f"SKIP: {why}")
         return 77
     problems = []
     mode, out, status = run(monitor, image, [], 2)

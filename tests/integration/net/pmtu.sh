@@ -35,26 +35,25 @@ lowered() {
 	http_curl "$BASE/stats" | sed -n 's/^tcp_mss_lowered //p'
 }
 
-start_httpd() {
+# Start httpd as NAME $1, fetch the big page across the path, and check
+# that the MSS came down; $2 says how the path told the image.
+fetch_across() {
+	local n
 	net_image "$1" "$(net_image_path httpd)" "--net=tap:$NET_TAP" \
 		-- "ip=$NET_IMAGE_IP/24" "gw=$NET_HOST_IP"
 	net_wait_line "$1" 'httpd: serving on port 80'
+	http_check_big_page "$BASE"
+	n=$(lowered)
+	[ "${n:-0}" -ge 1 ] ||
+		net_fail "$2: the MSS was never lowered (tcp_mss_lowered ${n:-?})"
+	echo "ok: $2: tcp_mss_lowered $n"
+	kill "${NET_PIDS[$1]}"
+	net_wait_exit "$1"
 }
 
-start_httpd icmp
-http_check_big_page "$BASE"
-n=$(lowered)
-[ "${n:-0}" -ge 1 ] || net_fail "the MSS was never lowered (tcp_mss_lowered ${n:-?}): no ICMP heeded"
-echo "ok: fragmentation needed heeded (tcp_mss_lowered $n)"
-kill "${NET_PIDS[icmp]}"
-net_wait_exit icmp
-
+fetch_across icmp "fragmentation needed"
 # The black hole: the router sends 1500-byte packets on, the middle's
 # end of the link (MTU 1280) drops them, and nobody says a word.
 ip -n "$NET_NS" link set r0 mtu 1500
-start_httpd hole
-http_check_big_page "$BASE"
-n=$(lowered)
-[ "${n:-0}" -ge 1 ] || net_fail "tcp_mss_lowered ${n:-?} through the black hole"
-echo "ok: through the black hole too (tcp_mss_lowered $n)"
+fetch_across hole "a black hole"
 net_pass "1 MB through a 1280-byte link on $NET_SUFFIX, with ICMP and without"

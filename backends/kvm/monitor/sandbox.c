@@ -33,6 +33,7 @@ enum need {
 	USER = 1 << 4,     /* --net=user (libslirp and GLib) */
 	GDB = 1 << 5,      /* --gdb */
 	SANITIZER = 1 << 6, /* built with ASan/UBSan (unilab-kvm-asan) */
+	COVERAGE = 1 << 7,  /* built with gcov (-Db_coverage=true) */
 };
 
 /* THE list of system calls the monitor may make once it runs the guest.
@@ -104,6 +105,13 @@ static const struct {
 	{"getrandom", USER},
 	/* the sanitizers' interceptors look at the alternate signal stack */
 	{"sigaltstack", SANITIZER},
+	/* gcov writes its counts to the .gcda files at exit */
+	{"openat", COVERAGE},
+	{"close", COVERAGE},
+	{"lseek", COVERAGE},
+	{"fcntl", COVERAGE},
+	{"mkdir", COVERAGE},
+	{"read", COVERAGE},
 };
 
 /* The ioctl requests allowed, on any descriptor: the run loop's and the
@@ -127,6 +135,9 @@ static unsigned needs(const struct options *opt)
 
 #ifdef __SANITIZE_ADDRESS__
 	need |= SANITIZER;
+#endif
+#ifdef UL_SANDBOX_COVERAGE
+	need |= COVERAGE;
 #endif
 	if (opt->disk_count > 0)
 		need |= DISK;

@@ -1,6 +1,6 @@
-/* The path-MTU cache (RFC 1191): what ICMP "fragmentation needed", or
- * TCP's black-hole fallback, taught us about destinations beyond a link
- * of smaller MTU. Entries age out, so a path that grows is found again. */
+/* The path-MTU cache (RFC 1191): what ICMP "fragmentation needed" taught
+ * us about destinations beyond a link of smaller MTU. Entries age out, so
+ * a path that grows is found again. */
 #ifndef NET_PMTU_H
 #define NET_PMTU_H
 

@@ -95,6 +95,11 @@ struct tcp_pcb {
 	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wl1, snd_wl2;
 	uint32_t snd_wnd, max_snd_wnd;
 	uint16_t mss; /* largest segment payload we send */
+	/* Black-hole fallback (tcp_pmtu.c): the MSS before it, and snd_una
+	 * then, while it is on trial; whether it was tried and undone. */
+	uint16_t probe_mss;
+	uint32_t probe_una;
+	bool probe_failed;
 	uint8_t snd_wscale, rcv_wscale;
 	bool ws_ok;   /* both sides use window scaling (RFC 7323 2.2) */
 	bool sack_ok; /* the peer takes SACK blocks (RFC 2018); ours are

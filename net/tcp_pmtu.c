@@ -2,10 +2,11 @@
  * "fragmentation needed" (RFC 1191) about a segment still in flight
  * lowers the connection's MSS to fit and resends at once. Where routers
  * send no such ICMP (a black hole), a simple form of packetization-layer
- * PMTUD (RFC 4821, RFC 8899): full-size segments that time out twice in a
- * row drop to the base size, 1200 bytes a packet, and on further
- * timeouts to 576; the cache keeps what was found for the next
- * connections to the host, for as long as an ICMP-learnt size. */
+ * PMTUD (RFC 4821, RFC 8899): segments bigger than the base size, 1200
+ * bytes a packet, that time out twice in a row are tried at the base
+ * size. If the next timeout comes with nothing acknowledged meanwhile,
+ * it was loss, not the path: the MSS goes back, and the connection does
+ * not try again (on a lossy link the trial would only cost speed). */
 #include "ip.h"
 #include "pmtu.h"
 #include "stack.h"
@@ -43,8 +44,17 @@ void tcp_pmtu_timeout(struct tcp_pcb *pcb)
 {
 	if (pcb->state < TCP_ESTABLISHED || pcb->retries < BLACKHOLE_TIMEOUTS)
 		return;
-	uint32_t packet = (uint32_t)pcb->mss + IP_HLEN + TCP_HLEN;
-	uint32_t lower = packet > PLPMTU_BASE ? PLPMTU_BASE : PMTU_MIN;
-	if (lower < packet && lower_mss(pcb, lower))
-		pmtu_learn(pcb->raddr, lower);
+	if (pcb->probe_mss) {
+		if (pcb->snd_una == pcb->probe_una) {
+			pcb->mss = pcb->probe_mss;
+			pcb->probe_failed = true;
+		}
+		pcb->probe_mss = 0; /* else the base size works: kept */
+		return;
+	}
+	uint16_t mss = pcb->mss;
+	if (!pcb->probe_failed && lower_mss(pcb, PLPMTU_BASE)) {
+		pcb->probe_mss = mss;
+		pcb->probe_una = pcb->snd_una;
+	}
 }

@@ -461,6 +461,60 @@ START_TEST(fragmentation_needed_lowers_the_mss)
 }
 END_TEST
 
+/* The first unacked segment after the next timeout fires. */
+static void next_timeout(struct parsed *p)
+{
+	advance(pcb->rto);
+	expect_tcp(p);
+	clear_frames();
+}
+
+/* Two timeouts in a row: the 1460-byte segment is tried at the base size
+ * (1200-byte packets); a third with nothing acked means loss, and it goes
+ * back to 1460 for good. Acked at the base size, the base size stays. */
+START_TEST(black_hole_trial)
+{
+	int fd = connection(100, 0, 100 * UL_MS);
+	static char data[3000];
+	ck_assert_int_eq(ul_send(fd, data, sizeof data, UL_MSG_DONTWAIT),
+	                 sizeof data);
+	drain_tcp();
+	struct parsed p;
+	next_timeout(&p);
+	ck_assert_uint_eq(p.len, 1460);
+	next_timeout(&p);
+	ck_assert_uint_eq(p.len, 1200 - 40);
+	next_timeout(&p);
+	ck_assert_uint_eq(p.len, 1460);
+	next_timeout(&p);
+	next_timeout(&p);
+	ck_assert_uint_eq(p.len, 1460); /* not tried again */
+	ck_assert_uint_eq(pcb->mss, 1460);
+}
+END_TEST
+
+START_TEST(black_hole_trial_that_works_is_kept)
+{
+	int fd = connection(100, 0, 100 * UL_MS);
+	static char data[3000];
+	ck_assert_int_eq(ul_send(fd, data, sizeof data, UL_MSG_DONTWAIT),
+	                 sizeof data);
+	drain_tcp();
+	struct parsed p;
+	next_timeout(&p);
+	next_timeout(&p);
+	ck_assert_uint_eq(p.len, 1160);
+	peer_ack(p.seq + 1160, 100);
+	clear_frames();
+	/* Later timeouts, after that progress, leave it at the base size. */
+	for (int i = 0; i < 3; i++) {
+		next_timeout(&p);
+		ck_assert_uint_eq(p.len, 1160);
+	}
+	ck_assert_uint_eq(pcb->mss, 1160);
+}
+END_TEST
+
 static void setup_sack(void)
 {
 	setup();
@@ -665,6 +719,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, window_scale_applies_after_the_handshake);
 	tcase_add_test(tc, peer_mss_is_clamped);
 	tcase_add_test(tc, fragmentation_needed_lowers_the_mss);
+	tcase_add_test(tc, black_hole_trial);
+	tcase_add_test(tc, black_hole_trial_that_works_is_kept);
 	suite_add_tcase(s, tc);
 	TCase *sack = tcase_create("sack");
 	tcase_add_checked_fixture(sack, setup_sack, NULL);

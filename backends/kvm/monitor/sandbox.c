@@ -24,7 +24,17 @@
 #include "monitor.h"
 
 /* What the run loop does, from the options: each rule says which of these
- * it is for. */
+ * it is for.
+ *
+ * ATTACH is always on: a running monitor can be asked at any time to let
+ * gdb attach (SIGUSR1, ./unilab attach PID), and --gdb-listen listens from
+ * the start, so the calls that set up a listening socket, accept gdb and
+ * talk to it are in every filter. They are narrowed by their arguments
+ * where that costs nothing: socket() only for AF_INET stream sockets
+ * (unless --net=user asks for more), openat() and unlinkat() only in the
+ * --dumpcore folder opened before the VM was made (unless gcov needs to
+ * open its files). The signal handlers (SIGIO, SIGUSR1) are installed
+ * before the filter, so rt_sigaction is not allowed. */
 enum need {
 	ALWAYS = 1 << 0,
 	DISK = 1 << 1,     /* --disk */
@@ -34,6 +44,8 @@ enum need {
 	GDB = 1 << 5,      /* --gdb */
 	SANITIZER = 1 << 6, /* built with ASan/UBSan (unilab-kvm-asan) */
 	COVERAGE = 1 << 7,  /* built with gcov (-Db_coverage=true) */
+	ATTACH = 1 << 8,    /* gdb attaching later: always (above) */
+	CORE = 1 << 9,      /* --dumpcore or $UNILAB_DUMPCORE */
 };
 
 /* THE list of system calls the monitor may make once it runs the guest.
@@ -64,8 +76,9 @@ static const struct {
 	{"madvise", ALWAYS},
 	{"mprotect", ALWAYS},
 	{"futex", ALWAYS},
-	/* signals: --timeout's SIGALRM, gdb's SIGIO; abort() on a failed
-	 * assertion or a sanitizer report (tgkill: only this process) */
+	/* signals: --timeout's SIGALRM, gdb's SIGIO and SIGUSR1; abort() on a
+	 * failed assertion or a sanitizer report (tgkill: only this process);
+	 * getpid also names core files and owns gdb's socket (F_SETOWN) */
 	{"rt_sigreturn", ALWAYS},
 	{"rt_sigprocmask", ALWAYS},
 	{"getpid", ALWAYS},
@@ -74,46 +87,52 @@ static const struct {
 	{"exit", ALWAYS},
 	{"exit_group", ALWAYS},
 	/* crash reports read the image's symbol table; block devices read
-	 * and write whole sectors at an offset */
+	 * and write whole sectors at an offset; a core file is written at
+	 * offsets and cut to its size */
 	{"pread64", ALWAYS},
-	{"pwrite64", DISK},
+	{"pwrite64", DISK | CORE},
 	{"fdatasync", DISK},
 	{"fsync", DISK},
+	{"ftruncate", CORE},
 	/* frames in and out of a TAP device */
-	{"read", TAP | CAPTURE | USER | GDB | COVERAGE},
+	{"read", TAP | CAPTURE | USER | GDB | ATTACH | COVERAGE},
 	{"readv", TAP},
-	/* libpcap's capture socket */
-	{"recvfrom", CAPTURE | USER | GDB},
-	{"sendto", CAPTURE | USER | GDB},
+	/* libpcap's capture socket; gdb's connection */
+	{"recvfrom", CAPTURE | USER | GDB | ATTACH},
+	{"sendto", CAPTURE | USER | GDB | ATTACH},
 	/* user-mode networking: libslirp opens, uses and closes host
-	 * sockets (only IPv4 and IPv6, checked below) as the guest does */
-	{"socket", USER},
+	 * sockets (only IPv4 and IPv6, checked below) as the guest does;
+	 * gdb attaching later listens on 127.0.0.1 and accepts one */
+	{"socket", USER | ATTACH},
 	{"connect", USER},
-	{"bind", USER},
-	{"listen", USER},
+	{"bind", USER | ATTACH},
+	{"listen", USER | ATTACH},
 	{"accept", USER},
-	{"accept4", USER},
+	{"accept4", USER | ATTACH},
 	{"shutdown", USER},
-	{"close", USER | GDB | COVERAGE},
+	{"close", USER | GDB | ATTACH | CORE | COVERAGE},
 	{"recvmsg", USER},
 	{"sendmsg", USER},
-	{"setsockopt", USER},
+	{"setsockopt", USER | ATTACH},
 	{"getsockopt", USER},
-	{"getsockname", USER},
+	{"getsockname", USER | ATTACH},
 	{"getpeername", USER},
-	{"fcntl", USER | COVERAGE},
+	{"fcntl", USER | ATTACH | COVERAGE}, /* gdb: F_SETOWN, F_SETFL */
 	{"getrandom", USER},
 	/* the sanitizers' interceptors look at the alternate signal stack */
 	{"sigaltstack", SANITIZER},
-	/* gcov writes its counts to the .gcda files at exit (with read,
-	 * close and fcntl above) */
-	{"openat", COVERAGE},
+	/* the core file, made in the --dumpcore folder (checked below), and
+	 * removed when it could not be written whole; gcov writes its counts
+	 * to the .gcda files at exit (with read, close and fcntl above) */
+	{"openat", CORE | COVERAGE},
+	{"unlinkat", CORE},
 	{"lseek", COVERAGE},
 	{"mkdir", COVERAGE},
 };
 
-/* The ioctl requests allowed, on any descriptor: the run loop's and the
- * gdb stub's KVM calls; libslirp asks how much a UDP socket holds. */
+/* The ioctl requests allowed, on any descriptor: the run loop's, the core
+ * file's and the gdb stub's KVM calls; libslirp asks how much a UDP
+ * socket holds. */
 static const struct {
 	unsigned long request;
 	unsigned need;
@@ -121,15 +140,15 @@ static const struct {
 	{KVM_RUN, ALWAYS},
 	{KVM_GET_REGS, ALWAYS},
 	{KVM_GET_SREGS, ALWAYS},
-	{KVM_SET_REGS, GDB},
-	{KVM_SET_GUEST_DEBUG, GDB},
-	{KVM_SET_DEBUGREGS, GDB},
+	{KVM_SET_REGS, GDB | ATTACH},
+	{KVM_SET_GUEST_DEBUG, GDB | ATTACH},
+	{KVM_SET_DEBUGREGS, GDB | ATTACH},
 	{FIONREAD, USER},
 };
 
 static unsigned needs(const struct options *opt)
 {
-	unsigned need = ALWAYS;
+	unsigned need = ALWAYS | ATTACH;
 
 #ifdef __SANITIZE_ADDRESS__
 	need |= SANITIZER;
@@ -141,6 +160,8 @@ static unsigned needs(const struct options *opt)
 		need |= DISK;
 	if (opt->gdb)
 		need |= GDB;
+	if (opt->dumpcore)
+		need |= CORE;
 	for (unsigned i = 0; i < opt->net_count; i++)
 		switch (opt->net[i].kind) {
 		case HOST_NET_TAP: need |= TAP; break;
@@ -190,7 +211,8 @@ static _Noreturn void failed(const char *what, int err)
 	      "without it)", what, strerror(-err));
 }
 
-static void allow(scmp_filter_ctx f, const char *name)
+static void allow(scmp_filter_ctx f, const char *name, unsigned need,
+                  int core_fd)
 {
 	int nr = seccomp_syscall_resolve_name(name);
 	if (nr == __NR_SCMP_ERROR)
@@ -202,13 +224,25 @@ static void allow(scmp_filter_ctx f, const char *name)
 	if (strcmp(name, "mmap") == 0 || strcmp(name, "mprotect") == 0)
 		err = seccomp_rule_add(f, SCMP_ACT_ALLOW, nr, 1,
 		                       SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-	else if (strcmp(name, "socket") == 0) {
+	else if (strcmp(name, "socket") == 0 && (need & USER)) {
 		err = seccomp_rule_add(f, SCMP_ACT_ALLOW, nr, 1,
 		                       SCMP_A0(SCMP_CMP_EQ, AF_INET));
 		if (err == 0)
 			err = seccomp_rule_add(f, SCMP_ACT_ALLOW, nr, 1,
 			                       SCMP_A0(SCMP_CMP_EQ, AF_INET6));
-	} else if (strcmp(name, "tgkill") == 0)
+	} else if (strcmp(name, "socket") == 0)
+		/* gdb's listening socket; the type may carry SOCK_CLOEXEC */
+		err = seccomp_rule_add(f, SCMP_ACT_ALLOW, nr, 2,
+		                       SCMP_A0(SCMP_CMP_EQ, AF_INET),
+		                       SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf,
+		                               SOCK_STREAM));
+	else if ((strcmp(name, "openat") == 0 ||
+	          strcmp(name, "unlinkat") == 0) && !(need & COVERAGE))
+		/* only in the --dumpcore folder (a descriptor, not a path) */
+		err = seccomp_rule_add(f, SCMP_ACT_ALLOW, nr, 1,
+		                       SCMP_A0(SCMP_CMP_EQ,
+		                               (scmp_datum_t)core_fd));
+	else if (strcmp(name, "tgkill") == 0)
 		err = seccomp_rule_add(f, SCMP_ACT_ALLOW, nr, 1,
 		                       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
 	else if (strcmp(name, "ioctl") != 0)
@@ -219,7 +253,7 @@ static void allow(scmp_filter_ctx f, const char *name)
 		failed("add a rule to the filter", err);
 }
 
-void sandbox_enter(const struct options *opt)
+void sandbox_enter(const struct options *opt, int core_fd)
 {
 	struct sigaction sa;
 	unsigned need = needs(opt);
@@ -244,7 +278,7 @@ void sandbox_enter(const struct options *opt)
 	int err = seccomp_attr_set(f, SCMP_FLTATR_CTL_TSYNC, 1);
 	for (size_t i = 0; err == 0 && i < sizeof(allowed) / sizeof(allowed[0]); i++)
 		if (allowed[i].need & need)
-			allow(f, allowed[i].name);
+			allow(f, allowed[i].name, need, core_fd);
 	for (size_t i = 0; err == 0 &&
 	     i < sizeof(allowed_ioctls) / sizeof(allowed_ioctls[0]); i++)
 		if (allowed_ioctls[i].need & need)

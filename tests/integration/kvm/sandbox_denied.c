@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 		else if (strcmp(argv[i], "gdb") == 0)
 			opt.gdb = true;
 	}
-	sandbox_enter(&opt);
+	sandbox_enter(&opt, -1);
 	long r = call(argv[argc - 1]);
 	printf("%s: allowed (%s)\n", argv[argc - 1], r < 0 ? "failed" : "done");
 	return 0;

@@ -21,14 +21,6 @@ const char *ul_backend(void)
 	return boot_info ? boot_info->backend : "none";
 }
 
-const char *ul_option(const char *key)
-{
-	for (int i = 0; i < boot_cmdline.nopts; i++)
-		if (ul_strcmp(boot_cmdline.opts[i].key, key) == 0)
-			return boot_cmdline.opts[i].value;
-	return NULL;
-}
-
 /* Exit with a message if the command line is unusable. */
 static _Noreturn void bad_cmdline(const char *why)
 {
@@ -74,6 +66,7 @@ _Noreturn void ul_boot(const struct ul_boot_info *info)
 	if (ul_cmdline_parse(info->cmdline, info->app, &boot_cmdline, err,
 	                     sizeof err) < 0)
 		bad_cmdline(err);
+	ul_cmdline_set_boot(&boot_cmdline);
 	describe_machine(info, apply_options());
 	if (ul_fs_boot)
 		ul_fs_boot();

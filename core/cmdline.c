@@ -15,6 +15,8 @@ const struct ul_option_desc ul_options[] = {
 	       "(default dhcp)"},
 	{"gw", "network: the default gateway, e.g. 10.0.0.1"},
 	{"dns", "network: the DNS server, e.g. 10.0.0.1"},
+	{"arp_entries", "network: addresses the ARP cache holds, 8..65536 "
+	                "(default 128)"},
 	{"break", "1 stops a baremetal image before main and waits for gdb "
 	          "on its second serial port (default 0)"},
 	{"gdb", "listen lets gdb attach to a running baremetal image on its "
@@ -192,4 +194,21 @@ void ul_cmdline_free(struct ul_cmdline *cl)
 	cl->argv = NULL;
 	cl->argc = 0;
 	cl->nopts = 0;
+}
+
+/* Here, not in boot.c, so that code reading options (the network stack's
+ * start) links without the boot path, as in the unit tests. */
+static const struct ul_cmdline *boot_cmdline;
+
+void ul_cmdline_set_boot(const struct ul_cmdline *cl)
+{
+	boot_cmdline = cl;
+}
+
+const char *ul_option(const char *key)
+{
+	for (int i = 0; boot_cmdline && i < boot_cmdline->nopts; i++)
+		if (ul_strcmp(boot_cmdline->opts[i].key, key) == 0)
+			return boot_cmdline->opts[i].value;
+	return NULL;
 }

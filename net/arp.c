@@ -1,8 +1,12 @@
 /* The ARP cache. An entry is INCOMPLETE while its requests go out (once a
  * second, ARP_TRIES times, holding a few datagrams), REACHABLE for a
  * minute after an answer, then STALE: still used while it is re-asked, so
- * a long transfer never stalls on an expiry. */
+ * a long transfer never stalls on an expiry. A new address takes a free
+ * entry or the least recently used one that is not in use; when all are
+ * in use it is refused rather than let two addresses evict each other. */
+#include <stdbool.h>
 #include <unilab/errno.h>
+#include <unilab/mem.h>
 #include <unilab/string.h>
 #include <unilab/timer.h>
 #include "arp.h"
@@ -24,11 +28,31 @@ struct arp_entry {
 	uint8_t mac[6];
 	struct pbuf *pending; /* datagrams waiting for the MAC, oldest first */
 	unsigned npending;
-	uint64_t used;        /* last time it carried a datagram */
+	uint64_t used;        /* last time it carried a datagram, or was made */
+	bool carried;         /* it has carried one */
 	struct ul_timer timer;
 };
 
-static struct arp_entry cache[ARP_ENTRIES];
+static struct arp_entry *cache;
+static unsigned size = ARP_ENTRIES;
+
+int arp_set_size(unsigned entries)
+{
+	if (entries < ARP_ENTRIES_MIN || entries > ARP_ENTRIES_MAX)
+		return -UL_EINVAL;
+	if (cache)
+		return entries == size ? 0 : -UL_EINVAL; /* in use already */
+	size = entries;
+	return 0;
+}
+
+/* Made on first use, so that a stack that never talks costs nothing. */
+static bool have_cache(void)
+{
+	if (!cache)
+		cache = ul_calloc(size, sizeof *cache);
+	return cache != NULL;
+}
 
 static void send_arp(struct netif *nif, uint16_t op, const uint8_t *dst_mac,
                      const uint8_t *target_mac, uint32_t target_ip)
@@ -106,37 +130,47 @@ static void expire(struct ul_timer *t, void *arg)
 
 static struct arp_entry *find(const struct netif *nif, uint32_t ip)
 {
-	for (unsigned i = 0; i < ARP_ENTRIES; i++)
+	if (!have_cache())
+		return NULL;
+	for (unsigned i = 0; i < size; i++)
 		if (cache[i].state != ARP_FREE && cache[i].nif == nif &&
 		    cache[i].ip == ip)
 			return &cache[i];
 	return NULL;
 }
 
-/* A free entry, else the least recently used resolved one, else the
- * oldest unresolved one: a flood of new addresses cannot grow the cache. */
+static bool in_use(const struct arp_entry *e, uint64_t now)
+{
+	return e->npending > 0 || (e->carried && now - e->used < ARP_IN_USE_NS);
+}
+
+/* A free entry, else the least recently used one not in use; NULL when
+ * every entry is in use. A flood of new addresses cannot grow the cache,
+ * nor take the entries of the hosts we are talking to. */
 static struct arp_entry *claim(struct netif *nif, uint32_t ip)
 {
 	struct arp_entry *victim = NULL;
-	for (unsigned i = 0; i < ARP_ENTRIES; i++) {
+	uint64_t now = net_now();
+	if (!have_cache())
+		return NULL;
+	for (unsigned i = 0; i < size; i++) {
 		struct arp_entry *e = &cache[i];
 		if (e->state == ARP_FREE) {
 			victim = e;
 			break;
 		}
-		if (!victim || (victim->state == ARP_INCOMPLETE &&
-		                e->state != ARP_INCOMPLETE) ||
-		    ((victim->state == ARP_INCOMPLETE) ==
-		             (e->state == ARP_INCOMPLETE) &&
-		     e->used < victim->used))
+		if (!in_use(e, now) && (!victim || e->used < victim->used))
 			victim = e;
 	}
+	if (!victim)
+		return NULL;
 	release(victim);
 	ul_timer_init(&victim->timer, expire, victim);
 	victim->nif = nif;
 	victim->ip = ip;
 	victim->tries = 0;
-	victim->used = net_now();
+	victim->used = now;
+	victim->carried = false;
 	return victim;
 }
 
@@ -196,13 +230,21 @@ int arp_output(struct netif *nif, struct pbuf *p, uint32_t nexthop)
 	struct arp_entry *e = find(nif, nexthop);
 	if (e && e->state != ARP_INCOMPLETE) {
 		e->used = net_now();
+		e->carried = true;
 		return eth_output(nif, p, e->mac, ETH_TYPE_IP);
 	}
 	if (!e) {
 		e = claim(nif, nexthop);
+		if (!e) {
+			NET_COUNT(arp_drop);
+			pbuf_free(p);
+			return -UL_ENOMEM;
+		}
 		e->state = ARP_INCOMPLETE;
 		send_request(e);
 	}
+	e->used = net_now();
+	e->carried = true;
 	if (e->npending == ARP_PENDING_MAX) {
 		struct pbuf *old = e->pending;
 		e->pending = old->next;

@@ -6,6 +6,7 @@
 #include "dgram.h"
 #include "icmp.h"
 #include "stack.h"
+#include "tcp.h"
 #include "wire.h"
 
 static uint64_t window_start;
@@ -37,6 +38,18 @@ static void answer_echo(const struct ip_meta *m, struct pbuf *p)
 	ip_output(p, m->dst, m->src, IP_PROTO_ICMP, (int)m->nif->index);
 }
 
+/* RFC 1191 7: when a router does not say the next hop's MTU, the
+ * plateau below the size of the datagram it refused. */
+static uint32_t plateau_below(uint32_t len)
+{
+	static const uint16_t plateaus[] = {32000, 17914, 8166, 4352, 2002,
+	                                    1492, 1006, 508, 296, 68};
+	for (unsigned i = 0; i < sizeof plateaus / sizeof plateaus[0]; i++)
+		if (plateaus[i] < len)
+			return plateaus[i];
+	return 68;
+}
+
 /* The datagram an unreachable quotes: its header and 8 bytes at least. */
 static void heed_unreachable(const struct pbuf *p)
 {
@@ -45,12 +58,20 @@ static void heed_unreachable(const struct pbuf *p)
 	if (qlen < IP_HLEN + 8 || (q[0] >> 4) != 4)
 		return;
 	size_t hlen = (size_t)(q[0] & 0xf) * 4;
-	if (hlen < IP_HLEN || qlen < hlen + 8 || q[9] != IP_PROTO_UDP)
+	if (hlen < IP_HLEN || qlen < hlen + 8)
 		return;
-	if (p->data[1] == ICMP_UNREACH_PORT ||
-	    p->data[1] == ICMP_UNREACH_PROTOCOL)
-		dgram_refused(rd32(q + 12), rd16(q + hlen), rd32(q + 16),
-		              rd16(q + hlen + 2));
+	uint32_t src = rd32(q + 12), dst = rd32(q + 16);
+	uint16_t sport = rd16(q + hlen), dport = rd16(q + hlen + 2);
+	uint8_t code = p->data[1];
+	if (q[9] == IP_PROTO_UDP &&
+	    (code == ICMP_UNREACH_PORT || code == ICMP_UNREACH_PROTOCOL))
+		dgram_refused(src, sport, dst, dport);
+	if (q[9] == IP_PROTO_TCP && code == ICMP_UNREACH_NEEDFRAG) {
+		uint32_t mtu = rd16(p->data + 6), sent = rd16(q + 2);
+		if (mtu < 68 || mtu >= sent)
+			mtu = plateau_below(sent);
+		tcp_pmtu_icmp(src, sport, dst, dport, rd32(q + hlen + 4), mtu);
+	}
 }
 
 void icmp_input(const struct ip_meta *m, struct pbuf *p)

@@ -13,6 +13,7 @@
 #define ICMP_ECHO 8
 #define ICMP_UNREACH_PROTOCOL 2
 #define ICMP_UNREACH_PORT 3
+#define ICMP_UNREACH_NEEDFRAG 4 /* DF set, next hop too small (RFC 1191) */
 #define ICMP_HLEN 8
 #define ICMP_ERRORS_PER_SEC 100 /* RFC 1812 4.3.2.8: rate-limit errors */
 

@@ -11,12 +11,14 @@
 #include "ip.h"
 #include "ip_reass.h"
 #include "loopback.h"
+#include "pmtu.h"
 #include "stack.h"
 #include "tcp.h"
 #include "udp.h"
 #include "wire.h"
 
 #define FLAG_MF 0x2000
+#define FLAG_DF 0x4000
 #define OFFSET_MASK 0x1fff
 
 static uint16_t next_id;
@@ -204,7 +206,10 @@ int ip_output(struct pbuf *p, uint32_t src, uint32_t dst, uint8_t proto,
 	NET_COUNT(ip_out);
 	if (IP_HLEN + p->len > nif->mtu)
 		return fragment(nif, p, nexthop, proto, src, dst);
-	if (push_header(p, 0, proto, src, dst) < 0) {
+	/* TCP finds the path MTU itself (tcp_pmtu.c): routers must not
+	 * fragment its segments but say when they are too big. */
+	uint16_t frag = proto == IP_PROTO_TCP ? FLAG_DF : 0;
+	if (push_header(p, frag, proto, src, dst) < 0) {
 		pbuf_free(p);
 		return -UL_EINVAL;
 	}
@@ -226,5 +231,7 @@ size_t ip_mtu_for(uint32_t dst)
 	struct netif *nif = netif_owning(dst);
 	if (!nif)
 		nif = netif_route(dst, &hop);
-	return (nif ? nif->mtu : 576) - IP_HLEN;
+	size_t mtu = nif ? nif->mtu : 576;
+	uint16_t path = pmtu_get(dst);
+	return (path && path < mtu ? path : mtu) - IP_HLEN;
 }

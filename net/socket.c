@@ -107,6 +107,9 @@ int ul_socket(int type)
 	if (type != UL_SOCK_STREAM && type != UL_SOCK_DGRAM &&
 	    type != UL_SOCK_PING)
 		return -UL_EINVAL;
+	int started = net_autostart();
+	if (started < 0)
+		return started;
 	struct sock *s = sock_alloc(type);
 	if (!s)
 		return -UL_ENOMEM;

@@ -25,6 +25,11 @@ uint32_t net_random(void);
 /* A keyed hash of a few words, for RFC 6528 initial sequence numbers. */
 uint32_t net_hash(uint32_t a, uint32_t b, uint32_t c);
 
+/* Start the stack (ul_net_start) if it is not up and the backend offers
+ * an interface, for a socket made without it; an image without interfaces
+ * keeps loopback. 0 (also while DHCP is still asking), or the error. */
+int net_autostart(void);
+
 extern struct ul_net_stats net_stats;
 #define NET_COUNT(field) (net_stats.field++)
 

@@ -7,6 +7,7 @@
 #include <unilab/log.h>
 #include <unilab/net.h>
 #include <unilab/string.h>
+#include <unilab/strtol.h>
 #include <unilab/thread.h>
 #include <unilab/time.h>
 #include "arp.h"
@@ -24,6 +25,7 @@
 static struct netif plat_ifs[UL_MAX_NET];
 static unsigned nplat;
 static bool started;
+static int start_error; /* a bad option: the same answer every time */
 
 static int plat_output(struct netif *nif, const void *frame, size_t len)
 {
@@ -127,6 +129,22 @@ static int configure_addresses(const char *list)
 	return 0;
 }
 
+static int configure_arp(const char *entries)
+{
+	char *end;
+	int err = 0;
+	if (!entries)
+		return 0;
+	unsigned long n = ul_strtoul(entries, &end, 10, &err);
+	if (err || *end || end == entries || n > ARP_ENTRIES_MAX ||
+	    arp_set_size((unsigned)n) < 0) {
+		ul_error("net: bad arp_entries=%s (want %u..%u)", entries,
+		         ARP_ENTRIES_MIN, ARP_ENTRIES_MAX);
+		return -UL_EINVAL;
+	}
+	return 0;
+}
+
 static int option_addr(const char *key, uint32_t *out)
 {
 	const char *v = ul_option(key);
@@ -154,6 +172,8 @@ int ul_net_start(void)
 {
 	if (started)
 		return 0;
+	if (start_error)
+		return start_error;
 	nplat = probe_interfaces();
 	if (nplat == 0) {
 		ul_error("net: this image has no network interface (give the "
@@ -162,10 +182,11 @@ int ul_net_start(void)
 	}
 	for (unsigned i = 0; i < nplat; i++)
 		plat_ifs[i].dhcp = 1;
-	if (configure_addresses(ul_option("ip")) < 0 ||
+	if (configure_arp(ul_option("arp_entries")) < 0 ||
+	    configure_addresses(ul_option("ip")) < 0 ||
 	    option_addr("gw", &net_gateway) < 0 ||
 	    option_addr("dns", &net_dns) < 0)
-		return -UL_EINVAL;
+		return start_error = -UL_EINVAL;
 	if (!ul_thread_create("net-rx", rx_thread, NULL, RX_STACK))
 		return -UL_ENOMEM;
 	started = true;
@@ -185,4 +206,18 @@ int ul_net_start(void)
 	if (rc < 0)
 		ul_warn("net: no DHCP lease yet; still asking in the background");
 	return rc;
+}
+
+/* Without it an app that only makes sockets would wait forever for frames
+ * nobody reads (the scheduler's "deadlock" panic). */
+int net_autostart(void)
+{
+	struct ul_net_info info;
+
+	if (started || start_error)
+		return start_error;
+	if (ul_plat_net_info(0, &info) < 0)
+		return 0;
+	int rc = ul_net_start();
+	return rc == -UL_ETIMEDOUT ? 0 : rc;
 }

@@ -24,7 +24,8 @@ static const struct {
 	ROW(tcp_retransmits), ROW(tcp_fast_retransmits), ROW(tcp_timeouts),
 	ROW(tcp_dup_acks), ROW(tcp_ooo_segs),
 	ROW(tcp_active_opens), ROW(tcp_passive_opens), ROW(tcp_syn_dropped),
-	ROW(tcp_conn_reset), ROW(tcp_conn_timeout),
+	ROW(tcp_cookies_sent), ROW(tcp_cookies_ok),
+	ROW(tcp_conn_reset), ROW(tcp_conn_timeout), ROW(tcp_mss_lowered),
 	ROW(mem_fail),
 };
 

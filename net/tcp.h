@@ -41,7 +41,7 @@
 #define TCP_SACK_BLOCKS 4    /* the most that fit in the option space */
 #define TCP_SACK_RANGES 8    /* ranges of the peer's SACK scoreboard */
 #define TCP_BACKLOG_MAX 1024
-#define TCP_HALFOPEN_MAX 256 /* per listener; older ones make room */
+#define TCP_HALFOPEN_MAX 256 /* per listener; then SYN cookies */
 #define TCP_PCBS_MAX 8192    /* every connection, whatever its state */
 #define TCP_TIME_WAIT_MAX 1024
 
@@ -95,6 +95,11 @@ struct tcp_pcb {
 	uint32_t iss, snd_una, snd_nxt, snd_max, snd_wl1, snd_wl2;
 	uint32_t snd_wnd, max_snd_wnd;
 	uint16_t mss; /* largest segment payload we send */
+	/* Black-hole fallback (tcp_pmtu.c): the MSS before it, and snd_una
+	 * then, while it is on trial; whether it was tried and undone. */
+	uint16_t probe_mss;
+	uint32_t probe_una;
+	bool probe_failed;
 	uint8_t snd_wscale, rcv_wscale;
 	bool ws_ok;   /* both sides use window scaling (RFC 7323 2.2) */
 	bool sack_ok; /* the peer takes SACK blocks (RFC 2018); ours are
@@ -168,6 +173,24 @@ struct tcp_pcb *tcp_new_child(struct tcp_pcb *listener, uint32_t laddr,
                               uint16_t lport, uint32_t raddr,
                               uint16_t rport);
 void tcp_listener_add(struct tcp_pcb *pcb);
+
+/* tcp_pmtu.c: path-MTU discovery. An ICMP "fragmentation needed" for
+ * the connection, about the segment starting at seq, with the next hop's
+ * MTU (already checked); and the hook rto_expired calls after counting a
+ * timeout, for black holes. */
+void tcp_pmtu_icmp(uint32_t laddr, uint16_t lport, uint32_t raddr,
+                   uint16_t rport, uint32_t seq, uint32_t mtu);
+void tcp_pmtu_timeout(struct tcp_pcb *pcb);
+
+/* tcp_cookie.c: SYN cookies. The initial sequence number for a SYN-ACK
+ * sent without keeping state, from the connection, the peer's initial
+ * sequence number and its MSS; and, given the ACK's number less one,
+ * the MSS it remembers, or 0 when it is not a cookie of ours (or too
+ * old: over 64..128 s). */
+uint32_t tcp_cookie_make(uint32_t laddr, uint16_t lport, uint32_t raddr,
+                         uint16_t rport, uint32_t isn, uint16_t mss);
+uint16_t tcp_cookie_check(uint32_t laddr, uint16_t lport, uint32_t raddr,
+                          uint16_t rport, uint32_t isn, uint32_t cookie);
 void tcp_connection_add(struct tcp_pcb *pcb); /* 4-tuple complete */
 /* Free pcb now, whatever its state (timers, buffers, table entries). */
 void tcp_release(struct tcp_pcb *pcb);

@@ -113,19 +113,74 @@ static void take_syn_options(struct tcp_pcb *pcb, const struct seg *s)
 	tcp_cc_init(pcb);
 }
 
-static void listen_input(struct tcp_pcb *l, const struct seg *s)
+static void synchronized_input(struct tcp_pcb *pcb, struct seg *s);
+
+/* The half-open queue is full: answer with a SYN cookie and keep nothing.
+ * The SYN-ACK is built on a connection that lives only for the call. */
+static void send_cookie(const struct tcp_pcb *l, const struct seg *s)
+{
+	struct tcp_pcb t = {
+		.laddr = s->dst, .lport = s->dport,
+		.raddr = s->src, .rport = s->sport,
+	};
+	t.rcvbuf.limit = l->rcvbuf.limit;
+	take_syn_options(&t, s); /* no window scaling, no SACK */
+	uint32_t iss = tcp_cookie_make(t.laddr, t.lport, t.raddr, t.rport,
+	                               s->seq, t.mss);
+	tcp_emit(&t, iss, 0, TCP_SYN | TCP_ACK);
+	NET_COUNT(tcp_cookies_sent);
+}
+
+/* An ACK for no connection may carry one of our cookies back: then the
+ * connection is made now, as if its SYN had been queued, and the segment
+ * goes on to complete the handshake. False: not a cookie of ours. */
+static bool cookie_ack(struct tcp_pcb *l, struct seg *s)
+{
+	uint16_t mss = tcp_cookie_check(s->dst, s->dport, s->src, s->sport,
+	                                s->seq - 1, s->ack - 1);
+	if (mss == 0)
+		return false;
+	/* A full accept queue: as if the ACK was lost; the peer's next
+	 * segment brings the cookie again. */
+	if (l->accept_len >= l->backlog)
+		return true;
+	struct tcp_pcb *c = tcp_new_child(l, s->dst, s->dport, s->src, s->sport);
+	if (!c)
+		return true;
+	NET_COUNT(tcp_cookies_ok);
+	NET_COUNT(tcp_passive_opens);
+	struct seg syn = {.seq = s->seq - 1, .ack = s->ack, .wnd = s->wnd,
+	                  .mss = mss, .wscale = -1};
+	take_syn_options(c, &syn);
+	c->iss = s->ack - 1;
+	c->snd_una = c->recover = c->iss;
+	c->snd_nxt = c->snd_max = c->iss + 1;
+	uint32_t offered = tcp_rcv_window(c); /* what the SYN-ACK offered */
+	c->rcv_adv = c->rcv_nxt + (offered > 65535 ? 65535 : offered);
+	synchronized_input(c, s);
+	return true;
+}
+
+static void listen_input(struct tcp_pcb *l, struct seg *s)
 {
 	if (s->flags & TCP_RST)
 		return;
 	if (s->flags & TCP_ACK) {
-		reply_rst(s);
+		if ((s->flags & TCP_SYN) || !cookie_ack(l, s))
+			reply_rst(s);
 		return;
 	}
 	if (!(s->flags & TCP_SYN))
 		return;
-	struct tcp_pcb *c = NULL;
-	if (l->accept_len < l->backlog)
-		c = tcp_new_child(l, s->dst, s->dport, s->src, s->sport);
+	if (l->accept_len >= l->backlog) {
+		NET_COUNT(tcp_syn_dropped);
+		return;
+	}
+	if (l->syn_len >= TCP_HALFOPEN_MAX) {
+		send_cookie(l, s);
+		return;
+	}
+	struct tcp_pcb *c = tcp_new_child(l, s->dst, s->dport, s->src, s->sport);
 	if (!c) {
 		NET_COUNT(tcp_syn_dropped);
 		return;

@@ -157,8 +157,9 @@ uint32_t tcp_new_iss(uint32_t laddr, uint16_t lport, uint32_t raddr,
 	       net_hash(laddr, raddr, (uint32_t)lport << 16 | rport);
 }
 
-/* When the half-open queue is full the oldest child goes: under a SYN
- * flood new handshakes still get a slot, and memory stays bounded. */
+/* A full half-open queue answers SYNs with cookies; a child made for a
+ * cookie's ACK takes the oldest one's place (it leaves the queue at once),
+ * so memory stays bounded. */
 struct tcp_pcb *tcp_new_child(struct tcp_pcb *l, uint32_t laddr,
                               uint16_t lport, uint32_t raddr,
                               uint16_t rport)

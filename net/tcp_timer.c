@@ -95,6 +95,7 @@ static void rto_expired(struct tcp_pcb *pcb)
 	}
 	NET_COUNT(tcp_timeouts);
 	pcb->retries++;
+	tcp_pmtu_timeout(pcb);
 	tcp_cc_timeout(pcb);
 	pcb->timing = false;
 	pcb->rto = pcb->rto * 2 > TCP_RTO_MAX ? TCP_RTO_MAX : pcb->rto * 2;

@@ -211,6 +211,50 @@ START_TEST(cache_holds_a_bounded_number_of_addresses)
 }
 END_TEST
 
+/* Hosts we are talking to keep their entries: a new address is refused
+ * while all are in use, and takes the least recently used once idle. */
+START_TEST(entries_in_use_are_not_taken)
+{
+	uint8_t f[64], mac[6] = {0x02, 9, 9, 9, 0, 0};
+	for (unsigned i = 0; i < ARP_ENTRIES; i++) {
+		mac[5] = (uint8_t)i;
+		inject(f, make_arp(f, 1, mac, UL_IP(10, 0, 0, 10) + i, zero,
+		                   OUR_IP, bcast));
+		send_to(UL_IP(10, 0, 0, 10) + i);
+		advance(1000);
+	}
+	clear_frames();
+	uint32_t newcomer = UL_IP(10, 0, 0, 250);
+	struct pbuf *p = pbuf_alloc(PBUF_HEADROOM, 8);
+	memset(p->data, 0, 8);
+	ck_assert_int_eq(ip_output(p, 0, newcomer, IP_PROTO_UDP, -1),
+	                 -UL_ENOMEM);
+	ck_assert_uint_eq(frames_sent(), 0); /* not even a request */
+	for (unsigned i = 0; i < ARP_ENTRIES; i++)
+		ck_assert_int_eq(arp_lookup(&test_if, UL_IP(10, 0, 0, 10) + i,
+		                            mac), 0);
+	advance(ARP_IN_USE_NS);
+	clear_frames();
+	send_to(newcomer);
+	struct arp_seen s;
+	expect_arp(&s);
+	ck_assert_uint_eq(s.tpa, newcomer);
+	ck_assert_int_eq(arp_lookup(&test_if, UL_IP(10, 0, 0, 10), mac),
+	                 -UL_ENOENT);
+}
+END_TEST
+
+START_TEST(cache_size_is_checked)
+{
+	ck_assert_int_eq(arp_set_size(ARP_ENTRIES_MIN - 1), -UL_EINVAL);
+	ck_assert_int_eq(arp_set_size(ARP_ENTRIES_MAX + 1), -UL_EINVAL);
+	ck_assert_int_eq(arp_set_size(ARP_ENTRIES_MIN), 0);
+	send_to(PEER_IP); /* the cache is made */
+	ck_assert_int_eq(arp_set_size(ARP_ENTRIES_MIN + 1), -UL_EINVAL);
+	ck_assert_int_eq(arp_set_size(ARP_ENTRIES_MIN), 0);
+}
+END_TEST
+
 START_TEST(gratuitous_announcement)
 {
 	arp_announce(&test_if);
@@ -260,6 +304,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, pending_queue_is_bounded);
 	tcase_add_test(tc, entries_refresh_while_used_and_expire_when_not);
 	tcase_add_test(tc, cache_holds_a_bounded_number_of_addresses);
+	tcase_add_test(tc, entries_in_use_are_not_taken);
+	tcase_add_test(tc, cache_size_is_checked);
 	tcase_add_test(tc, gratuitous_announcement);
 	tcase_add_test(tc, malformed_packets_are_dropped);
 	suite_add_tcase(s, tc);

@@ -410,6 +410,109 @@ START_TEST(peer_mss_is_clamped)
 }
 END_TEST
 
+/* A router's ICMP "fragmentation needed" (RFC 1191) quoting our segment
+ * that starts at seq, with the next hop's MTU. */
+static void icmp_needfrag(uint32_t seq, uint16_t mtu)
+{
+	uint8_t icmp[8 + 28] = {3, 4}, f[128];
+	wr16(icmp + 6, mtu);
+	uint8_t *q = icmp + 8;
+	q[0] = 0x45;
+	wr16(q + 2, 1500);
+	q[8] = 64;
+	q[9] = 6;
+	wr32(q + 12, OUR_IP);
+	wr32(q + 16, PEER_IP);
+	wr16(q + 20, OUR_PORT);
+	wr16(q + 22, PEER_PORT);
+	wr32(q + 24, seq);
+	wr16(icmp + 2, csum(icmp, sizeof icmp));
+	inject(f, make_ip(f, UL_IP(10, 0, 0, 1), OUR_IP, 1, icmp, sizeof icmp));
+}
+
+START_TEST(fragmentation_needed_lowers_the_mss)
+{
+	int fd = connection(100, 0, 0);
+	static char data[3000];
+	ck_assert_int_eq(ul_send(fd, data, sizeof data, UL_MSG_DONTWAIT),
+	                 sizeof data);
+	struct parsed p;
+	expect_tcp(&p);
+	ck_assert_uint_eq(p.len, 1460);
+	ck_assert_uint_eq(p.frag, 0x4000); /* DF */
+	uint32_t first = p.seq;
+	clear_frames();
+	/* About data never sent (RFC 5927): ignored. */
+	icmp_needfrag(first + 100000, 1280);
+	ck_assert_uint_eq(frames_sent(), 0);
+	ck_assert_uint_eq(pcb->mss, 1460);
+	/* About the first segment: it goes again at once, smaller. */
+	icmp_needfrag(first, 1280);
+	expect_tcp(&p);
+	ck_assert_uint_eq(p.seq, first);
+	ck_assert_uint_eq(p.len, 1280 - 40);
+	/* A claim below 576 is believed only down to 576. */
+	icmp_needfrag(first, 100);
+	expect_tcp(&p);
+	ck_assert_uint_eq(p.len, 576 - 40);
+	struct ul_net_stats st;
+	ul_net_stats(&st);
+	ck_assert_uint_eq(st.tcp_mss_lowered, 2);
+}
+END_TEST
+
+/* The first unacked segment after the next timeout fires. */
+static void next_timeout(struct parsed *p)
+{
+	advance(pcb->rto);
+	expect_tcp(p);
+	clear_frames();
+}
+
+/* 3000 bytes sent and two timeouts in a row: the 1460-byte segment is
+ * tried at the base size (1200-byte packets); p is that try. */
+static void black_hole_suspected(struct parsed *p)
+{
+	int fd = connection(100, 0, 100 * UL_MS);
+	static char data[3000];
+	ck_assert_int_eq(ul_send(fd, data, sizeof data, UL_MSG_DONTWAIT),
+	                 sizeof data);
+	drain_tcp();
+	next_timeout(p);
+	ck_assert_uint_eq(p->len, 1460);
+	next_timeout(p);
+	ck_assert_uint_eq(p->len, 1200 - 40);
+}
+
+/* A third timeout with nothing acked means loss: back to 1460 for good. */
+START_TEST(black_hole_trial_is_undone_after_loss)
+{
+	struct parsed p;
+	black_hole_suspected(&p);
+	next_timeout(&p);
+	ck_assert_uint_eq(p.len, 1460);
+	next_timeout(&p);
+	next_timeout(&p);
+	ck_assert_uint_eq(p.len, 1460); /* not tried again */
+	ck_assert_uint_eq(pcb->mss, 1460);
+}
+END_TEST
+
+START_TEST(black_hole_trial_that_works_is_kept)
+{
+	struct parsed p;
+	black_hole_suspected(&p);
+	peer_ack(p.seq + 1160, 100);
+	clear_frames();
+	/* Later timeouts, after that progress, leave it at the base size. */
+	for (int i = 0; i < 3; i++) {
+		next_timeout(&p);
+		ck_assert_uint_eq(p.len, 1160);
+	}
+	ck_assert_uint_eq(pcb->mss, 1160);
+}
+END_TEST
+
 static void setup_sack(void)
 {
 	setup();
@@ -613,6 +716,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, zero_window_is_probed_until_it_opens);
 	tcase_add_test(tc, window_scale_applies_after_the_handshake);
 	tcase_add_test(tc, peer_mss_is_clamped);
+	tcase_add_test(tc, fragmentation_needed_lowers_the_mss);
+	tcase_add_test(tc, black_hole_trial_is_undone_after_loss);
+	tcase_add_test(tc, black_hole_trial_that_works_is_kept);
 	suite_add_tcase(s, tc);
 	TCase *sack = tcase_create("sack");
 	tcase_add_checked_fixture(sack, setup_sack, NULL);

@@ -1,6 +1,7 @@
 /* Unit tests of the TCP state machine (net/tcp_*.c) with crafted
  * segments: both opens, both closes, TIME-WAIT, resets (RFC 9293 and the
- * RFC 5961 checks), the accept backlog and the half-open bound. */
+ * RFC 5961 checks), the accept backlog, the half-open bound and SYN
+ * cookies (RFC 4987). */
 #include "run_suite.h"
 #include "test_net_harness.h"
 
@@ -439,20 +440,75 @@ START_TEST(full_accept_queue_leaves_handshake_pending)
 }
 END_TEST
 
-START_TEST(syn_flood_keeps_half_open_bounded)
+/* 2 * TCP_HALFOPEN_MAX SYNs past a full half-open queue: each answered
+ * with a cookie, none kept, none dropped. */
+static void flood(void)
 {
-	int lfd = listen_on(OUR_PORT, 16);
 	for (unsigned i = 0; i < 3 * TCP_HALFOPEN_MAX; i++) {
 		peer_syn((uint16_t)(1024 + i), PEER_ISS + i);
+		ck_assert_uint_eq(frames_sent(), 1);
 		clear_frames();
 	}
 	ck_assert_uint_le(tcp_count(), TCP_HALFOPEN_MAX + 1);
 	struct ul_net_stats st;
 	ul_net_stats(&st);
-	ck_assert_uint_eq(st.tcp_syn_dropped, 2 * TCP_HALFOPEN_MAX);
-	/* A real client still gets through. */
-	int fd = handshake(lfd, PEER_PORT);
+	ck_assert_uint_eq(st.tcp_syn_dropped, 0);
+	ck_assert_uint_eq(st.tcp_cookies_sent, 2 * TCP_HALFOPEN_MAX);
+}
+
+START_TEST(syn_flood_answers_with_cookies)
+{
+	int lfd = listen_on(OUR_PORT, 16);
+	flood();
+	/* A real client gets through on a cookie: no window scaling, the
+	 * MSS it asked for, data both ways. */
+	struct parsed p;
+	peer_syn(PEER_PORT, PEER_ISS);
+	expect_tcp(&p);
+	ck_assert_uint_eq(p.flags, TCP_SYN | TCP_ACK);
+	ck_assert_int_eq(p.wscale, -1);
+	peer_send(PEER_PORT, PEER_ISS + 1, p.seq + 1, TCP_ACK, "hi");
+	int fd = ul_accept(lfd, NULL);
 	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_eq(only_conn()->mss, 1460);
+	char buf[4];
+	ck_assert_int_eq(ul_recv(fd, buf, sizeof buf, UL_MSG_DONTWAIT), 2);
+	ck_assert_int_eq(ul_send(fd, "ok", 2, 0), 2);
+	expect_tcp(&p);
+	ck_assert_uint_eq(p.ack, PEER_ISS + 3); /* and "hi" acknowledged */
+	struct ul_net_stats st;
+	ul_net_stats(&st);
+	ck_assert_uint_eq(st.tcp_cookies_ok, 1);
+}
+END_TEST
+
+START_TEST(forged_or_stale_cookie_is_reset)
+{
+	listen_on(OUR_PORT, 16);
+	flood();
+	struct parsed p;
+	peer_syn(PEER_PORT, PEER_ISS);
+	expect_tcp(&p);
+	/* An ACK that guesses: a reset, and no connection. */
+	peer_send(PEER_PORT, PEER_ISS + 1, p.seq + 2, TCP_ACK, NULL);
+	struct parsed r;
+	expect_tcp(&r);
+	ck_assert_uint_eq(r.flags, TCP_RST);
+	ck_assert_ptr_null(only_conn());
+	/* The right number, after the cookie's two minutes at most. */
+	for (unsigned sec = 0; sec < 129; sec++) {
+		advance(1000ull * 1000 * 1000);
+		clear_frames(); /* the flood's half-open SYN-ACKs, again */
+	}
+	learn_peer(); /* its ARP entry is long gone */
+	clear_frames();
+	peer_send(PEER_PORT, PEER_ISS + 1, p.seq + 1, TCP_ACK, NULL);
+	expect_tcp(&r);
+	ck_assert_uint_eq(r.flags, TCP_RST);
+	ck_assert_ptr_null(only_conn());
+	struct ul_net_stats st;
+	ul_net_stats(&st);
+	ck_assert_uint_eq(st.tcp_cookies_ok, 0);
 }
 END_TEST
 
@@ -579,7 +635,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, orphan_fin_wait_2_times_out);
 	tcase_add_test(tc, accept_backlog_is_bounded);
 	tcase_add_test(tc, full_accept_queue_leaves_handshake_pending);
-	tcase_add_test(tc, syn_flood_keeps_half_open_bounded);
+	tcase_add_test(tc, syn_flood_answers_with_cookies);
+	tcase_add_test(tc, forged_or_stale_cookie_is_reset);
 	tcase_add_test(tc, half_open_connection_gives_up);
 	tcase_add_test(tc, connect_times_out_after_syn_retries);
 	tcase_add_test(tc, new_syn_reuses_time_wait_connection);

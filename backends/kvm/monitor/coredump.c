@@ -59,6 +59,11 @@ void core_init(struct vm *vm, const char *dir)
 		      dir, strerror(errno));
 }
 
+int core_dir_fd(void)
+{
+	return c.dir_fd;
+}
+
 void core_note_crash(const struct ul_kvm_abort *a)
 {
 	c.crash = *a;

@@ -229,6 +229,7 @@ void gdb_catch_signals(struct vm *vm)
 	if (sigaction(SIGIO, &io, NULL) < 0 || sigaction(SIGUSR1, &usr1, NULL) < 0)
 		fatal(UL_KVM_EXIT_HOST, "gdb: cannot catch SIGIO and SIGUSR1: %s",
 		      strerror(errno));
+	points_init(); /* looks at /sys: now, before the sandbox goes up */
 }
 
 static bool accept_late(struct vm *vm);
@@ -513,7 +514,6 @@ static void begin_session(struct vm *vm)
 	s.attached = true;
 	ul_gdb_init(&s.stub, &transport, &s.conn, &target, NULL);
 	show_threads(vm);
-	points_init();
 }
 
 void gdb_start(struct vm *vm, unsigned port)

@@ -59,5 +59,7 @@ int main(int argc, char **argv)
 		      "127.0.0.1:%u: %s", opt.gdb_listen_port, opt.gdb_listen_port,
 		      strerror(errno));
 	vm.timeout_us = opt.timeout_us;
-	vm_run(&vm, opt.stats);
+	timeout_arm(&vm, opt.stats);
+	sandbox_enter(&opt, core_dir_fd());
+	vm_run(&vm);
 }

@@ -32,6 +32,7 @@ struct options {
 	uint64_t timeout_us;  /* 0: none */
 	bool gdb;             /* --gdb: wait for gdb on gdb_port (0: any) */
 	unsigned gdb_port;
+	bool no_sandbox;      /* --no-sandbox: no seccomp filter (debugging) */
 	bool gdb_listen;      /* --gdb-listen: accept gdb on gdb_listen_port */
 	unsigned gdb_listen_port;
 	const char *dumpcore; /* --dumpcore=DIR, or NULL */
@@ -147,9 +148,17 @@ void cpu_setup(struct vm *vm);
 void boot_info_write(struct vm *vm, const struct options *opt,
                      uint64_t tsc_khz);
 
-/* run.c: the exit loop; never returns. report_on_signal: SIGINT and SIGTERM end the
- * guest through monitor_exit (status 128 + signal), to print statistics. */
-_Noreturn void vm_run(struct vm *vm, bool report_on_signal);
+/* run.c: the exit loop; never returns. timeout_arm starts vm->timeout_us
+ * running and, with report_on_signal, makes SIGINT and SIGTERM end the guest
+ * through monitor_exit (status 128 + signal) to print statistics; both before
+ * the sandbox, which does not allow setting timers. */
+void timeout_arm(struct vm *vm, bool report_on_signal);
+_Noreturn void vm_run(struct vm *vm);
+
+/* sandbox.c: from here on, only the system calls the run loop needs for
+ * these options (or, with --no-sandbox, say that there is no filter);
+ * core_fd: the --dumpcore folder, the only one a core file may be made in. */
+void sandbox_enter(const struct options *opt, int core_fd);
 
 /* hypercall.c: one call from the guest, port already decoded. */
 void hypercall(struct vm *vm, unsigned nr, uint64_t arg_gpa);
@@ -183,6 +192,7 @@ _Noreturn void crash_report(const struct vm *vm, const struct ul_kvm_abort *a);
  * the status says the guest crashed. */
 void core_init(struct vm *vm, const char *dir);
 void core_note_crash(const struct ul_kvm_abort *a);
+int core_dir_fd(void); /* the DIR of --dumpcore, -1 without it */
 void core_on_exit(int status);
 
 /* gdb.c: the gdb stub. gdb_catch_signals sets up the signals the stub

@@ -59,6 +59,9 @@ static const char usage[] =
 	"  --trace-boot      print the time of each boot phase on stderr\n"
 	"  --stats           print on stderr at the end: VM exits by reason,\n"
 	"                    frames and notifications per network ring\n"
+	"  --no-sandbox      do not install the seccomp filter that allows the\n"
+	"                    monitor only the system calls its run loop needs\n"
+	"                    (for debugging the monitor; said on stderr)\n"
 	"  -h, --help        print this help\n"
 	"\n"
 	"exit status:\n"
@@ -149,7 +152,7 @@ static void parse_net(const char *s, struct options *opt)
 }
 
 enum { OPT_MEM = 1, OPT_NET, OPT_DISK, OPT_TIMEOUT, OPT_TRACE, OPT_GDB,
-       OPT_PCAP, OPT_GDB_LISTEN, OPT_DUMPCORE, OPT_STATS };
+       OPT_PCAP, OPT_GDB_LISTEN, OPT_DUMPCORE, OPT_STATS, OPT_NO_SANDBOX };
 
 void options_parse(int argc, char **argv, struct options *opt)
 {
@@ -164,6 +167,7 @@ void options_parse(int argc, char **argv, struct options *opt)
 		{"gdb", required_argument, NULL, OPT_GDB},
 		{"gdb-listen", required_argument, NULL, OPT_GDB_LISTEN},
 		{"dumpcore", required_argument, NULL, OPT_DUMPCORE},
+		{"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -210,6 +214,9 @@ void options_parse(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_DUMPCORE:
 			opt->dumpcore = optarg;
+			break;
+		case OPT_NO_SANDBOX:
+			opt->no_sandbox = true;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -62,6 +62,15 @@ static void arm_timeout(struct vm *vm)
 		      strerror(errno));
 }
 
+void timeout_arm(struct vm *vm, bool report_on_signal)
+{
+	timeout_run = vm->run;
+	if (report_on_signal)
+		catch_stop_signals();
+	if (vm->timeout_us)
+		arm_timeout(vm);
+}
+
 static void check_timeout(const struct vm *vm)
 {
 	if (stop_signal)
@@ -153,13 +162,8 @@ static _Noreturn void unexpected_exit(struct vm *vm)
 	}
 }
 
-_Noreturn void vm_run(struct vm *vm, bool report_on_signal)
+_Noreturn void vm_run(struct vm *vm)
 {
-	timeout_run = vm->run;
-	if (report_on_signal)
-		catch_stop_signals();
-	if (vm->timeout_us)
-		arm_timeout(vm);
 	trace_mark(TRACE_VCPU_ENTERED);
 	for (;;) {
 		if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {

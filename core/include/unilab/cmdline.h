@@ -35,6 +35,8 @@ void ul_cmdline_free(struct ul_cmdline *cl);
 
 /* The value of core option key from the boot command line, or NULL. */
 const char *ul_option(const char *key);
+/* ul_boot: cl is the boot command line ul_option answers from. */
+void ul_cmdline_set_boot(const struct ul_cmdline *cl);
 
 /* The options the core knows, ended by an entry with a NULL key. */
 struct ul_option_desc {

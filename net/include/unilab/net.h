@@ -32,7 +32,10 @@ char *ul_ip_format(uint32_t addr, char *buf);
  * With dhcp, waits (up to about 10 s) for the first lease. Returns 0,
  * -UL_ENODEV when the image has no network interface, -UL_EINVAL for a bad
  * option (with a message on the console), -UL_ETIMEDOUT when DHCP found no
- * server (it keeps trying in the background). Calling it again returns 0. */
+ * server (it keeps trying in the background). Calling it again returns 0
+ * (or the same -UL_EINVAL). Optional: the first ul_socket() starts the
+ * stack itself when the image has an interface; call it to choose when
+ * the DHCP wait happens and to see how the start went. */
 int ul_net_start(void);
 
 /* One interface as it is now. */
@@ -68,7 +71,10 @@ struct ul_net_stats {
 	uint64_t tcp_retransmits, tcp_fast_retransmits, tcp_timeouts;
 	uint64_t tcp_dup_acks, tcp_ooo_segs;
 	uint64_t tcp_active_opens, tcp_passive_opens, tcp_syn_dropped;
+	uint64_t tcp_cookies_sent, tcp_cookies_ok; /* SYN cookies sent, and
+	                                           * returned good */
 	uint64_t tcp_conn_reset, tcp_conn_timeout;
+	uint64_t tcp_mss_lowered;     /* path-MTU discovery made a MSS smaller */
 	uint64_t mem_fail;            /* a buffer could not be allocated */
 };
 void ul_net_stats(struct ul_net_stats *st);

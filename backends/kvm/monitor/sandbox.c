@@ -118,7 +118,8 @@ static const struct {
 	{"getsockname", USER | ATTACH},
 	{"getpeername", USER},
 	{"fcntl", USER | ATTACH | COVERAGE}, /* gdb: F_SETOWN, F_SETFL */
-	{"getrandom", USER},
+	/* the entropy hypercall; libslirp's random numbers */
+	{"getrandom", ALWAYS},
 	/* the sanitizers' interceptors look at the alternate signal stack */
 	{"sigaltstack", SANITIZER},
 	/* the core file, made in the --dumpcore folder (checked below), and

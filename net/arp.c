@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <unilab/errno.h>
 #include <unilab/mem.h>
+#include <unilab/panic.h> /* the arp-ip lab's stubs */
 #include <unilab/string.h>
 #include <unilab/timer.h>
 #include "arp.h"
@@ -176,6 +177,9 @@ static struct arp_entry *claim(struct netif *nif, uint32_t ip)
 
 static void confirm(struct arp_entry *e, const uint8_t *mac)
 {
+	/* LAB arp-ip.confirm BEGIN: an answer for e: keep the MAC, make the
+	 * entry REACHABLE until ARP_REACHABLE_NS from now (its timer), and
+	 * send every datagram that waited for it, oldest first. */
 	ul_memcpy(e->mac, mac, 6);
 	e->state = ARP_REACHABLE;
 	ul_timer_start(&e->timer, net_deadline(ARP_REACHABLE_NS));
@@ -186,6 +190,7 @@ static void confirm(struct arp_entry *e, const uint8_t *mac)
 		eth_output(e->nif, p, e->mac, ETH_TYPE_IP);
 	}
 	e->npending = 0;
+	/* LAB arp-ip.confirm END: (void)e; (void)mac; ul_panic("lab arp-ip: confirm is not written yet"); */
 }
 
 static int valid_sender(const uint8_t *mac, uint32_t ip)
@@ -195,6 +200,12 @@ static int valid_sender(const uint8_t *mac, uint32_t ip)
 
 void arp_input(struct netif *nif, struct pbuf *p)
 {
+	/* LAB arp-ip.input BEGIN: drop (counting arp_drop) a packet that is
+	 * short or not Ethernet/IPv4 with 6- and 4-byte addresses, not a
+	 * request or a reply, or from a sender that cannot be one
+	 * (valid_sender). Then RFC 826's merge: update an entry we have for
+	 * the sender (confirm); make one (claim) only when the packet is for
+	 * our address; answer a request for our address with a reply. */
 	const uint8_t *a = p->data;
 	NET_COUNT(arp_in);
 	if (p->len < ARP_LEN || rd16(a) != 1 || rd16(a + 2) != ETH_TYPE_IP ||
@@ -221,12 +232,20 @@ void arp_input(struct netif *nif, struct pbuf *p)
 		confirm(e, sha);
 	if (for_us && op == OP_REQUEST)
 		send_arp(nif, OP_REPLY, sha, sha, spa);
+	/* LAB arp-ip.input END: (void)nif; (void)p; (void)valid_sender; (void)confirm;
+	 * ul_panic("lab arp-ip: arp_input is not written yet"); */
 }
 
 int arp_output(struct netif *nif, struct pbuf *p, uint32_t nexthop)
 {
 	if (netif_is_broadcast(nif, nexthop))
 		return eth_output(nif, p, eth_broadcast, ETH_TYPE_IP);
+	/* LAB arp-ip.resolve BEGIN: a known address (an entry that is not
+	 * INCOMPLETE) sends at once; mark the entry used (used, carried).
+	 * Otherwise claim an entry (none free: drop, -UL_ENOMEM), make it
+	 * INCOMPLETE and ask (send_request), then queue the datagram at the
+	 * tail of its pending list, at most ARP_PENDING_MAX (drop the oldest
+	 * beyond). Return 0 when queued. */
 	struct arp_entry *e = find(nif, nexthop);
 	if (e && e->state != ARP_INCOMPLETE) {
 		e->used = net_now();
@@ -259,6 +278,7 @@ int arp_output(struct netif *nif, struct pbuf *p, uint32_t nexthop)
 	*tail = p;
 	e->npending++;
 	return 0;
+	/* LAB arp-ip.resolve END: (void)claim; (void)p; ul_panic("lab arp-ip: arp_output is not written yet"); */
 }
 
 void arp_announce(struct netif *nif)

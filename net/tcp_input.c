@@ -2,6 +2,7 @@
  * event processing of RFC 9293 3.10.7 ("SEGMENT ARRIVES"), with the
  * RFC 5961 defences against blind resets and SYNs. */
 #include <unilab/errno.h>
+#include <unilab/panic.h> /* the tcp lab's stubs */
 #include "checksum.h"
 #include "stack.h"
 #include "tcp.h"
@@ -215,6 +216,11 @@ static void syn_sent_input(struct tcp_pcb *pcb, const struct seg *s)
 	}
 	if (!(s->flags & TCP_SYN))
 		return;
+	/* LAB tcp.state BEGIN: a SYN in SYN-SENT: take its options; without
+	 * an ACK it is a simultaneous open (to SYN-RCVD, answer SYN+ACK);
+	 * with one, our SYN is acknowledged: take the RTT sample if it was
+	 * timed and not resent, stop the timer, enter ESTABLISHED, send the
+	 * ACK at once and tell the user. */
 	take_syn_options(pcb, s);
 	if (!has_ack) {
 		/* Simultaneous open (RFC 9293 figure 8). */
@@ -232,6 +238,7 @@ static void syn_sent_input(struct tcp_pcb *pcb, const struct seg *s)
 	pcb->ack_now = true;
 	tcp_output(pcb);
 	tcp_notify(pcb);
+	/* LAB tcp.state END: (void)pcb; (void)take_syn_options; ul_panic("lab tcp: the end of syn_sent_input is not written yet"); */
 }
 
 /* RFC 9293 3.10.7.4 "first, check sequence number", with the allowance
@@ -255,6 +262,11 @@ static bool acceptable(const struct tcp_pcb *pcb, const struct seg *s,
 static void reset_received(struct tcp_pcb *pcb)
 {
 	NET_COUNT(tcp_rst_in);
+	/* LAB tcp.state BEGIN: what a reset means in each state (RFC 9293
+	 * 3.10.7.4 "second, check the RST bit"): in SYN-RCVD the connection
+	 * ends (refused, unless it came from a listener); in the
+	 * synchronized states it was reset (-UL_ECONNRESET); TIME-WAIT
+	 * ignores it (RFC 1337); anything else just ends. */
 	switch (pcb->state) {
 	case TCP_SYN_RCVD:
 		tcp_finish(pcb, pcb->listener ? 0 : -UL_ECONNREFUSED);
@@ -271,6 +283,7 @@ static void reset_received(struct tcp_pcb *pcb)
 	default:
 		tcp_finish(pcb, 0);
 	}
+	/* LAB tcp.state END: (void)pcb; ul_panic("lab tcp: reset_received is not written yet"); */
 }
 
 /* A cumulative ACK for new data. Returns whether it covered our FIN. */
@@ -366,6 +379,10 @@ static bool process_ack(struct tcp_pcb *pcb, const struct seg *s)
 	update_window(pcb, s);
 	if (!fin_acked)
 		return true;
+	/* LAB tcp.state BEGIN: our FIN is acknowledged: FIN-WAIT-1 goes to
+	 * FIN-WAIT-2 (with the FIN-WAIT-2 timer when the user has closed)
+	 * and tells the user; CLOSING goes to TIME-WAIT; LAST-ACK ends the
+	 * connection (return false: the pcb is gone). */
 	switch (pcb->state) {
 	case TCP_FIN_WAIT_1:
 		tcp_set_state(pcb, TCP_FIN_WAIT_2);
@@ -383,6 +400,7 @@ static bool process_ack(struct tcp_pcb *pcb, const struct seg *s)
 	default:
 		return true;
 	}
+	/* LAB tcp.state END: ul_panic("lab tcp: our FIN's acknowledgement in process_ack is not written yet"); */
 }
 
 /* Cut what lies before RCV.NXT or past the buffer. */
@@ -461,6 +479,10 @@ static void process_fin(struct tcp_pcb *pcb, const struct seg *s)
 	if (!takes_data(pcb->state) ||
 	    s->seq + (uint32_t)s->len != pcb->rcv_nxt)
 		return;
+	/* LAB tcp.state BEGIN: the peer's FIN, in order: it takes one
+	 * sequence number; acknowledge it at once; ESTABLISHED goes to
+	 * CLOSE-WAIT, FIN-WAIT-1 to CLOSING, FIN-WAIT-2 to TIME-WAIT; tell
+	 * the user (a read now returns 0 at the end of the data). */
 	pcb->rcv_nxt++;
 	pcb->fin_rcvd = true;
 	pcb->ack_now = true;
@@ -476,6 +498,7 @@ static void process_fin(struct tcp_pcb *pcb, const struct seg *s)
 		break;
 	}
 	tcp_notify(pcb);
+	/* LAB tcp.state END: ul_panic("lab tcp: process_fin's state changes are not written yet"); */
 }
 
 static void synchronized_input(struct tcp_pcb *pcb, struct seg *s)

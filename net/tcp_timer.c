@@ -39,6 +39,10 @@ void tcp_timer_rto_ensure(struct tcp_pcb *pcb)
  * RTTVAR, later ones move them by 1/8 and 1/4. */
 void tcp_rtt_sample(struct tcp_pcb *pcb, uint64_t r)
 {
+	/* LAB tcp.rtt BEGIN: RFC 6298 section 2: the first sample r sets
+	 * SRTT = r and RTTVAR = r/2; later ones move RTTVAR by 1/4 of
+	 * |SRTT - r| and SRTT by 1/8 of r. RTO = SRTT + max(G, 4 RTTVAR),
+	 * kept within TCP_RTO_MIN..TCP_RTO_MAX (nanoseconds throughout). */
 	if (r == 0)
 		r = 1;
 	if (!pcb->srtt) {
@@ -54,6 +58,7 @@ void tcp_rtt_sample(struct tcp_pcb *pcb, uint64_t r)
 	if (rto < TCP_RTO_MIN)
 		rto = TCP_RTO_MIN;
 	pcb->rto = rto > TCP_RTO_MAX ? TCP_RTO_MAX : rto;
+	/* LAB tcp.rtt END: (void)pcb; (void)r; */
 }
 
 void tcp_delack(struct tcp_pcb *pcb)
@@ -86,6 +91,12 @@ static unsigned retry_limit(const struct tcp_pcb *pcb)
  * segment, back the timer off, and restart from a one-segment window. */
 static void rto_expired(struct tcp_pcb *pcb)
 {
+	/* LAB tcp.retransmit BEGIN: after retry_limit() tries, give up: reset
+	 * a synchronized connection and finish it with -UL_ETIMEDOUT.
+	 * Otherwise count the try, tell path-MTU discovery and congestion
+	 * control (tcp_pmtu_timeout, tcp_cc_timeout), stop timing the RTT,
+	 * double the RTO (at most TCP_RTO_MAX), go back to snd_una, resend
+	 * the first segment and start the timer again. */
 	if (pcb->retries >= retry_limit(pcb)) {
 		NET_COUNT(tcp_conn_timeout);
 		if (pcb->state > TCP_SYN_RCVD)
@@ -102,6 +113,7 @@ static void rto_expired(struct tcp_pcb *pcb)
 	pcb->snd_nxt = pcb->snd_una;
 	tcp_retransmit_first(pcb);
 	tcp_timer_set(pcb, TCP_TIMER_RTO, pcb->rto);
+	/* LAB tcp.retransmit END: (void)pcb; (void)retry_limit; */
 }
 
 /* A zero window is probed with a segment just left of it, which any

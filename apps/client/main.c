@@ -42,17 +42,6 @@ static void usage(void)
 	          "  must be the message itself\n");
 }
 
-static int number(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-	int err;
-	unsigned long v = ul_strtoul(s, &end, 10, &err);
-	if (!s || err || end == s || *end || v > max)
-		return -UL_EINVAL;
-	*out = v;
-	return 0;
-}
-
 /* The message's words, joined by single blanks as a shell's echo would. */
 static int join(struct options *o, char **words, int n)
 {
@@ -89,11 +78,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 			dst = &o->wait_ms;
 		else
 			return -UL_EINVAL;
-		if (dst && (i + 1 == argc || number(argv[++i], max, dst) < 0))
+		if (dst && (i + 1 == argc || ul_parse_number(argv[++i], max, dst) < 0))
 			return -UL_EINVAL;
 	}
 	unsigned long port;
-	if (argc - i < 2 || number(argv[i + 1], 65535, &port) < 0 || port == 0 ||
+	if (argc - i < 2 || ul_parse_number(argv[i + 1], 65535, &port) < 0 || port == 0 ||
 	    o->count == 0)
 		return -UL_EINVAL;
 	o->host = argv[i];

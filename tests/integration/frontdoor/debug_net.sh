@@ -19,7 +19,7 @@ start=continue
 [[ $backend == posix ]] && start=run
 printf '%s\n' 'break echo_datagrams' "$start" 'bt 1' kill >"$tmp/gdb.cmd"
 
-UNILAB_GDB_FLAGS="-batch -nx -x $tmp/gdb.cmd" unilab debug echo --backend="$backend" \
+UNILAB_GDB_FLAGS="-batch -nx -x $tmp/gdb.cmd" "$SRC/unilab" debug echo --backend="$backend" \
 	--net "user,hostfwd=udp::$port-:7007" -- --udp=7007 --tcp=0 \
 	>"$tmp/out" 2>&1 </dev/null &
 debugger=$!

@@ -12,7 +12,9 @@ port=$(free_udp_port)
 log=$(mktemp)
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -f "$log"' EXIT
 
-unilab run echo --backend="$backend" --net="user,hostfwd=udp::$port-:7007" \
+# Not through the unilab function: $! must be ./unilab itself, which
+# becomes the backend's launcher (exec), for the kill at the end.
+"$SRC/unilab" run echo --backend="$backend" --net="user,hostfwd=udp::$port-:7007" \
 	-- --udp=7007 --tcp=0 >"$log" 2>&1 &
 server=$!
 wait_for "$log" 60 'echo: serving udp port 7007' ||

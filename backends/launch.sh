@@ -13,6 +13,7 @@ APP='' BACKEND=posix ARGS=()
 MEM=''     # guest memory in the launchers' common form, e.g. 16384K
 NETS=()    # each: user[,...], tap:NAME or pcap:IFACE
 DISKS=()   # each: a disk file's absolute path
+OPTS=()    # MEM, NETS and DISKS as launcher options (shared_options)
 CMD=()     # set by BACKEND_command: the command that boots APP
 IMAGE=''   # and the image file it boots
 WHY=''     # or why it cannot
@@ -206,18 +207,6 @@ xen_command() {
 		"(--disk) yet; posix, kvm and baremetal can" || return
 	WHY=$("$launcher" --check) || return 1
 	CMD=("$launcher" ${MEM:+"--mem=$MEM"} "$IMAGE")
-}
-
-# Each backend with whether it can boot app $1 here, one per line.
-backend_status() {
-	local b
-	for b in "${BACKENDS[@]}"; do
-		if "${b}_command" "$1"; then
-			echo "  $b"
-		else
-			echo "  $b (unavailable: $WHY)"
-		fi
-	done
 }
 
 # Check that app $1 and backend $2 exist, or stop saying which there are.

@@ -182,9 +182,6 @@ baremetal_command() {
 	IMAGE=$BUILD/apps/$1/$1.bm
 	[[ -f $IMAGE ]] || unavailable "$IMAGE is not built" || return
 	WHY=$("$launcher" --check) || return 1
-	# QEMU loads the image at 1M and hangs, silent, when RAM ends first.
-	[[ -z $MEM ]] || ((${MEM%K} >= 2048)) ||
-		unavailable "a baremetal image is loaded at 1M and needs --mem of 2M or more" || return
 	for net in "${NETS[@]}"; do
 		[[ $net != pcap:* ]] || unavailable "baremetal cannot use --net=pcap:IFACE" \
 			"(QEMU has no such network); use --net=tap:NAME or --net=user" || return

@@ -14,6 +14,7 @@ MEM=''     # guest memory in the launchers' common form, e.g. 16384K
 NETS=()    # each: user[,...], tap:NAME or pcap:IFACE
 DISKS=()   # each: a disk file's absolute path
 OPTS=()    # MEM, NETS and DISKS as launcher options (shared_options)
+DOMU=()    # --domu: xen runs the image as an ordinary domain under a dom0
 CMD=()     # set by BACKEND_command: the command that boots APP
 IMAGE=''   # and the image file it boots
 WHY=''     # or why it cannot
@@ -106,6 +107,7 @@ launch_parse() {
 			continue
 		fi
 		case $1 in
+		--domu) DOMU=(--domu) ;;
 		--) shift; break ;;
 		-h | --help) usage; exit 0 ;;
 		-*) launch_usage_error "$command: unknown option '$1' (see ./unilab help)" ;;
@@ -203,7 +205,7 @@ xen_command() {
 	((${#DISKS[@]} == 0)) || unavailable "the xen backend cannot attach a disk" \
 		"(--disk) yet; posix, kvm and baremetal can" || return
 	WHY=$("$launcher" --check) || return 1
-	CMD=("$launcher" ${MEM:+"--mem=$MEM"} "$IMAGE")
+	CMD=("$launcher" "${DOMU[@]}" ${MEM:+"--mem=$MEM"} "$IMAGE")
 }
 
 # Check that app $1 and backend $2 exist, or stop saying which there are.
@@ -219,5 +221,7 @@ launch_check() {
 # Set CMD and IMAGE for app $1 on backend $2, or stop saying why not.
 choose() {
 	launch_check "$1" "$2"
+	[[ ${#DOMU[@]} == 0 || $2 == xen ]] ||
+		launch_usage_error "--domu is for --backend=xen only"
 	"${2}_command" "$1" || die "cannot boot $1 on $2: $WHY"
 }

@@ -10,6 +10,10 @@
 #include "sched.h"
 
 static const struct ul_boot_info *boot_info;
+
+/* The file system's boot step, present when the image uses files (fs/
+ * defines it; weak, so that the core does not depend on fs/). */
+void ul_fs_boot(void) __attribute__((weak));
 static struct ul_cmdline boot_cmdline;
 
 const char *ul_backend(void)
@@ -71,6 +75,8 @@ _Noreturn void ul_boot(const struct ul_boot_info *info)
 	                     sizeof err) < 0)
 		bad_cmdline(err);
 	describe_machine(info, apply_options());
+	if (ul_fs_boot)
+		ul_fs_boot();
 
 	int status = ul_main(boot_cmdline.argc, boot_cmdline.argv);
 	ul_exit(status);

@@ -17,6 +17,13 @@ const struct ul_option_desc ul_options[] = {
 	{"dns", "network: the DNS server, e.g. 10.0.0.1"},
 	{"break", "1 stops a baremetal image before main and waits for gdb "
 	          "on its second serial port (default 0)"},
+	{"gdb", "listen lets gdb attach to a running baremetal image on its "
+	        "second serial port (run-qemu.sh --gdb-listen=PORT sets it)"},
+	{"root", "files: the disk mounted on / instead of the image's own "
+	         "files, e.g. blk0"},
+	{"mount", "files: more disks, PATH:blkN[:ro] comma-separated, e.g. "
+	          "/data:blk0 (PATH must be a directory)"},
+	{"cache", "files: buffer cache per disk, e.g. 8M (default 4M)"},
 	{NULL, NULL},
 };
 

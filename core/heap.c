@@ -105,6 +105,9 @@ static struct block *next_block(struct block *b)
 	return next < span_end(b->span) ? (struct block *)next : NULL;
 }
 
+/* LAB heap.coalesce BEGIN: prev_block(b): the block just before b in its
+ * span, or NULL when b is the span's first. The footer that ends the
+ * previous block sits right below b's header and holds its size. */
 static struct block *prev_block(struct block *b)
 {
 	if ((unsigned char *)b == span_begin(b->span))
@@ -112,6 +115,7 @@ static struct block *prev_block(struct block *b)
 	return (struct block *)((unsigned char *)b -
 	                        ((struct footer *)b - 1)->size);
 }
+/* LAB heap.coalesce END */
 
 /* The block size that holds req bytes, or 0 when none could. */
 static size_t block_size(size_t req)
@@ -241,11 +245,16 @@ static void release_span(struct span *s)
 static void add_free(struct block *b)
 {
 	struct span *s = b->span;
-	struct block *next = next_block(b);
-	struct block *prev = prev_block(b);
 	size_t size = b->size;
 
 	b->state = BLOCK_FREE;
+	/* LAB heap.coalesce BEGIN: merge b with the block after it and the
+	 * block before it when they are free (next_block, prev_block): take
+	 * each off the free list (unlink_free) and grow size to cover it; a
+	 * merge with the block before makes that block the one to list. */
+	struct block *next = next_block(b);
+	struct block *prev = prev_block(b);
+
 	if (next && next->state == BLOCK_FREE) {
 		unlink_free(next);
 		size += next->size;
@@ -255,6 +264,7 @@ static void add_free(struct block *b)
 		size += prev->size;
 		b = prev;
 	}
+	/* LAB heap.coalesce END */
 	if ((unsigned char *)b == span_begin(s) &&
 	    (unsigned char *)b + size == span_end(s)) {
 		release_span(s);
@@ -269,6 +279,9 @@ static void add_free(struct block *b)
  * afterwards, which moves the canary to the new end. */
 static void trim(struct block *b, size_t size)
 {
+	/* LAB heap.split BEGIN: split b: when the bytes past size could hold a
+	 * block (MIN_BLOCK), make b size bytes long (place) and turn the rest
+	 * into a free block of its own (place, add_free). */
 	size_t rest = b->size - size;
 	struct block *r;
 
@@ -278,6 +291,7 @@ static void trim(struct block *b, size_t size)
 	r = (struct block *)((unsigned char *)b + size);
 	place(r, rest, BLOCK_FREE, b->span);
 	add_free(r);
+	/* LAB heap.split END: (void)b; (void)size; */
 }
 
 /* A new span with room for a block of size bytes, as one free block.
@@ -323,8 +337,12 @@ static struct block *alloc_block(size_t size)
 {
 	struct block *b;
 
+	/* LAB heap.fit BEGIN: first fit: walk the free list from free_head
+	 * (get_links(b).next) to the first block of at least size bytes, or
+	 * NULL when there is none. */
 	for (b = free_head; b && b->size < size; b = get_links(b).next)
 		;
+	/* LAB heap.fit END: ul_panic("lab heap: alloc_block's first fit is not written yet"); */
 	if (!b)
 		b = grow(size);
 	if (!b)
@@ -429,6 +447,9 @@ void ul_free(void *p)
  * block after it. */
 static bool resize_in_place(struct block *b, size_t size)
 {
+	/* LAB heap.realloc BEGIN: grow b by swallowing the free block after it
+	 * when that is enough (unlink_free, place), or shrink it (trim);
+	 * return false when it must move instead. */
 	struct block *next = next_block(b);
 
 	if (size > b->size) {
@@ -440,6 +461,7 @@ static bool resize_in_place(struct block *b, size_t size)
 	}
 	trim(b, size);
 	return true;
+	/* LAB heap.realloc END: (void)b; (void)size; return false; */
 }
 
 /* Counted as one free and one allocation (see mem.h), moved or not. */

@@ -2,8 +2,14 @@
 #include <unilab/panic.h>
 #include "platform.h"
 
+/* The file system's last step, present when the image uses files: it
+ * writes every disk back and marks it clean. */
+void ul_fs_shutdown(void) __attribute__((weak));
+
 _Noreturn void ul_exit(int status)
 {
+	if (ul_fs_shutdown)
+		ul_fs_shutdown();
 	ul_plat_exit(status);
 }
 

@@ -45,11 +45,14 @@ uint64_t ul_plat_clock_wall(void);
 /* Ready-set bits returned by ul_plat_poll(). */
 #define UL_READY_NET(i) (1u << (i)) /* interface i has a frame to receive */
 
-/* Sleep until a device has input or the monotonic clock reaches deadline
- * (ns, same scale as ul_plat_clock_monotonic; UINT64_MAX means no
- * deadline). Returns the set of ready devices, 0 when the deadline passed.
- * May return early with 0 (spurious wake-up); the core re-checks. */
-uint32_t ul_plat_poll(uint64_t deadline);
+/* Sleep until a device in wait (UL_READY_* bits: the devices some thread
+ * waits on) has input or the monotonic clock reaches deadline (ns, same
+ * scale as ul_plat_clock_monotonic; UINT64_MAX means no deadline).
+ * Returns the ready devices of wait, 0 when the deadline passed. A device
+ * outside wait neither wakes the sleep nor is reported, so input that no
+ * thread will read cannot keep the idle loop spinning. May return early
+ * with 0 (spurious wake-up); the core re-checks. */
+uint32_t ul_plat_poll(uint64_t deadline, uint32_t wait);
 
 /* End the image. status 0..255 reaches the host as the exit code of the
  * process (posix), the monitor (kvm) or QEMU (baremetal). */

@@ -67,6 +67,8 @@ static void san_arrive(struct ul_thread *self, struct ul_thread *prev)
  * deadline comes first leaves its queue in O(1). */
 static void queue_push(struct ul_waitq *q, struct ul_thread *t)
 {
+	/* LAB threads.queue BEGIN: append t at q's tail (q->head, q->tail,
+	 * t->next, t->prev): queues are FIFO. */
 	t->next = NULL;
 	t->prev = q->tail;
 	if (q->tail)
@@ -74,10 +76,13 @@ static void queue_push(struct ul_waitq *q, struct ul_thread *t)
 	else
 		q->head = t;
 	q->tail = t;
+	/* LAB threads.queue END: (void)q; (void)t; ul_panic("lab threads: queue_push is not written yet"); */
 }
 
 static void queue_remove(struct ul_waitq *q, struct ul_thread *t)
 {
+	/* LAB threads.queue BEGIN: unlink t from wherever it is in q, in O(1),
+	 * and leave its links NULL. */
 	if (t->prev)
 		t->prev->next = t->next;
 	else
@@ -87,6 +92,7 @@ static void queue_remove(struct ul_waitq *q, struct ul_thread *t)
 	else
 		q->tail = t->prev;
 	t->next = t->prev = NULL;
+	/* LAB threads.queue END: (void)q; (void)t; ul_panic("lab threads: queue_remove is not written yet"); */
 }
 
 static void make_ready(struct ul_thread *t)
@@ -99,12 +105,16 @@ static void make_ready(struct ul_thread *t)
  * queue with result for ul_wait to return. */
 static void wake(struct ul_thread *t, int result)
 {
+	/* LAB threads.wait BEGIN: take t off the queue it waits on (if any),
+	 * cancel its deadline timer, record result for its ul_wait to return
+	 * and make it ready. */
 	if (t->queue)
 		queue_remove(t->queue, t);
 	t->queue = NULL;
 	ul_timer_cancel(&t->timer);
 	t->wait_result = result;
 	make_ready(t);
+	/* LAB threads.wait END: (void)t; (void)result; ul_panic("lab threads: wake is not written yet"); */
 }
 
 static void deadline_passed(struct ul_timer *timer, void *arg)
@@ -160,6 +170,15 @@ static uint64_t run_timers(void)
 	return ul_timers_run(ul_plat_clock_monotonic());
 }
 
+/* The devices some thread waits on: the only ones worth waking for. */
+static uint32_t device_wait_set(void)
+{
+	uint32_t wait = 0;
+	for (struct ul_thread *t = device_waiters.head; t; t = t->next)
+		wait |= t->device_mask;
+	return wait;
+}
+
 static void wake_device_waiters(uint32_t ready)
 {
 	struct ul_thread *t = device_waiters.head;
@@ -186,7 +205,7 @@ static struct ul_thread *next_thread(void)
 		if (deadline == UL_FOREVER && !device_waiters.head)
 			deadlock();
 		polls++;
-		wake_device_waiters(ul_plat_poll(deadline));
+		wake_device_waiters(ul_plat_poll(deadline, device_wait_set()));
 	}
 	in_scheduler = 0;
 	struct ul_thread *t = run_queue.head;
@@ -213,12 +232,17 @@ static void schedule(void)
 		return;
 	if (ul_thread_stack_overflowed(prev))
 		ul_panic("thread %s overflowed its stack", prev->name);
+	/* LAB threads.switch BEGIN: hand the CPU over: count the switch, note
+	 * who we switch from (ul_sched_arrive reads it on the other side),
+	 * make next current, tell the sanitizer (san_leave), switch stacks
+	 * (ul_arch_switch) and, back here one day, finish the arrival. */
 	switches++;
 	switched_from = prev;
 	ul_current = next;
 	san_leave(prev, next);
 	ul_arch_switch(&prev->sp, next->sp);
 	ul_sched_arrive();
+	/* LAB threads.switch END: (void)san_leave; ul_panic("lab threads: the switch in schedule is not written yet"); */
 }
 
 _Noreturn void ul_sched_exit(void)
@@ -246,6 +270,9 @@ int ul_wait(struct ul_waitq *q, uint64_t deadline)
 {
 	struct ul_thread *self = ul_current;
 	check_may_block();
+	/* LAB threads.wait BEGIN: block the current thread: start its timer
+	 * for the deadline (unless UL_FOREVER), mark it blocked on q, queue
+	 * it there (q may be NULL), schedule, and return what wake() left. */
 	if (deadline != UL_FOREVER &&
 	    ul_timer_start(&self->timer, deadline) < 0)
 		ul_panic("no memory for the timer of thread %s", self->name);
@@ -255,6 +282,7 @@ int ul_wait(struct ul_waitq *q, uint64_t deadline)
 		queue_push(q, self);
 	schedule();
 	return self->wait_result;
+	/* LAB threads.wait END: (void)self; (void)q; (void)deadline; ul_panic("lab threads: ul_wait is not written yet"); */
 }
 
 int ul_wake_one(struct ul_waitq *q)

@@ -22,16 +22,8 @@ int ul_gdb_reg_slot(unsigned n);
 size_t ul_gdb_tdesc_read(uint64_t off, size_t len, char *out, bool *last);
 
 /* --- threads.c: the core's threads in the machine's memory --- */
-/* The running thread's id: 1 before the core has threads, or when the
- * target has given no thread symbols. */
-long ul_gdb_thread_current(struct ul_gdb *g);
+/* (current, list and regs are public, in stub.h) */
 bool ul_gdb_thread_alive(struct ul_gdb *g, long id);
-/* Up to max ids of live threads, after skipping the first skip. */
-size_t ul_gdb_thread_list(struct ul_gdb *g, unsigned skip, long *ids,
-                          size_t max);
-/* Registers of thread id: the CPU's for the running thread, the saved
- * frame's for one that is switched out. */
-int ul_gdb_thread_regs(struct ul_gdb *g, long id, struct ul_gdb_regs *regs);
 /* "NAME, STATE" into buf (NUL-terminated); its length. */
 size_t ul_gdb_thread_describe(struct ul_gdb *g, long id, char *buf,
                               size_t size);

@@ -24,6 +24,26 @@ void ul_gdb_init(struct ul_gdb *g, const struct ul_gdb_transport *io,
 	ul_gdb_rx_init(&g->rx);
 }
 
+void ul_gdb_set_attached_late(struct ul_gdb *g)
+{
+	g->attached_late = true;
+}
+
+bool ul_gdb_arriving(struct ul_gdb *g)
+{
+	for (;;) {
+		int c = g->io->read(g->io_ctx, false);
+		if (c < 0)
+			return false;
+		if (c == 0x03)
+			return true;
+		if (c == '$') {
+			ul_gdb_rx_byte(&g->rx, (uint8_t)c);
+			return true;
+		}
+	}
+}
+
 void ul_gdb_set_threads(struct ul_gdb *g, const struct ul_gdb_thread_syms *s)
 {
 	g->syms = *s;
@@ -492,7 +512,9 @@ static void cmd_query(struct ul_gdb *g, const char *data, size_t len)
 	} else if (starts_with(data, len, "qXfer:features:read:", &c)) {
 		reply_error(g, -UL_ENOENT); /* no other annex */
 	} else if (starts_with(data, len, "qAttached", &c)) {
-		put(g, "0"); /* the monitor started it for gdb: quit kills */
+		/* 1: gdb came to a running machine, so its quit detaches;
+		 * 0: the machine was started for gdb, so its quit kills. */
+		put(g, g->attached_late ? "1" : "0");
 	} else if (starts_with(data, len, "qC", &c) && at_end(&c)) {
 		put(g, "QC");
 		put_hex(g, (uint64_t)g->current);

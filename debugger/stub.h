@@ -140,6 +140,7 @@ struct ul_gdb {
 	bool silent;       /* the packet just handled gets no reply */
 	bool report_swbreak, report_hwbreak; /* gdb understands them */
 	bool resumed;      /* gdb waits for a stop reply */
+	bool attached_late; /* the machine ran before gdb came */
 	struct ul_gdb_stop stop;
 	long current;      /* the thread that was running at the stop */
 	long reg_thread;   /* Hg: whose registers g/p/G/P mean */
@@ -157,6 +158,27 @@ void ul_gdb_init(struct ul_gdb *g, const struct ul_gdb_transport *io,
                  void *io_ctx, const struct ul_gdb_target *target, void *ctx);
 /* Show gdb the core's threads (without this gdb sees one thread). */
 void ul_gdb_set_threads(struct ul_gdb *g, const struct ul_gdb_thread_syms *s);
+
+/* gdb has come to a machine that was already running: gdb's quit is to
+ * detach and leave it running, not kill it (qAttached). */
+void ul_gdb_set_attached_late(struct ul_gdb *g);
+
+/* A machine running without gdb, on a line where one may come: whether
+ * what has arrived (read without waiting) begins gdb's first packet or is
+ * a Ctrl-C. Acks before it are dropped; the packet's start is kept for
+ * ul_gdb_stopped, which the target calls next, to read on. */
+bool ul_gdb_arriving(struct ul_gdb *g);
+
+/* The core's threads, read through the target (threads.c); for a core
+ * file as much as for gdb. The running thread's id: 1 before the core
+ * has threads, or when no thread symbols were given. */
+long ul_gdb_thread_current(struct ul_gdb *g);
+/* Up to max ids of live threads, after skipping the first skip. */
+size_t ul_gdb_thread_list(struct ul_gdb *g, unsigned skip, long *ids,
+                          size_t max);
+/* Registers of thread id: the CPU's for the running thread, the saved
+ * frame's for one that is switched out. */
+int ul_gdb_thread_regs(struct ul_gdb *g, long id, struct ul_gdb_regs *regs);
 
 /* The machine has stopped: tell gdb (unless it has not asked it to run
  * yet) and serve it until it says how to go on. */

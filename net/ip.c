@@ -6,6 +6,7 @@
 #include <unilab/string.h>
 #include "arp.h"
 #include "checksum.h"
+#include "forward.h"
 #include "icmp.h"
 #include "ip.h"
 #include "ip_reass.h"
@@ -82,6 +83,8 @@ static void deliver(struct netif *nif, struct pbuf *p, size_t hlen)
 
 void ip_input(struct netif *nif, struct pbuf *p, bool local)
 {
+	if (!local && forward_input(nif, p))
+		return;
 	size_t hlen = validate(nif, p, local);
 	if (!hlen) {
 		NET_COUNT(ip_drop);

@@ -44,6 +44,9 @@ long sock_tcp_send(struct sock *s, const void *buf, size_t len, int flags);
 long sock_tcp_recv(struct sock *s, void *buf, size_t len, int flags);
 short sock_tcp_events(const struct sock *s);
 
+/* socket.c: ul_close (core/close.c) calls it for a socket's descriptor. */
+int ul_sock_close(int fd);
+
 /* sock_dgram.c */
 int sock_dgram_open(struct sock *s);
 long sock_dgram_sendto(struct sock *s, const void *buf, size_t len,

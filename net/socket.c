@@ -118,7 +118,8 @@ int ul_socket(int type)
 	return s->fd;
 }
 
-int ul_close(int fd)
+/* ul_close (core/close.c) comes here for a socket's descriptor. */
+int ul_sock_close(int fd)
 {
 	struct sock *s = lookup(fd);
 	if (!s)
@@ -151,6 +152,24 @@ int ul_listen(int fd, int backlog)
 	if (!s->tcp)
 		return -UL_ENOTSUP;
 	return tcp_listen(s->tcp, backlog < 1 ? 1 : (unsigned)backlog);
+}
+
+int ul_socket_serve(int type, uint16_t port, int backlog)
+{
+	int fd = ul_socket(type);
+	struct ul_sockaddr any = {UL_IP_ANY, port};
+	if (fd < 0)
+		return fd;
+	int rc = ul_bind(fd, &any);
+	if (rc == 0 && type == UL_SOCK_STREAM)
+		rc = ul_listen(fd, backlog);
+	if (rc == 0)
+		rc = ul_setsockopt(fd, UL_SO_NONBLOCK, 1);
+	if (rc < 0) {
+		ul_close(fd);
+		return rc;
+	}
+	return fd;
 }
 
 int ul_accept(int fd, struct ul_sockaddr *peer)

@@ -214,6 +214,8 @@ static int stmt_node(struct parser *p)
 	for (; i < p->nwords && sc_key_value(p->word[i], &v); i++) {
 		unsigned long long mem;
 		if (strcmp(p->word[i], "mem") == 0) {
+			if (n->mem)
+				return sc_fail(p, "node %s: mem given twice", n->name);
 			if (ul_parse_size(v, &mem) < 0 || mem < MIN_MEM ||
 			    mem > MAX_MEM)
 				return sc_fail(p, "bad mem '%s': give a size from 256K "

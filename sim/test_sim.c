@@ -276,6 +276,9 @@ START_TEST(scenario_errors)
 	ck_assert(strstr(load("node a hello\nnode b hello\nlink a b\nlink b a "
 	                      "name=a-b\n"),
 	                 "4: a link named a-b is already on line 3"));
+	/* Found by fuzzing: the second mem= leaked the first. */
+	ck_assert(strstr(load("node a mem=4M mem=8M hello\n"),
+	                 "1: node a: mem given twice"));
 	ck_assert(strstr(load("node a deamon=yes hello\n"),
 	                 "1: unknown node key 'deamon'"));
 	ck_assert(strstr(load("node a hello\nat 1s kill b\n"),

@@ -45,24 +45,6 @@ static int parse_port(const char *s, uint16_t *port)
 	return rc;
 }
 
-static int open_socket(int type, uint16_t port)
-{
-	int fd = ul_socket(type);
-	struct ul_sockaddr any = {UL_IP_ANY, port};
-	if (fd < 0)
-		return fd;
-	int rc = ul_bind(fd, &any);
-	if (rc == 0 && type == UL_SOCK_STREAM)
-		rc = ul_listen(fd, 256);
-	if (rc == 0)
-		rc = ul_setsockopt(fd, UL_SO_NONBLOCK, 1);
-	if (rc < 0) {
-		ul_close(fd);
-		return rc;
-	}
-	return fd;
-}
-
 static void echo_datagrams(int fd)
 {
 	static char buf[65536];
@@ -174,8 +156,8 @@ int ul_main(int argc, char **argv)
 	int started = ul_net_start();
 	if (started < 0 && started != -UL_ETIMEDOUT)
 		return 1;
-	int ufd = udp ? open_socket(UL_SOCK_DGRAM, udp) : -1;
-	int tfd = tcp ? open_socket(UL_SOCK_STREAM, tcp) : -1;
+	int ufd = udp ? ul_socket_serve(UL_SOCK_DGRAM, udp, 256) : -1;
+	int tfd = tcp ? ul_socket_serve(UL_SOCK_STREAM, tcp, 256) : -1;
 	if ((udp && ufd < 0) || (tcp && tfd < 0)) {
 		bool u = udp && ufd < 0;
 		ul_printf("echo: cannot open %s port %u: %s\n", u ? "udp" : "tcp",

@@ -1,7 +1,9 @@
-/* httpd: an HTTP/1.1 server (RFC 9110, RFC 9112) for the pages built into
- * the image, with keep-alive, HEAD, 404, and /stats for the network
- * stack's counters. Usage: httpd [--port=N] (default 80). One detached
- * thread per connection. */
+/* httpd: an HTTP/1.1 server (RFC 9110, RFC 9112) for the files of the
+ * image's file system (files.c: its www/ folder is the image's romfs; a
+ * disk may be mounted over / or a folder), with keep-alive, HEAD, and
+ * /stats for the network stack's counters and the heap's (a soak test
+ * watches heap_in_use). Usage: httpd [--port=N] (default 80). One
+ * detached thread per connection. */
 #include <stdbool.h>
 #include <unilab/app.h>
 #include <unilab/console.h>
@@ -14,13 +16,12 @@
 #include <unilab/strtol.h>
 #include <unilab/thread.h>
 #include <unilab/time.h>
-#include "pages.h"
+#include "httpd.h"
 
 #define HEAD_MAX 8192            /* request line and headers */
 #define IDLE_NS (30 * UL_S)      /* keep-alive connections idle out */
 #define CONN_STACK (64 * 1024)
 #define STATS_MAX 4096
-#define RUN_BYTES (64 * 1024)   /* a repeated page's block, in runs */
 
 struct conn {
 	int fd;
@@ -138,14 +139,13 @@ static bool consume(struct conn *c, size_t head, unsigned long long body)
 	return true;
 }
 
-static bool send_all(int fd, const void *p, size_t n)
+bool http_send_all(int fd, const void *p, size_t n)
 {
 	return ul_send(fd, p, n, 0) == (long)n;
 }
 
-static bool respond(int fd, int status, const char *reason,
-                    const char *type, unsigned long long length,
-                    bool keep, const char *extra)
+bool http_respond(int fd, int status, const char *reason, const char *type,
+                  unsigned long long length, bool keep, const char *extra)
 {
 	char h[512];
 	int n = ul_snprintf(h, sizeof h,
@@ -154,17 +154,17 @@ static bool respond(int fd, int status, const char *reason,
 	                    "Connection: %s\r\n%s\r\n",
 	                    status, reason, type, length,
 	                    keep ? "keep-alive" : "close", extra);
-	return send_all(fd, h, (size_t)n);
+	return http_send_all(fd, h, (size_t)n);
 }
 
-static bool error_page(int fd, int status, const char *reason, bool head,
-                       bool keep, const char *extra)
+bool http_error(int fd, int status, const char *reason, bool head,
+                bool keep, const char *extra)
 {
 	char body[128];
 	int n = ul_snprintf(body, sizeof body, "%d %s\n", status, reason);
-	return respond(fd, status, reason, "text/plain; charset=utf-8",
+	return http_respond(fd, status, reason, "text/plain; charset=utf-8",
 	               (size_t)n, keep, extra) &&
-	       (head || send_all(fd, body, (size_t)n));
+	       (head || http_send_all(fd, body, (size_t)n));
 }
 
 /* The path part of a request target: up to a query or a fragment. */
@@ -176,60 +176,23 @@ static size_t path_length(const char *target)
 	return n;
 }
 
-static const struct page *find_page(const char *target)
-{
-	size_t n = path_length(target);
-	for (const struct page *p = httpd_pages; p->path; p++)
-		if (ul_strlen(p->path) == n &&
-		    ul_strncmp(p->path, target, n) == 0)
-			return p;
-	return NULL;
-}
-
-/* A repeated block goes out in runs of copies, not one small send per
- * copy: with Nagle off each send would leave as its own segment. */
-static bool send_repeated(int fd, const struct page *p)
-{
-	unsigned per_run = p->len && p->len < RUN_BYTES
-	                           ? (unsigned)(RUN_BYTES / p->len) : 1;
-	if (per_run > p->repeat)
-		per_run = p->repeat;
-	char *run = ul_malloc(p->len * per_run);
-	if (!run)
-		return false;
-	for (unsigned i = 0; i < per_run; i++)
-		ul_memcpy(run + i * p->len, p->data, p->len);
-	bool ok = true;
-	for (unsigned left = p->repeat; ok && left; ) {
-		unsigned n = left < per_run ? left : per_run;
-		ok = send_all(fd, run, p->len * n);
-		left -= n;
-	}
-	ul_free(run);
-	return ok;
-}
-
-static bool serve_page(int fd, const struct page *p, bool head, bool keep)
-{
-	if (!respond(fd, 200, "OK", p->type,
-	             (unsigned long long)p->len * p->repeat, keep, ""))
-		return false;
-	if (head)
-		return true;
-	return p->repeat == 1 ? send_all(fd, p->data, p->len)
-	                      : send_repeated(fd, p);
-}
-
 /* The text is on this thread's stack: a send may block, and another
  * connection's thread would then overwrite a shared buffer. */
 static bool serve_stats(int fd, bool head, bool keep)
 {
 	char text[STATS_MAX];
+	struct ul_heap_stats heap;
 	int n = ul_net_format_stats(text, sizeof text);
 	size_t len = (size_t)n < sizeof text ? (size_t)n : sizeof text - 1;
-	return respond(fd, 200, "OK", "text/plain; charset=utf-8", len, keep,
+	ul_heap_stats(&heap);
+	n = ul_snprintf(text + len, sizeof text - len,
+	                "heap_in_use %zu\nheap_peak %zu\nheap_allocs %zu\n"
+	                "heap_frees %zu\nheap_failures %zu\n", heap.in_use,
+	                heap.peak, heap.allocs, heap.frees, heap.failures);
+	len += (size_t)n < sizeof text - len ? (size_t)n : sizeof text - len - 1;
+	return http_respond(fd, 200, "OK", "text/plain; charset=utf-8", len, keep,
 	               "Cache-Control: no-store\r\n") &&
-	       (head || send_all(fd, text, len));
+	       (head || http_send_all(fd, text, len));
 }
 
 /* Answer one request; false when the connection must end. */
@@ -238,15 +201,12 @@ static bool answer(int fd, const struct request *r)
 	bool head = ul_strcmp(r->method, "HEAD") == 0;
 	bool keep = !r->close;
 	if (!head && ul_strcmp(r->method, "GET") != 0)
-		return error_page(fd, 405, "Method Not Allowed", false, keep,
+		return http_error(fd, 405, "Method Not Allowed", false, keep,
 		                  "Allow: GET, HEAD\r\n") && keep;
 	size_t n = path_length(r->target);
 	if (n == 6 && ul_strncmp(r->target, "/stats", 6) == 0)
 		return serve_stats(fd, head, keep) && keep;
-	const struct page *p = find_page(r->target);
-	if (!p)
-		return error_page(fd, 404, "Not Found", head, keep, "") && keep;
-	return serve_page(fd, p, head, keep) && keep;
+	return http_serve_file(fd, r->target, n, head, keep) && keep;
 }
 
 static void serve_connection(struct conn *c)
@@ -254,7 +214,7 @@ static void serve_connection(struct conn *c)
 	for (;;) {
 		long head = read_head(c);
 		if (head < 0) {
-			error_page(c->fd, 431, "Request Header Fields Too Large",
+			http_error(c->fd, 431, "Request Header Fields Too Large",
 			           false, false, "");
 			return;
 		}
@@ -266,7 +226,7 @@ static void serve_connection(struct conn *c)
 		bool ok = parse_head(c->buf, &r);
 		c->buf[head] = saved;
 		if (!ok) {
-			error_page(c->fd, 400, "Bad Request", false, false, "");
+			http_error(c->fd, 400, "Bad Request", false, false, "");
 			return;
 		}
 		if (!answer(c->fd, &r) || !consume(c, (size_t)head, r.body))

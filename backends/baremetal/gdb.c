@@ -2,7 +2,8 @@
  * the image over COM2; the image stops in its #BP and #DB handlers (and on
  * a crash), serves gdb there from the exception frame, and resumes from
  * the frame as gdb left it. With break=1 it stops just before the app's
- * main. Ctrl-C raises COM2's interrupt, whose handler sets TF on the
+ * main; with gdb=listen it runs, and a gdb may attach at any time (its
+ * first packet raises COM2's interrupt like a Ctrl-C). Ctrl-C raises COM2's interrupt, whose handler sets TF on the
  * interrupted code, so that the stop is in that code, one instruction on,
  * with all its registers in the #DB's frame. Memory is identity-mapped, so addresses are used as they are, but
  * only within the RAM the image maps: the stub must never fault itself. */
@@ -47,6 +48,7 @@ struct slot {
 
 static struct {
 	bool attached;
+	bool listening;    /* gdb=listen: a gdb may come at any time */
 	bool step;         /* gdb asked for one instruction */
 	bool interrupt;    /* gdb sent Ctrl-C: the next #DB reports it */
 	int crash_signal;  /* gdb saw a crash: the end is an X */
@@ -240,6 +242,17 @@ static const struct ul_gdb_transport transport = {line_read, line_write};
 
 /* --- stopping and going on --- */
 
+static void new_session(void)
+{
+	const struct ul_gdb_thread_syms syms = {
+		(uintptr_t)&ul_main_thread, (uintptr_t)&ul_current,
+		(uintptr_t)&ul_debug_info,
+	};
+
+	ul_gdb_init(&s.stub, &transport, NULL, &target, NULL);
+	ul_gdb_set_threads(&s.stub, &syms);
+}
+
 /* Show gdb the stop and do what it says. */
 static void stop(const struct ul_gdb_stop *why)
 {
@@ -253,6 +266,8 @@ static void stop(const struct ul_gdb_stop *why)
 		s.attached = false;
 		s.step = false;
 		ul_printf("baremetal: gdb detached; the image runs on\n");
+		if (s.listening)
+			new_session(); /* for the next gdb */
 		break;
 	case UL_GDB_STEP:
 		s.step = true;
@@ -334,29 +349,43 @@ void bm_gdb_exit(int status)
 		ul_gdb_exited(&s.stub, status);
 }
 
+/* Input on COM2: a Ctrl-C from gdb, or a gdb arriving at an image that
+ * listens; either stops the interrupted code one instruction on. */
 static void line_interrupt(void)
 {
-	if (s.attached && ul_gdb_interrupted(&s.stub)) {
+	if (s.attached ? ul_gdb_interrupted(&s.stub)
+	               : s.listening && ul_gdb_arriving(&s.stub)) {
+		if (!s.attached) {
+			s.attached = true;
+			ul_gdb_set_attached_late(&s.stub);
+		}
 		s.interrupt = true;
 		*bm_irq_rflags() |= RFLAGS_TF;
 	}
 }
 
+static bool option_is(const char *key, const char *value)
+{
+	const char *v = ul_option(key);
+	return v && ul_strcmp(v, value) == 0;
+}
+
 void bm_gdb_start(void)
 {
-	const char *brk = ul_option("break");
-	const struct ul_gdb_thread_syms syms = {
-		(uintptr_t)&ul_main_thread, (uintptr_t)&ul_current,
-		(uintptr_t)&ul_debug_info,
-	};
+	bool wait = option_is("break", "1");
 
-	if (!brk || ul_strcmp(brk, "1") != 0)
+	s.listening = option_is("gdb", "listen");
+	if (!wait && !s.listening)
 		return;
 	bm_uart_init(BM_COM2);
-	ul_gdb_init(&s.stub, &transport, NULL, &target, NULL);
-	ul_gdb_set_threads(&s.stub, &syms);
-	s.attached = true;
+	new_session();
 	bm_uart_interrupt_on_input(BM_COM2, COM2_IRQ, BM_VEC_GDB, line_interrupt);
+	if (!wait) {
+		ul_printf("baremetal: gdb may attach at any time on the second "
+		          "serial port\n");
+		return;
+	}
+	s.attached = true;
 	ul_printf("baremetal: waiting for gdb on the second serial port\n");
 	__asm__ volatile("int3");
 }

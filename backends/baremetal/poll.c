@@ -27,11 +27,11 @@ void bm_halt(uint64_t deadline)
 	x86_sti_hlt();
 }
 
-uint32_t ul_plat_poll(uint64_t deadline)
+uint32_t ul_plat_poll(uint64_t deadline, uint32_t wait)
 {
 	for (;;) {
 		x86_cli();
-		uint32_t ready = bm_net_ready();
+		uint32_t ready = bm_net_ready() & wait;
 		if (ready || ul_plat_clock_monotonic() >= deadline) {
 			x86_sti();
 			return ready;

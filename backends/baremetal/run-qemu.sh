@@ -35,6 +35,13 @@ console on stdout; exits with the image's exit status.
                      PORT of 127.0.0.1, for gdb's "target remote :PORT";
                      add break=1 to the image's options to stop it before
                      main until gdb is there (docs/debugging.md)
+  --gdb-listen=PORT  the same port, and the image runs: gdb may attach at
+                     any time (it stops where the image is, and runs on
+                     after gdb detaches)
+  --monitor=SOCKET   QEMU's monitor on the Unix socket SOCKET, e.g. for
+                     a core file of the running image: printf
+                     'dump-guest-memory CORE\n' | nc -NU SOCKET
+                     (docs/debugging.md)
   --timeout=SECONDS  stop the machine after SECONDS (status 124)
   --dry-run          print the QEMU command line instead of running it
   --check            exit 0 if this machine can run images, else say why
@@ -56,7 +63,8 @@ qemu_missing() {
 		echo "qemu-system-x86_64 is not installed (./unilab setup installs it)"
 }
 
-machine=microvm accel=auto mem=64M timeout='' gdb_port='' dry_run=false
+machine=microvm accel=auto mem=64M timeout='' gdb_port='' gdb_listen=false
+monitor='' dry_run=false
 disks=() nets=()
 while (($#)); do
 	case $1 in
@@ -69,10 +77,12 @@ while (($#)); do
 		;;
 	--net=tap:*) nets+=("tap,ifname=${1#--net=tap:},script=no,downscript=no") ;;
 	--net=user | --net=user,*) nets+=("user${1#--net=user}") ;;
-	--gdb=*)
+	--gdb=* | --gdb-listen=*)
 		gdb_port=${1#*=}
-		[[ $gdb_port =~ ^[0-9]+$ ]] || die "--gdb=$gdb_port: want a TCP port"
+		[[ $gdb_port =~ ^[0-9]+$ ]] || die "${1%%=*}=$gdb_port: want a TCP port"
+		if [[ $1 == --gdb-listen=* ]]; then gdb_listen=true; fi
 		;;
+	--monitor=?*) monitor=${1#*=} ;;
 	--timeout=*)
 		timeout=${1#*=}
 		[[ $timeout =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--timeout=$timeout: want seconds"
@@ -164,6 +174,9 @@ else
 	# would end it early.
 	name=$(basename "$image")
 	cmdline=${name//[[:blank:]]/_}
+	if $gdb_listen; then
+		cmdline+=" gdb=listen" # a core option: before the app's words
+	fi
 	for w in "$@"; do
 		cmdline+=" $(quote_word "$w")"
 	done
@@ -186,6 +199,9 @@ qemu+=("${devices[@]}")
 [[ -n $gdb_port ]] &&
 	qemu+=(-chardev "socket,id=gdb,host=127.0.0.1,port=$gdb_port,server=on,wait=off"
 	       -device isa-serial,index=1,chardev=gdb)
+if [[ -n $monitor ]]; then
+	qemu+=(-monitor "unix:${monitor//,/,,},server=on,wait=off") # QEMU doubles commas
+fi
 if [[ -n $timeout ]]; then
 	qemu=(timeout --foreground "$timeout" "${qemu[@]}")
 fi

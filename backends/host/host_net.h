@@ -131,10 +131,14 @@ void host_pollset_reset(struct host_pollset *ps);
 int host_pollset_add(struct host_pollset *ps, int fd, short events);
 
 /* Before ppoll: add every interface's descriptors and lower *timeout_ns
- * (relative, UINT64_MAX for none) to the interfaces' own timers. Returns
- * the interfaces that already have a frame waiting (bit i for interface
- * i), and then sets *timeout_ns to 0. */
-uint32_t host_net_poll_fill(struct host_pollset *ps, uint64_t *timeout_ns);
+ * (relative, UINT64_MAX for none) to the interfaces' own timers. Only the
+ * interfaces in wait (bit i for interface i) may wake the sleep: the
+ * others' descriptors are added with no events, so frames nobody reads
+ * stay queued (and are dropped by the host when the queue fills) instead
+ * of making ppoll return at once. Returns the interfaces of wait that
+ * already have a frame waiting, and then sets *timeout_ns to 0. */
+uint32_t host_net_poll_fill(struct host_pollset *ps, uint64_t *timeout_ns,
+                            uint32_t wait);
 /* After ppoll (failed: it returned -1, so no revents are valid): let the
  * interfaces serve their descriptors and timers. Returns the interfaces
  * that have a frame waiting. */

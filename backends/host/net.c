@@ -137,12 +137,21 @@ bool host_fd_poll_done(struct host_nic *nic, const struct host_pollset *ps,
 	return ps->fds[nic->poll_index].revents & (POLLIN | POLLERR | POLLHUP);
 }
 
-uint32_t host_net_poll_fill(struct host_pollset *ps, uint64_t *timeout_ns)
+uint32_t host_net_poll_fill(struct host_pollset *ps, uint64_t *timeout_ns,
+                            uint32_t wait)
 {
 	uint32_t ready = 0;
-	for (unsigned i = 0; i < nic_count; i++)
-		if (nics[i].ops->poll_fill(&nics[i], ps, timeout_ns))
+	for (unsigned i = 0; i < nic_count; i++) {
+		unsigned first = ps->count;
+		bool has_frame = nics[i].ops->poll_fill(&nics[i], ps, timeout_ns);
+		if (!(wait & (1u << i))) {
+			for (unsigned f = first; f < ps->count; f++)
+				ps->fds[f].events = 0;
+			continue;
+		}
+		if (has_frame)
 			ready |= 1u << i;
+	}
 	if (ready)
 		*timeout_ns = 0;
 	return ready;

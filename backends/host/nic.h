@@ -68,6 +68,12 @@ int host_load(const char *const *sonames, const char *package,
               const struct host_symbol *syms, size_t n,
               struct host_error *err);
 
+/* A host stack of a megabyte (stack.c), for libraries with large frames:
+ * host_stack_init makes it once (0, or a negative error with err);
+ * host_stack_call runs fn(arg) on it. */
+int host_stack_init(struct host_error *err);
+void host_stack_call(void (*fn)(void *), void *arg);
+
 /* The pcap file (pcap_file.c): write one frame if a file is open. */
 void host_pcap_record(const void *frame, size_t len);
 

@@ -285,7 +285,7 @@ static int wait_frame(unsigned ms)
 			return 0;
 		uint64_t timeout = 100 * 1000000ull;
 		host_pollset_reset(&ps);
-		uint32_t ready = host_net_poll_fill(&ps, &timeout);
+		uint32_t ready = host_net_poll_fill(&ps, &timeout, ~0u);
 		struct timespec ts = {0, (long)timeout};
 		int n = ppoll(ps.fds, ps.count, &ts, NULL);
 		ready |= host_net_poll_done(&ps, n < 0);

@@ -6,10 +6,15 @@
  * Slirp runs inside our event loop: before each sleep it adds its sockets
  * to the pollset and shortens the timeout to its TCP timers, after the
  * sleep it serves them. Frames for the image come out of slirp through a
- * callback, at any of those moments, so they wait in a queue for recv. */
+ * callback, at any of those moments, so they wait in a queue for recv.
+ *
+ * Every call into slirp runs on a host stack of its own (stack.c): in a
+ * posix image we are called on the image's threads' small stacks, and
+ * slirp's frames do not fit there. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libslirp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,10 +177,23 @@ static const SlirpCb callbacks = {
 
 /* --- the interface ---------------------------------------------------- */
 
+struct input_call {
+	Slirp *slirp;
+	const void *frame;
+	size_t len;
+};
+
+static void call_input(void *arg)
+{
+	struct input_call *c = arg;
+	lib.slirp_input(c->slirp, c->frame, (int)c->len);
+}
+
 static long user_send(struct host_nic *nic, const void *frame, size_t len)
 {
 	struct user *u = nic->state;
-	lib.slirp_input(u->slirp, frame, (int)len);
+	struct input_call c = {u->slirp, frame, len};
+	host_stack_call(call_input, &c);
 	u->sent = true;
 	return (long)len;
 }
@@ -216,6 +234,18 @@ static int get_revents(int idx, void *opaque)
 	       (re & POLLHUP ? SLIRP_POLL_HUP : 0);
 }
 
+struct fill_call {
+	Slirp *slirp;
+	uint32_t *ms;
+	struct host_pollset *ps;
+};
+
+static void call_fill(void *arg)
+{
+	struct fill_call *c = arg;
+	lib.slirp_pollfds_fill(c->slirp, c->ms, add_poll, c->ps);
+}
+
 static bool user_poll_fill(struct host_nic *nic, struct host_pollset *ps,
                            uint64_t *timeout_ns)
 {
@@ -226,7 +256,8 @@ static bool user_poll_fill(struct host_nic *nic, struct host_pollset *ps,
 	                      ? UINT32_MAX
 	                      : (uint32_t)(*timeout_ns / NS_PER_MS +
 	                                   (*timeout_ns % NS_PER_MS != 0));
-	lib.slirp_pollfds_fill(u->slirp, &ms, add_poll, ps);
+	struct fill_call c = {u->slirp, &ms, ps};
+	host_stack_call(call_fill, &c);
 	if (ms != UINT32_MAX && (uint64_t)ms * NS_PER_MS < *timeout_ns)
 		*timeout_ns = (uint64_t)ms * NS_PER_MS;
 	if (u->sent)
@@ -245,6 +276,12 @@ static bool user_poll_fill(struct host_nic *nic, struct host_pollset *ps,
 	return u->count > 0;
 }
 
+struct done_call {
+	struct user *u;
+	const struct host_pollset *ps;
+	bool failed;
+};
+
 static void run_timers(struct user *u)
 {
 	int64_t now_ms = now_ns() / NS_PER_MS;
@@ -257,12 +294,20 @@ static void run_timers(struct user *u)
 	}
 }
 
+static void call_done(void *arg)
+{
+	struct done_call *c = arg;
+	run_timers(c->u);
+	lib.slirp_pollfds_poll(c->u->slirp, c->failed, get_revents,
+	                       (void *)c->ps);
+}
+
 static bool user_poll_done(struct host_nic *nic, const struct host_pollset *ps,
                            bool failed)
 {
 	struct user *u = nic->state;
-	run_timers(u);
-	lib.slirp_pollfds_poll(u->slirp, failed, get_revents, (void *)ps);
+	struct done_call c = {u, ps, failed};
+	host_stack_call(call_done, &c);
 	return u->count > 0;
 }
 
@@ -320,6 +365,12 @@ int host_user_open(struct host_nic *nic, struct host_error *err)
 	                  sizeof(lib_symbols) / sizeof(lib_symbols[0]), err);
 	if (r < 0)
 		return r;
+	r = host_stack_init(err);
+	if (r < 0)
+		return r;
+	/* Slirp writes to host sockets with send(2) and no MSG_NOSIGNAL: a
+	 * peer that closed first must cost an error, not the process. */
+	signal(SIGPIPE, SIG_IGN);
 	struct user *u = calloc(1, sizeof(*u));
 	if (!u)
 		return host_fail(err, -UL_ENOMEM, "user-mode network: out of memory");

@@ -83,7 +83,7 @@
 
 /* Bumped on any incompatible change; the guest refuses to run on a
  * monitor that announces another version. */
-#define UL_KVM_ABI_VERSION 1
+#define UL_KVM_ABI_VERSION 2
 
 /* Guest physical addresses of the fixed layout above. */
 #define UL_KVM_PAGE 0x1000ull
@@ -158,8 +158,8 @@ enum ul_kvm_hypercall {
 	UL_KVM_HC_POLL,        /* struct ul_kvm_poll */
 	UL_KVM_HC_EXIT,        /* struct ul_kvm_exit; does not return */
 	UL_KVM_HC_ABORT,       /* struct ul_kvm_abort; does not return */
-	UL_KVM_HC_NET_SEND,    /* struct ul_kvm_net */
-	UL_KVM_HC_NET_RECV,    /* struct ul_kvm_net */
+	UL_KVM_HC_NET_RINGS,   /* struct ul_kvm_net_rings */
+	UL_KVM_HC_NET_FLUSH,   /* struct ul_kvm_net_flush */
 	UL_KVM_HC_BLOCK_READ,  /* struct ul_kvm_block */
 	UL_KVM_HC_BLOCK_WRITE, /* struct ul_kvm_block */
 	UL_KVM_HC_TRACE,       /* struct ul_kvm_trace */
@@ -174,13 +174,21 @@ struct ul_kvm_console {
 	uint64_t len;  /* in: bytes */
 };
 
-/* Sleep until a net device has a frame to receive or timeout_ns have
- * passed. ready gets bit i set when net[i] has input (UL_READY_NET(i));
- * 0 means the time ran out, or a spurious wake-up. */
+/* Sleep until a net device in wait has a frame to receive or timeout_ns
+ * have passed. Before it sleeps the monitor does what UL_KVM_HC_NET_FLUSH
+ * does (sends every transmit ring's frames, fills every receive ring), and
+ * it does not sleep when that put a frame in the receive ring of a device
+ * in wait. ready gets bit i set when this call put frames in net[i]'s
+ * receive ring and net[i] is in wait (UL_READY_NET(i)); 0 means the time
+ * ran out, or a spurious wake-up. */
 struct ul_kvm_poll {
 	uint64_t timeout_ns; /* in: UINT64_MAX waits with no time limit */
 	uint32_t ready;      /* out */
-	uint32_t reserved;
+	uint32_t wait;       /* in: the devices that may end the sleep
+	                        (UL_READY_NET bits); frames for the others
+	                        still fill their rx rings, and wait in the
+	                        host (which drops them when its queue is
+	                        full) once a ring is full */
 };
 
 /* End the guest; the monitor exits with status & 0xff. */
@@ -224,15 +232,86 @@ struct ul_kvm_debug {
 	                                      ss are not to be changed */
 };
 
-/* Send one frame / receive one frame on net device dev. ret: SEND, len or
- * -UL_EAGAIN, -UL_EINVAL (len outside 14..mtu+14), -UL_ENODEV, -UL_EIO;
- * RECV, the frame's length or -UL_EAGAIN (none waiting), -UL_EMSGSIZE (frame
- * longer than len; it is dropped), -UL_ENODEV, -UL_EIO. */
-struct ul_kvm_net {
+/* Network rings
+ * -------------
+ * Frames do not cost a hypercall each: every net device has a transmit
+ * (tx) and a receive (rx) ring in guest memory that the guest and the
+ * monitor share. A ring is a struct ul_kvm_ring followed by size
+ * descriptors; size is a power of two in [UL_KVM_RING_MIN,
+ * UL_KVM_RING_MAX], fixed when the guest registers the ring.
+ *
+ * Indexes are free-running 32-bit counters (they wrap at 2^32); counter n
+ * names descriptor desc[n % size]. Each is written by one side only:
+ *   avail  by the guest: descriptors [used, avail) are the monitor's.
+ *          avail - used never exceeds size.
+ *   used   by the monitor: it has finished with descriptors below used
+ *          and handed them back, with their ret filled in.
+ * A descriptor's addr and len are written by the guest while the
+ * descriptor is its own (before it raises avail past it); ret is written
+ * by the monitor before it raises used past it. Each side writes a
+ * descriptor first and the index after (release), and reads the index
+ * first and the descriptor after (acquire).
+ *
+ *   tx: the guest puts a frame (14..mtu+14 bytes) at addr, len its length,
+ *       and raises avail. The monitor sends it and sets ret to len, or to
+ *       a negative UL_E* (-UL_EINVAL for a bad length, -UL_EAGAIN when the
+ *       host could not take it: the frame was dropped, as a busy NIC
+ *       would). The guest may reuse the buffer once used has passed it.
+ *   rx: the guest posts an empty buffer, addr and its capacity len, and
+ *       raises avail. The monitor writes a received frame there and sets
+ *       ret to its length, or to -UL_EMSGSIZE (the frame was longer than
+ *       len and was dropped).
+ *
+ * When the monitor looks: there are no interrupts and one vCPU, so the
+ * monitor touches rings only during the guest's UL_KVM_HC_POLL and
+ * UL_KVM_HC_NET_FLUSH calls, while the guest is stopped. A guest therefore
+ * queues frames without exiting and notifies once per batch: when it goes
+ * to sleep (poll flushes) or when a tx ring is full (flush). Receiving
+ * costs no exit at all: frames that arrived meanwhile are in the rx ring
+ * when the guest wakes.
+ *
+ * Trust: the monitor keeps its own copy of each ring's address and size
+ * and its own used counters, and never reads them back from the guest. It
+ * reads avail once per look and copies each descriptor once before it
+ * checks and uses it. A ring that lies ends the guest with
+ * UL_KVM_EXIT_BAD_HYPERCALL and a message that names the ring: avail more
+ * than size ahead of used, or a descriptor whose buffer [addr, addr+len)
+ * is not inside guest memory. */
+#define UL_KVM_RING_MIN 2
+#define UL_KVM_RING_MAX 1024
+
+struct ul_kvm_desc {
+	uint64_t addr; /* guest: buffer address */
+	uint32_t len;  /* guest: tx frame length / rx buffer capacity, bytes */
+	int32_t ret;   /* monitor: frame length, or a negative UL_E* */
+};
+
+struct ul_kvm_ring {
+	uint32_t avail; /* guest-written */
+	uint32_t used;  /* monitor-written */
+	struct ul_kvm_desc desc[]; /* size of them */
+};
+
+/* Register net device dev's two rings (each 8-byte aligned, inside guest
+ * memory, 8 + 16 * size bytes). Both start empty: the monitor sets each
+ * ring's used to its avail as it is then (neither need be 0). A device has rings once:
+ * a second registration for the same device is a bad hypercall, as are a
+ * size that is not allowed and rings outside memory. ret: 0, -UL_ENODEV.
+ * Until its rings are registered a device neither sends nor receives. */
+struct ul_kvm_net_rings {
 	uint32_t dev;  /* in: device index */
 	int32_t ret;   /* out */
-	uint64_t data; /* in: guest address of the frame / receive buffer */
-	uint64_t len;  /* in: frame length / buffer capacity, bytes */
+	uint64_t tx;   /* in: guest address of the tx struct ul_kvm_ring */
+	uint64_t rx;   /* in: guest address of the rx struct ul_kvm_ring */
+	uint32_t size; /* in: descriptors per ring, both rings */
+	uint32_t reserved;
+};
+
+/* Send what every tx ring holds and fill every rx ring from what has
+ * arrived, without sleeping. ready: as UL_KVM_HC_POLL's. */
+struct ul_kvm_net_flush {
+	uint32_t ready; /* out */
+	uint32_t reserved;
 };
 
 /* Read or write count sectors at sector of block device dev, to or from

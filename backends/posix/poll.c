@@ -9,17 +9,17 @@
 #include "platform.h"
 #include "posix.h"
 
-uint32_t ul_plat_poll(uint64_t deadline)
+uint32_t ul_plat_poll(uint64_t deadline, uint32_t wait)
 {
 	static struct host_pollset ps;
 	if (posix_sim())
-		return posix_sim_poll(deadline);
+		return posix_sim_poll(deadline) & wait;
 	uint64_t now = ul_plat_clock_monotonic();
 	uint64_t left = deadline == UINT64_MAX ? UINT64_MAX
 	                : deadline > now       ? deadline - now
 	                                       : 0;
 	host_pollset_reset(&ps);
-	uint32_t ready = host_net_poll_fill(&ps, &left);
+	uint32_t ready = host_net_poll_fill(&ps, &left, wait);
 
 	struct timespec ts, *timeout = NULL;
 	if (left != UINT64_MAX) {
@@ -29,5 +29,5 @@ uint32_t ul_plat_poll(uint64_t deadline)
 	}
 	/* A timeout or EINTR leaves every revents 0: the core checks again. */
 	int n = ppoll(ps.fds, ps.count, timeout, NULL);
-	return ready | host_net_poll_done(&ps, n < 0);
+	return (ready | host_net_poll_done(&ps, n < 0)) & wait;
 }

@@ -1,4 +1,4 @@
-/* xen guest: event channels, used only to wake up. The vCPU's event mask
+/* xen guest: event channels, used only to wake up and to notify. The vCPU's event mask
  * stays set while the image runs, so Xen never interrupts the core; the
  * one place events get through is SCHEDOP_block, which clears the mask and
  * sleeps until an unmasked port is pending. Xen then enters the event
@@ -44,6 +44,38 @@ void ul_xen_events_block(void)
 	/* The callback leaves the mask set; if Xen woke us without
 	 * entering it, set the mask here. */
 	vcpu()->evtchn_upcall_mask = 1;
+}
+
+uint32_t ul_xen_event_channel_alloc(uint16_t remote)
+{
+	struct xen_evtchn_alloc_unbound a = {
+		.dom = XEN_DOMID_SELF,
+		.remote_dom = remote,
+	};
+
+	if (xen_event_channel_op(XEN_EVTCHNOP_ALLOC_UNBOUND, &a) < 0)
+		ul_xen_fatal("cannot allocate an event channel");
+	ul_xen_events_unmask(a.port);
+	return a.port;
+}
+
+void ul_xen_event_channel_notify(uint32_t port)
+{
+	struct xen_evtchn_send notify = {.port = port};
+
+	xen_event_channel_op(XEN_EVTCHNOP_SEND, &notify);
+}
+
+void ul_xen_events_block_until(uint64_t deadline)
+{
+	if (deadline != UINT64_MAX) {
+		/* A time already past fires at once (flags 0). */
+		struct xen_vcpu_singleshot_timer t = {
+			.timeout_abs_ns = ul_xen_clock_to_system(deadline),
+		};
+		xen_vcpu_op(XEN_VCPUOP_SET_SINGLESHOT_TIMER, &t);
+	}
+	ul_xen_events_block();
 }
 
 void ul_xen_events_init(void)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "abi.h"
+#include "pvio.h"
 
 extern char ul_xen_hypercall_page[XEN_PAGE_SIZE];
 
@@ -86,6 +87,13 @@ static inline long xen_event_channel_op(unsigned cmd, void *arg)
 {
 	return xen_hypercall(XEN_HC_EVENT_CHANNEL_OP, cmd, (uintptr_t)arg, 0, 0,
 	                     0);
+}
+
+/* grant_table_op: set up our grant table (see pvio.h). */
+static inline long xen_grant_table_op(unsigned cmd, void *arg, unsigned count)
+{
+	return xen_hypercall(XEN_HC_GRANT_TABLE_OP, cmd, (uintptr_t)arg, count,
+	                     0, 0);
 }
 
 #endif

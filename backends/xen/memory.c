@@ -124,6 +124,11 @@ static uint64_t tables_needed(uint64_t first, uint64_t end)
 	return n;
 }
 
+uint64_t ul_xen_mfn_of(const void *va)
+{
+	return p2m[va_pfn((uintptr_t)va)];
+}
+
 void ul_xen_memory_init(uintptr_t boot_stack_top, void **heap_base,
                         size_t *heap_size)
 {

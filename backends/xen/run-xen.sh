@@ -5,6 +5,9 @@
 #
 #   run-xen.sh [--mem=SIZE] [--timeout=SECONDS] [--log=FILE] IMAGE [ARGS...]
 #   run-xen.sh --check      say whether this machine can (status 0 or 1)
+#   run-xen.sh --domu [OPTIONS] IMAGE [ARGS...]
+#                           run the image as an ordinary domain under a
+#                           Linux dom0 and xl instead (see domu.sh)
 #
 # --mem is the domain's memory (Xen's dom0_mem, default 32M), --timeout
 # ends a run that takes longer (default 60 s), --log keeps the whole serial
@@ -38,36 +41,18 @@ die() {
 	exit "$status"
 }
 
-find_xen() {
-	if [[ -n ${UNILAB_XEN:-} ]]; then
-		echo "$UNILAB_XEN"
-	else
-		ls -1 /boot/xen-*.gz /boot/xen.gz 2>/dev/null | sort -rV | head -n 1
-	fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/qemu-xen.sh"
 
-# Why this machine cannot boot Xen images, or nothing.
-missing() {
-	local xen
-	xen=$(find_xen)
-	if ! command -v "$qemu" >/dev/null; then
-		echo "$qemu is not installed (Debian: qemu-system-x86)"
-	elif [[ -z $xen || ! -r $xen ]]; then
-		echo "no Xen hypervisor in /boot (Debian: xen-hypervisor-4.17-amd64)"
+# --domu, anywhere among the options, hands them all to domu.sh.
+for ((i = 1; i <= $#; i++)); do
+	a=${!i}
+	[[ $a == -* ]] || break
+	[[ $a == -- ]] && break
+	if [[ $a == --domu ]]; then
+		set -- "${@:1:i-1}" "${@:i+1}"
+		exec "$(dirname "${BASH_SOURCE[0]}")/domu.sh" "$@"
 	fi
-}
-
-# One argument as a word of the core's command-line syntax (see
-# <unilab/cmdline.h>): as it is when it has no blank, quote or backslash,
-# else in single quotes, each ' written as '\'' .
-quote_word() {
-	local w=$1 q="'\\''"
-	if [[ -n $w && $w != *[[:space:]\'\"\\]* ]]; then
-		printf '%s' "$w"
-	else
-		printf "'%s'" "${w//\'/$q}"
-	fi
-}
+done
 
 usage() {
 	cat <<'EOF2'
@@ -110,63 +95,20 @@ done
 image=$1
 shift
 [[ -f $image && -r $image ]] || die 120 "cannot read image $image"
-why=$(missing)
-[[ -z $why ]] || die 122 "$why"
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/run-xen.XXXXXX") || die 122 "cannot make a temporary directory"
-qemu_pid=
-cleanup() {
-	[[ -n $qemu_pid ]] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-# QEMU's -kernel wants the multiboot ELF itself, not Debian's gzip of it.
-xen=$(find_xen)
-if [[ $xen == *.gz ]]; then
-	zcat "$xen" >"$tmp/xen" || die 122 "cannot unpack $xen"
-	xen=$tmp/xen
-fi
+prepare_run run-xen
 
 # The module's text: a path without blanks or commas (QEMU splits there),
 # the app's name, the command line. In -initrd a comma is written ",,".
 ln -s "$(realpath "$image")" "$tmp/image"
-app=$(basename "$image")
-app=${app%.xen}
-cmdline=$(quote_word "$app")
-for a in "$@"; do
-	cmdline+=" $(quote_word "$a")"
-done
-((${#cmdline} < 1000)) || die 120 "the command line is ${#cmdline} bytes; Xen passes at most 1023"
+cmdline=$(image_cmdline "$image" "$@") || exit
 module="$tmp/image $cmdline"
-
 serial=$tmp/serial.log
-: >"$serial"
-"$qemu" -accel tcg -cpu max -m 512 -nodefaults -no-user-config \
-	-display none -no-reboot -serial "file:$serial" \
-	-kernel "$xen" \
-	-append "console=com1 dom0_mem=$mem,max:$mem dom0_max_vcpus=1 loglvl=warning guest_loglvl=warning noreboot" \
-	-initrd "${module//,/,,}" 2>"$tmp/qemu.err" &
-qemu_pid=$!
-
+start_qemu 512 "console=com1 dom0_mem=$mem,max:$mem dom0_max_vcpus=1 loglvl=warning guest_loglvl=warning noreboot" \
+	"${module//,/,,}"
 # The end: our status line, or Xen halting after dom0 went, or a Xen panic.
 # QEMU writes the serial line byte by byte, so the status line counts once
 # the CR that Xen puts before each LF shows that its number is whole.
-end_re=$'^ul#exit status [0-9]+\r|Hardware Dom0 (halted|crashed|shutdown|rebooted)|Manual reset required|Reboot in five seconds'
-timed_out=false
-now_us() { echo $((${EPOCHREALTIME/./})); }
-deadline=$(($(now_us) + timeout * 1000000))
-while kill -0 "$qemu_pid" 2>/dev/null; do
-	grep -aqE "$end_re" "$serial" && break
-	if (($(now_us) >= deadline)); then
-		timed_out=true
-		break
-	fi
-	sleep 0.02
-done
-kill "$qemu_pid" 2>/dev/null
-wait "$qemu_pid" 2>/dev/null
-qemu_pid=
+wait_qemu $'^ul#exit status [0-9]+\r' "$timeout"
 
 [[ -z $log_copy ]] || cp "$serial" "$log_copy"
 # The image's output: its records, unframed, Xen's CR before LF dropped.

@@ -86,7 +86,15 @@ _Noreturn void ul_xen_start(const struct xen_start_info *si,
 	info.backend = "xen";
 	info.app = app[0] ? app : "app";
 	info.cmdline = rest;
+	/* Devices come from the toolstack, through XenStore: an initial
+	 * domain has neither. */
 	info.net_count = 0;
 	info.block_count = 0;
+	if (!(si->flags & XEN_SIF_INITDOMAIN)) {
+		ul_xen_store_init();
+		ul_xen_grant_init();
+		info.net_count = ul_xen_netfront_init();
+		info.block_count = ul_xen_blkfront_init();
+	}
 	ul_boot(&info);
 }

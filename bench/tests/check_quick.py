@@ -2,10 +2,16 @@
 result directory is complete and self-consistent: the files exist and
 parse, every case is there (measured, or skipped with a reason), times and
 sizes are positive, and each summary and ratio is what the stored samples
-give. Exits 77 (skipped) after passing when some cases could not run here,
+give. A Unilab case that failed fails the test; a baseline that could not
+run here is reported skipped ("unavailable here", with why) by the harness.
+Exits 77 (skipped) after passing when some cases could not run here,
 naming them; CI has every facility, so nothing is skipped there.
 
-usage: check_quick.py BUILD_DIR OUT_DIR
+With `soak`, it runs `unibench soak --quick` (30 s per server) instead and
+checks that each server was measured, with sound samples, and passed: no
+failed request, its heap at the end within the tolerance.
+
+usage: check_quick.py BUILD_DIR OUT_DIR [soak]
 """
 import csv
 import json
@@ -35,6 +41,16 @@ def expect(condition, message):
 
 def close(a, b):
     return abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1)
+
+
+def measured(study, name, entry):
+    """Whether a case or server was measured; one that was not must be
+    skipped, with a reason."""
+    expect(entry["status"] in ("measured", "skipped"),
+           f"{study}: {name} {entry['status']}: {entry.get('reason')}")
+    if entry["status"] == "skipped":
+        expect(entry.get("reason"), f"{study}: {name} skipped without reason")
+    return entry["status"] == "measured"
 
 
 def check_boot(study):
@@ -122,10 +138,7 @@ def check_sim(study):
     expect(sorted(cases) == sorted(SIM_CASES),
            f"sim: the cases are {sorted(cases)}, not {sorted(SIM_CASES)}")
     for name, case in cases.items():
-        expect(case["status"] in ("measured", "skipped"),
-               f"sim: {name} {case['status']}: {case.get('reason')}")
-        if case["status"] == "skipped":
-            expect(case.get("reason"), f"sim: {name} skipped without reason")
+        if not measured("sim", name, case):
             continue
         s = case["samples"]
         expect(len(s["events"]) == 1, f"sim: {name} has "
@@ -183,32 +196,102 @@ def check_environment(env):
            f"odd KVM module {env['kvm_module']}")
 
 
+def check_soak(study):
+    for name, e in study["servers"].items():
+        if e["status"] == "skipped":
+            continue
+        expect(e["status"] == "measured",
+               f"soak: {name} {e['status']}: {e.get('reason')}")
+        s = e["samples"]
+        expect(s["t_s"] and len(s["heap_in_use"]) == len(s["t_s"]),
+               f"soak: {name}: not one heap reading per interval")
+        expect(all(r > 0 for r in s["requests_per_s"]),
+               f"soak: {name}: an interval without requests")
+        expect(e["passed"], f"soak: {name} failed: {e['errors']} errors, "
+               f"heap {e['heap_after_warmup']} -> {e['heap_at_end']} bytes "
+               f"({e['heap_drift']:+.1%})")
+
+
+def check_samples(study, entries, metric):
+    """Every measured entry of a study with a list of samples per metric
+    (dns, router): positive samples and the summary's median theirs; each
+    ratio the ratio of the medians."""
+    for name, entry in entries.items():
+        if not measured(study, name, entry):
+            continue
+        samples = entry[metric]
+        expect(samples and all(v > 0 for v in samples),
+               f"{study}: {name}: no {metric}")
+        expect(close(entry["summary"][metric]["median"],
+                     stats.median(samples)),
+               f"{study}: {name}: the stored median is not the samples'")
+
+
+def check_ratios(study, entries, ratios):
+    for r in ratios:
+        top = entries[r["numerator"]][r["metric"]]
+        bottom = entries[r["denominator"]][r["metric"]]
+        expect(close(r["ratio"], stats.median(top) / stats.median(bottom)),
+               f"{study}: {r['numerator']} / {r['denominator']} "
+               f"{r['metric']} is not the ratio of the samples' medians")
+
+
+def check_dns(study):
+    check_samples("dns", study["servers"], "queries_per_s")
+    for name, server in study["servers"].items():
+        if server["status"] == "measured":
+            expect(len(server["latency_ns"]) == len(server["queries_per_s"]),
+                   f"dns: {name}: latencies and rates differ in number")
+    check_ratios("dns", study["servers"], study["ratios"])
+
+
+def check_router(study):
+    check_samples("router", study["routers"], "mb_per_s")
+    check_samples("router", study["routers"], "rtt_ns")
+    check_ratios("router", study["routers"], study["ratios"])
+
+
+def check_all(out, document):
+    check_environment(document["environment"])
+    check_boot(document["studies"]["boot"])
+    check_footprint(document["studies"]["footprint"])
+    check_latency(document["studies"]["latency"])
+    check_sim(document["studies"]["sim"])
+    check_dns(document["studies"]["dns"])
+    check_router(document["studies"]["router"])
+    check_files(out, document)
+    expect(document["checks"][0]["met"] is not None,
+           "the foundation's target was not measured")
+
+
+# Where each study keeps its entries, each measured, skipped or failed.
+ENTRIES = {"boot": "cases", "footprint": "cases", "latency": "servers",
+           "sim": "cases", "dns": "servers", "router": "routers",
+           "soak": "servers"}
+
+
 def skipped(document):
-    studies = document["studies"]
-    entries = [studies["boot"]["cases"], studies["footprint"]["cases"],
-               studies["latency"]["servers"], studies["sim"]["cases"]]
+    entries = [result[ENTRIES[name]]
+               for name, result in document["studies"].items()]
     return sorted({f"{name}: {entry['reason']}" for group in entries
                    for name, entry in group.items()
                    if entry["status"] == "skipped"})
 
 
-def main(build, out):
+def main(build, out, study=None):
     done = subprocess.run([sys.executable, "-m", "unibench", "--quick",
-                           "--build", build, "--out", out])
+                           "--build", build, "--out", out]
+                          + ([study] if study else []))
     if done.returncode != 0:
         print(f"FAIL: unibench --quick exited with {done.returncode}")
         return 1
     with open(os.path.join(out, "results.json")) as f:
         document = json.load(f)
     try:
-        check_environment(document["environment"])
-        check_boot(document["studies"]["boot"])
-        check_footprint(document["studies"]["footprint"])
-        check_latency(document["studies"]["latency"])
-        check_sim(document["studies"]["sim"])
-        check_files(out, document)
-        expect(document["checks"][0]["met"] is not None,
-               "the foundation's target was not measured")
+        if study == "soak":
+            check_soak(document["studies"]["soak"])
+        else:
+            check_all(out, document)
     except Invalid as problem:
         print(f"FAIL: {problem}")
         return 1
@@ -222,6 +305,6 @@ def main(build, out):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4) or sys.argv[3:] not in ([], ["soak"]):
         sys.exit(__doc__)
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(*sys.argv[1:]))

@@ -9,7 +9,7 @@ import sys
 from . import catalog, checks, env, plot, report, results, schedule, settings
 from .case import Case
 from .progress import Progress
-from .studies import STUDIES
+from .studies import DEFAULT, STUDIES
 
 SOURCE = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
@@ -35,7 +35,8 @@ def parser():
         description="Run benchmark studies and write a result directory "
                     "(results.json with every sample, results.csv, "
                     "report.md, plots). Studies: "
-                    + ", ".join(STUDIES) + " (default: all of them).")
+                    + ", ".join(STUDIES) + " (default: "
+                    + ", ".join(DEFAULT) + ").")
     p.add_argument("studies", nargs="*", metavar="STUDY")
     p.add_argument("--quick", action="store_true",
                    help="a smoke run for CI: a few runs of each case, in "
@@ -63,6 +64,9 @@ def parser():
                    default="auto",
                    help="how QEMU runs the Linux VM (default: KVM where a "
                         "trial boot works, TCG otherwise)")
+    p.add_argument("--soak-minutes", type=_seconds, metavar="MINUTES",
+                   help="how long the soak study loads each server "
+                        "(default 10, quick 0.5)")
     p.add_argument("--seed", type=int, default=1, metavar="N",
                    help="seed of the bootstrap (default: 1)")
     p.add_argument("--redraw", metavar="DIR",
@@ -77,7 +81,7 @@ def _studies(p, names):
         if name not in STUDIES:
             p.error(f"unknown study '{name}'; the studies are: "
                     + ", ".join(STUDIES))
-    return list(dict.fromkeys(names)) or list(STUDIES)
+    return list(dict.fromkeys(names)) or list(DEFAULT)
 
 
 def _default_out(build):

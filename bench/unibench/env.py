@@ -75,7 +75,11 @@ def record(source, argv):
 
 
 def qemu_accelerators(cases):
-    """{case: accelerator (and why)} for the cases QEMU runs."""
+    """{case: accelerator (and why), and the way it boots when it had to
+    choose one by trial runs (and why the ways before it failed)} for the
+    cases QEMU runs."""
     return {c.name: {"accelerator": c.notes["accelerator"],
-                     "why": c.notes.get("accelerator_reason")}
+                     "why": c.notes.get("accelerator_reason"),
+                     "way": c.notes.get("boot_way"),
+                     "fallbacks": c.notes.get("fallbacks", [])}
             for c in cases if "accelerator" in getattr(c, "notes", {})}

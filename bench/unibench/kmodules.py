@@ -1,5 +1,7 @@
 """Kernel modules a Linux VM needs in its initramfs (Debian builds virtio as
-modules), found with their dependencies through the kernel's modules.dep."""
+modules), found with their dependencies through the kernel's modules.dep.
+A module the kernel has built in (modules.builtin) needs no file: a kernel
+configured that way boots the same initramfs without it."""
 import lzma
 import os
 
@@ -16,14 +18,26 @@ def _dependencies(version, root):
     return deps
 
 
+def _builtin(version, root):
+    """Names of the modules built into the kernel (none if it has no
+    modules.builtin)."""
+    try:
+        with open(os.path.join(root, version, "modules.builtin")) as f:
+            return {_name(line.strip()) for line in f if line.strip()}
+    except FileNotFoundError:
+        return set()
+
+
 def _name(path):
     return os.path.basename(path).split(".ko")[0].replace("-", "_")
 
 
 def load_order(version, names, root=ROOT):
     """The module files (paths under ROOT/VERSION) that load names, each
-    after what it needs. Raises ValueError for a module not there."""
+    after what it needs; built-in ones are left out. Raises ValueError for
+    a module neither there nor built in."""
     deps = _dependencies(version, root)
+    builtin = _builtin(version, root)
     by_name = {_name(path): path for path in deps}
     order = []
 
@@ -35,6 +49,8 @@ def load_order(version, names, root=ROOT):
         order.append(path)
 
     for name in names:
+        if name in builtin and name not in by_name:
+            continue
         if name not in by_name:
             raise ValueError(f"no module {name} for kernel {version}")
         visit(by_name[name])

@@ -1,19 +1,21 @@
 """The full-VM baseline: QEMU boots Debian's kernel with a busybox
-initramfs whose /init prints a line and powers off. microvm with a PVH boot
-of the uncompressed kernel where it can (the fastest way QEMU boots Linux),
-the pc machine with the bzImage otherwise; KVM when it can run a stock
-Linux, TCG otherwise."""
+initramfs whose /init prints a line and powers off. Each way is tried with
+a trial boot, best first, and the first that works is used: microvm with a
+PVH boot of the uncompressed kernel (the fastest way QEMU boots Linux),
+then the pc machine with the bzImage (some kernels fault on the PVH
+entry); KVM when it is hardware KVM, then TCG."""
 import glob
 import os
 import re
 
-from . import cache, elf, host, initramfs, kmodules, run, vmlinux
+from . import cache, elf, fallback, host, initramfs, kmodules, run, vmlinux
 from .case import BASELINE, Case, Memory, Skipped
 
 NAME = "linux-vm"
 MARKER = "Hello from a Linux VM"
 MEMORY_MIB = 128
 BUSYBOX = "/bin/busybox"
+TRIAL_SECONDS = 120  # a TCG boot takes seconds; more on a loaded machine
 
 
 def _newest_kernel():
@@ -77,24 +79,50 @@ def command(notes, initrd, mib, extra=(), append_extra=""):
             "-append", append] + list(extra)
 
 
-def _accelerator(settings, notes, initrd):
-    """kvm or tcg, and why: --vm-accel decides, else KVM is tried with one
-    boot where it is hardware KVM, and TCG is used otherwise."""
+def _accelerators(settings):
+    """The accelerators to try, best first, each with why it is the one if
+    it is used: --vm-accel decides; else KVM then TCG where KVM is
+    hardware KVM, TCG alone otherwise (a software KVM such as kvm_pvm
+    cannot boot a stock Linux)."""
     if settings.vm_accel != "auto":
-        return settings.vm_accel, "chosen with --vm-accel"
+        return [(settings.vm_accel, "chosen with --vm-accel")]
     module = host.kvm_module()
     if not host.hardware_kvm():
-        why = ("kvm_pvm (a software KVM) cannot boot a stock Linux kernel"
-               if module == "kvm_pvm" else f"no usable hardware KVM ({module})")
-        return "tcg", why
-    probe = run.execute(command(dict(notes, accelerator="kvm"), initrd,
-                                MEMORY_MIB), timeout=60, capture=True)
-    if probe.status == 0 and MARKER in probe.output:
-        return "kvm", f"{module}: a trial boot under KVM succeeded"
-    return "tcg", f"a trial boot under KVM failed (status {probe.status})"
+        return [("tcg", "kvm_pvm (a software KVM) cannot boot a stock Linux "
+                        "kernel" if module == "kvm_pvm"
+                 else f"no usable hardware KVM ({module})")]
+    return [("kvm", f"{module}: a trial boot under KVM succeeded"),
+            ("tcg", "trial boots under KVM failed")]
 
 
-def cases(settings):
+def ways(settings, qemu, bzimage):
+    """The ways to boot the kernel, best first, as fallback.Ways whose
+    values are the case's notes; and why there is no PVH way, or None."""
+    vmlinux_file, why_not_pvh = _pvh_kernel(settings, bzimage)
+    base = {"qemu": qemu, "kernel": bzimage,
+            "version": os.path.basename(bzimage)[8:]}
+    result = []
+    for accel, why in _accelerators(settings):
+        notes = dict(base, accelerator=accel, accelerator_reason=why)
+        if vmlinux_file:
+            result.append(fallback.Way(
+                f"microvm, PVH entry of the extracted vmlinux "
+                f"({accel.upper()})",
+                dict(notes, machine="microvm", booted=vmlinux_file)))
+        result.append(fallback.Way(
+            f"pc, the bzImage ({accel.upper()})",
+            dict(notes, machine="pc", booted=bzimage)))
+    return result, why_not_pvh
+
+
+def trial(notes, initrd):
+    """None if QEMU boots the way notes say to the marker, else why not."""
+    outcome = run.execute(command(notes, initrd, MEMORY_MIB),
+                          timeout=TRIAL_SECONDS, capture=True)
+    return fallback.outcome_problem(outcome, MARKER)
+
+
+def cases(settings, try_way=trial):
     qemu = host.tool("qemu-system-x86_64")
     bzimage = _newest_kernel()
     missing = [why for ok, why in (
@@ -107,14 +135,17 @@ def cases(settings):
         return [Skipped(NAME, BASELINE, "; ".join(missing))]
 
     initrd = _initramfs(settings)
-    kernel, why_not_pvh = _pvh_kernel(settings, bzimage)
-    notes = {"qemu": qemu, "machine": "microvm" if kernel else "pc",
-             "kernel": bzimage, "version": os.path.basename(bzimage)[8:],
-             "booted": kernel or bzimage}
+    candidates, why_not_pvh = ways(settings, qemu, bzimage)
+    way, failed = fallback.first_working(
+        candidates, lambda notes: try_way(notes, initrd))
     if why_not_pvh:
-        notes["machine_reason"] = f"no PVH boot: {why_not_pvh}"
-    notes["accelerator"], notes["accelerator_reason"] = _accelerator(
-        settings, notes, initrd)
+        failed.insert(0, f"microvm, PVH: {why_not_pvh}")
+    if way is None:
+        return [Skipped(NAME, BASELINE, "no way to boot Debian's kernel "
+                        "worked: " + "; ".join(failed))]
+    notes = dict(way.value, boot_way=way.label, fallbacks=failed)
+    if failed:
+        notes["machine_reason"] = failed[0]
     return [Case(
         name=NAME, kind=BASELINE,
         what=f"QEMU {notes['machine']} ({notes['accelerator'].upper()}), "

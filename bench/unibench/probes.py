@@ -117,16 +117,32 @@ def wrk_available():
     return host.tool("wrk") is not None
 
 
-def throughput(address, seconds, connections):
-    """Requests per second wrk reaches against address (one thread)."""
-    url = f"http://{address[0]}:{address[1]}{PATH}"
+def wrk(address, seconds, connections, path=None):
+    """One wrk run (one thread) against address: {"requests_per_s",
+    "requests", "bad_responses" (not 2xx or 3xx), "socket_errors"
+    (connect, read, write and timeout errors wrk counted)}. Raises Failure
+    if wrk itself fails."""
+    url = f"http://{address[0]}:{address[1]}{path or PATH}"
     done = subprocess.run(
         [host.tool("wrk"), "-t1", f"-c{connections}", f"-d{seconds}s", url],
         capture_output=True, text=True, timeout=seconds + 30)
-    found = re.search(r"Requests/sec:\s*([\d.]+)", done.stdout)
-    if done.returncode != 0 or not found:
+    rate = re.search(r"Requests/sec:\s*([\d.]+)", done.stdout)
+    total = re.search(r"(\d+) requests in", done.stdout)
+    if done.returncode != 0 or not rate or not total:
         raise Failure(f"wrk failed: {done.stdout[-500:]}{done.stderr[-500:]}")
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
-    if errors:
-        raise Failure(f"wrk saw {errors.group(1)} error responses")
-    return float(found.group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), "
+                        r"write (\d+), timeout (\d+)", done.stdout)
+    return {"requests_per_s": float(rate.group(1)),
+            "requests": int(total.group(1)),
+            "bad_responses": int(bad.group(1)) if bad else 0,
+            "socket_errors": sum(int(n) for n in sockets.groups())
+            if sockets else 0}
+
+
+def throughput(address, seconds, connections):
+    """Requests per second wrk reaches against address (one thread)."""
+    run = wrk(address, seconds, connections)
+    if run["bad_responses"]:
+        raise Failure(f"wrk saw {run['bad_responses']} error responses")
+    return run["requests_per_s"]

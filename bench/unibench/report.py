@@ -23,6 +23,10 @@ def _environment(env):
     qemu_rows = [f"| QEMU accelerator ({name}) | {a['accelerator']}"
                  f"{' — ' + a['why'] if a.get('why') else ''} |"
                  for name, a in env.get("qemu_accelerators", {}).items()]
+    qemu_rows += [f"| boot way ({name}) | {a['way']}"
+                  f"{' — tried first: ' + '; '.join(a['fallbacks']) if a.get('fallbacks') else ''} |"
+                  for name, a in env.get("qemu_accelerators", {}).items()
+                  if a.get("way")]
     return [
         "| | |", "|---|---|",
         f"| date | {env['date']} |",

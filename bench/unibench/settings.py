@@ -18,6 +18,7 @@ class Settings:
     baseline: str      # the case every other is divided by in the tables
     vm_accel: str      # auto, kvm or tcg: how QEMU runs the Linux VM
     quick: bool        # a smoke run: few runs, no slow searches
+    soak_minutes: float  # the soak study's load on each server
 
     def path(self, *parts):
         """A file in the build directory."""
@@ -43,4 +44,5 @@ def make(args, source):
         baseline=args.baseline,
         vm_accel=args.vm_accel,
         quick=quick,
+        soak_minutes=args.soak_minutes or (0.5 if quick else 10.0),
     )

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -223,4 +224,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (++inputs % 256 == 0)
 		ul_heap_check();
 	return 0;
+}
+
+void fuzz_report(void);
+
+/* For fuzz_replay: what the stack did with the inputs. */
+void fuzz_report(void)
+{
+	struct ul_net_stats st;
+	ul_net_stats(&st);
+	printf("fuzz_frame: %llu frames in, %llu out, dropped: eth %llu ip %llu "
+	       "(checksum %llu) tcp %llu udp %llu icmp %llu\n",
+	       (unsigned long long)st.eth_in, (unsigned long long)st.eth_out,
+	       (unsigned long long)st.eth_drop, (unsigned long long)st.ip_drop,
+	       (unsigned long long)st.ip_csum_err,
+	       (unsigned long long)st.tcp_drop, (unsigned long long)st.udp_drop,
+	       (unsigned long long)st.icmp_drop);
 }

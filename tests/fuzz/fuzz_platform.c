@@ -24,9 +24,10 @@ uint64_t ul_plat_clock_wall(void)
 	return 1700000000ull * 1000000000ull;
 }
 
-uint32_t ul_plat_poll(uint64_t deadline)
+uint32_t ul_plat_poll(uint64_t deadline, uint32_t wait)
 {
 	(void)deadline;
+	(void)wait;
 	return 0;
 }
 

@@ -656,6 +656,30 @@ START_TEST(interrupts)
 }
 END_TEST
 
+/* A gdb arriving at a machine that runs without one: its acks are
+ * dropped, its first packet begins the session and is served whole, and
+ * gdb's quit is to detach. */
+START_TEST(late_attach)
+{
+	setup();
+	ck_assert(!ul_gdb_arriving(&g)); /* nothing has come */
+	link.in = (const uint8_t *)"++$?#3f$D#44";
+	link.in_len = strlen((const char *)link.in);
+	ck_assert(ul_gdb_arriving(&g));
+	ul_gdb_set_attached_late(&g);
+	struct ul_gdb_stop stop = {.signal = UL_GDB_SIGINT};
+	ck_assert_int_eq(ul_gdb_stopped(&g, &stop), UL_GDB_DETACH);
+	link.out[link.out_len] = '\0';
+	ck_assert_str_eq(link.out, "+$T02thread:1;#d4+$OK#9a");
+	ck_assert_str_eq(ask("qAttached"), "1");
+
+	setup(); /* a Ctrl-C first is gdb arriving too */
+	link.in = (const uint8_t *)"+\x03";
+	link.in_len = 2;
+	ck_assert(ul_gdb_arriving(&g));
+}
+END_TEST
+
 START_TEST(exit_packets)
 {
 	setup();
@@ -788,6 +812,7 @@ static Suite *gdb_suite(void)
 	tcase_add_test(loop, serve_loop_no_ack);
 	tcase_add_test(loop, serve_loop_oversized_and_closed);
 	tcase_add_test(loop, interrupts);
+	tcase_add_test(loop, late_attach);
 	tcase_add_test(loop, exit_packets);
 	suite_add_tcase(s, loop);
 	tcase_set_timeout(fuzz, 60);

@@ -345,6 +345,34 @@ START_TEST(test_large_block_gives_pages_back)
 }
 END_TEST
 
+/* Freed neighbours must merge: after a churn of small blocks is freed in a
+ * scattered order, one request as large as all of them together fits in
+ * the space they left, without taking a page more. */
+START_TEST(test_freed_neighbours_serve_a_large_request)
+{
+	enum { COUNT = 48, SIZE = 1000 };
+	unsigned char *keep = ul_malloc(16);
+	unsigned char *blocks[COUNT];
+	size_t held;
+	unsigned char *big;
+	int i;
+
+	for (i = 0; i < COUNT; i++)
+		blocks[i] = ul_malloc(SIZE);
+	held = free_pages();
+	for (i = 0; i < COUNT; i += 2)
+		ul_free(blocks[i]);
+	for (i = COUNT - 1; i > 0; i -= 2)
+		ul_free(blocks[i]);
+	big = ul_malloc(COUNT * SIZE);
+	ck_assert_ptr_nonnull(big);
+	ck_assert_uint_eq(free_pages(), held);
+	ul_free(big);
+	ul_free(keep);
+	assert_all_pages_back();
+}
+END_TEST
+
 START_TEST(test_realloc_grows_and_shrinks_in_place)
 {
 	unsigned char *a = ul_malloc(100);
@@ -759,6 +787,7 @@ static Suite *heap_suite(void)
 	tcase_add_checked_fixture(rules, setup, NULL);
 	tcase_add_test(rules, test_every_small_size_is_aligned);
 	tcase_add_test(rules, test_large_block_gives_pages_back);
+	tcase_add_test(rules, test_freed_neighbours_serve_a_large_request);
 	tcase_add_test(rules, test_realloc_grows_and_shrinks_in_place);
 	tcase_add_test(rules, test_realloc_moves_when_boxed_in);
 	tcase_add_test(rules, test_realloc_failure_keeps_block);

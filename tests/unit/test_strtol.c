@@ -275,7 +275,8 @@ START_TEST(error_names)
 		UL_EDEADLK, UL_ENOSYS, UL_EMSGSIZE, UL_ENOTSUP,
 		UL_EADDRINUSE, UL_ENETUNREACH, UL_ECONNRESET, UL_ENOTCONN,
 		UL_ETIMEDOUT, UL_ECONNREFUSED, UL_EHOSTUNREACH, UL_EALREADY,
-		UL_EINPROGRESS,
+		UL_EINPROGRESS, UL_EACCES, UL_EXDEV, UL_ENOTDIR, UL_EISDIR,
+		UL_EMFILE, UL_EFBIG, UL_ENAMETOOLONG, UL_ENOTEMPTY, UL_ELOOP,
 	};
 
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
@@ -288,7 +289,7 @@ END_TEST
 
 START_TEST(unknown_errors)
 {
-	static const int codes[] = {3, 6, 36, 89, 116, 200, -200, INT_MAX,
+	static const int codes[] = {3, 6, 37, 89, 116, 200, -200, INT_MAX,
 	                            INT_MIN, -INT_MAX};
 
 	for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)

@@ -27,6 +27,8 @@ _Noreturn void ul_kvm_start(const struct ul_kvm_boot_info *bi)
 		"kvm guest: the monitor speaks another ABI version; rebuild the "
 		"image and unilab-kvm from the same tree\n";
 	static const char bad_tsc[] = "kvm guest: boot info has no TSC rate\n";
+	static const char no_rings[] =
+		"kvm guest: cannot set up the network rings (too little memory?)\n";
 	static struct ul_boot_info info;
 
 	if (bi->abi_version != UL_KVM_ABI_VERSION)
@@ -36,11 +38,14 @@ _Noreturn void ul_kvm_start(const struct ul_kvm_boot_info *bi)
 	ul_kvm_boot_info = bi;
 	ul_kvm_idt_init();
 	ul_kvm_clock_init();
+	uint64_t heap_start = bi->heap_start;
+	if (ul_kvm_net_init(&heap_start, bi->heap_end) < 0)
+		refuse(no_rings, sizeof(no_rings) - 1);
 
 	info.backend = "kvm";
 	info.app = (const char *)(uintptr_t)bi->app;
-	info.heap_base = (void *)(uintptr_t)bi->heap_start;
-	info.heap_size = bi->heap_end - bi->heap_start;
+	info.heap_base = (void *)(uintptr_t)heap_start;
+	info.heap_size = bi->heap_end - heap_start;
 	info.cmdline = (const char *)(uintptr_t)bi->cmdline;
 	info.net_count = bi->net_count;
 	info.block_count = bi->block_count;

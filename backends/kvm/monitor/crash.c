@@ -118,6 +118,7 @@ _Noreturn void crash_report(const struct vm *vm, const struct ul_kvm_abort *a)
 		fatal(UL_KVM_EXIT_BAD_HYPERCALL,
 		      "bad abort hypercall: vector %llu is not a CPU exception",
 		      (unsigned long long)a->vector);
+	core_note_crash(a);
 	fprintf(stderr, MONITOR_NAME ": guest crashed: %s, vector %llu, "
 	                "error code 0x%llx\n  at rip ",
 	        exception_names[a->vector] ? exception_names[a->vector]

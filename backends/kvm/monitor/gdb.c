@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <unilab/errno.h>
 
@@ -57,9 +58,13 @@ static struct {
 	int crash_signal;           /* gdb saw a crash: the end is an X */
 } s;
 
-/* SIGIO: gdb sent something while the guest runs. */
-static volatile sig_atomic_t input;
+/* SIGIO: gdb sent something, or a gdb is connecting, while the guest
+ * runs. SIGUSR1: someone asks the monitor to listen for gdb, on the port
+ * that came with the signal (sigqueue) or on any free one. */
+static volatile sig_atomic_t input, listen_asked, listen_port_asked;
 static struct kvm_run *input_run;
+static int listen_fd = -1; /* accepting gdb while the guest runs */
+static unsigned listen_port;
 
 /* --- registers --- */
 
@@ -147,14 +152,7 @@ static void *span(struct vm *vm, uint64_t addr, size_t len, size_t *n)
 
 long gdb_read_virt(struct vm *vm, uint64_t addr, void *buf, size_t len)
 {
-	size_t done = 0, n;
-	const void *p;
-
-	while (done < len && (p = span(vm, addr + done, len - done, &n))) {
-		memcpy((char *)buf + done, p, n);
-		done += n;
-	}
-	return done > 0 ? (long)done : -UL_EFAULT;
+	return guest_read_virt(&vm->mem, s.sregs.cr3, addr, buf, len);
 }
 
 static long read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
@@ -204,21 +202,36 @@ static void on_input(int sig)
 	input_run->immediate_exit = 1; /* a KVM_RUN about to start returns */
 }
 
+static void on_listen_request(int sig, siginfo_t *info, void *uctx)
+{
+	(void)sig;
+	(void)uctx;
+	int port = info->si_code == SI_QUEUE ? info->si_value.sival_int : 0;
+	listen_port_asked = port > 0 && port <= 65535 ? port : 0;
+	listen_asked = 1;
+	input_run->immediate_exit = 1;
+}
+
 /* SA_RESTART: the monitor's other system calls carry on; KVM_RUN and the
  * poll call's ppoll return EINTR whatever the flag says. */
-static void catch_input(struct vm *vm)
+void gdb_catch_signals(struct vm *vm)
 {
-	struct sigaction sa;
+	struct sigaction io, usr1;
 
 	input_run = vm->run;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_input;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGIO, &sa, NULL) < 0)
-		fatal(UL_KVM_EXIT_HOST, "gdb: cannot catch SIGIO: %s",
+	memset(&io, 0, sizeof(io));
+	io.sa_handler = on_input;
+	io.sa_flags = SA_RESTART;
+	sigemptyset(&io.sa_mask);
+	usr1 = io;
+	usr1.sa_sigaction = on_listen_request;
+	usr1.sa_flags = SA_RESTART | SA_SIGINFO;
+	if (sigaction(SIGIO, &io, NULL) < 0 || sigaction(SIGUSR1, &usr1, NULL) < 0)
+		fatal(UL_KVM_EXIT_HOST, "gdb: cannot catch SIGIO and SIGUSR1: %s",
 		      strerror(errno));
 }
+
+static bool accept_late(struct vm *vm);
 
 static void note_interrupt(void)
 {
@@ -271,6 +284,8 @@ static void stop(struct vm *vm, const struct ul_gdb_stop *why)
 		points_clear(vm);
 		end_session();
 		fprintf(stderr, MONITOR_NAME ": gdb detached; the guest runs on\n");
+		if (listen_fd >= 0)
+			fprintf(stderr, MONITOR_NAME ": gdb may attach again\n");
 		break;
 	case UL_GDB_STEP:
 		s.step = true;
@@ -388,13 +403,26 @@ void gdb_crash(struct vm *vm, const struct ul_kvm_abort *a)
 
 void gdb_poll(struct vm *vm)
 {
-	if (!input)
+	if (!input && !listen_asked && !s.interrupt)
 		return;
-	/* The SIGIO asked KVM_RUN to return; whatever it was, the vCPU must
+	/* The signal asked KVM_RUN to return; whatever it was, the vCPU must
 	 * be able to run again (also after gdb has gone). */
 	vm->run->immediate_exit = 0;
-	if (!s.attached)
+	if (listen_asked) {
+		listen_asked = 0;
+		if (gdb_listen(vm, (unsigned)listen_port_asked) < 0)
+			fprintf(stderr, MONITOR_NAME ": gdb: cannot listen on "
+			        "127.0.0.1:%d: %s\n", (int)listen_port_asked,
+			        strerror(errno));
+	}
+	/* A new session's first bytes are its handshake, for the stop to
+	 * serve, not a Ctrl-C to look for. */
+	if (input && listen_fd >= 0 && accept_late(vm))
+		input = 0;
+	if (!s.attached) {
+		input = 0;
 		return;
+	}
 	note_interrupt();
 	if (!s.interrupt)
 		return;
@@ -479,21 +507,87 @@ static void install_debug_gates(struct vm *vm)
 	}
 }
 
-void gdb_start(struct vm *vm, unsigned port)
+static void begin_session(struct vm *vm)
 {
-	unsigned bound;
-	int listen_fd = gdb_tcp_listen(port, &bound);
-
-	fprintf(stderr, MONITOR_NAME ": waiting for gdb on 127.0.0.1:%u "
-	        "(gdb %s -ex 'target remote :%u')\n",
-	        bound, vm->image.path, bound);
-	catch_input(vm); /* before SIGIO can come, whose default is to kill */
-	gdb_tcp_accept(listen_fd, &s.conn);
 	s.vm = vm;
 	s.attached = true;
 	ul_gdb_init(&s.stub, &transport, &s.conn, &target, NULL);
 	show_threads(vm);
-	install_debug_gates(vm);
 	points_init();
+}
+
+void gdb_start(struct vm *vm, unsigned port)
+{
+	unsigned bound;
+	int fd = gdb_tcp_listen(port, &bound, false);
+
+	if (fd < 0)
+		fatal(UL_KVM_EXIT_HOST, "gdb: cannot listen on 127.0.0.1:%u: %s",
+		      port, strerror(errno));
+	fprintf(stderr, MONITOR_NAME ": waiting for gdb on 127.0.0.1:%u "
+	        "(gdb %s -ex 'target remote :%u')\n",
+	        bound, vm->image.path, bound);
+	gdb_tcp_accept(fd, &s.conn);
+	close(fd);
+	begin_session(vm);
+	install_debug_gates(vm);
 	stop_vcpu(vm, UL_GDB_SIGTRAP);
+}
+
+/* One listening socket at a time: a request for another port moves it
+ * there; one for any port (0) or the same port keeps it. */
+int gdb_listen(struct vm *vm, unsigned port)
+{
+	unsigned bound;
+	int fd;
+
+	if (listen_fd >= 0 && (port == 0 || port == listen_port))
+		return 0;
+	if ((fd = gdb_tcp_listen(port, &bound, true)) < 0)
+		return -1;
+	if (listen_fd >= 0)
+		close(listen_fd);
+	listen_fd = fd;
+	listen_port = bound;
+	fprintf(stderr, MONITOR_NAME ": gdb may attach at any time on "
+	        "127.0.0.1:%u (gdb %s -ex 'target remote :%u')\n",
+	        bound, vm->image.path, bound);
+	return 0;
+}
+
+/* Tell a second gdb why it cannot attach, in a reply gdb prints (to its
+ * first packet), then hang up. */
+static void refuse(struct gdb_tcp *conn)
+{
+	static const char why[] = "E." MONITOR_NAME ": a gdb is attached already";
+	char frame[2 * sizeof(why) + 4];
+
+	gdb_tcp_write(conn, "+", 1);
+	gdb_tcp_write(conn, frame, ul_gdb_frame(why, sizeof(why) - 1, frame));
+	gdb_tcp_close(conn);
+	fprintf(stderr, MONITOR_NAME ": gdb: refused a second connection: a "
+	        "gdb is attached already\n");
+}
+
+/* Connections waiting on the listening socket: the first becomes the
+ * session, stopping the guest at its next exit; while one is attached,
+ * others are refused (one gdb at a time). True when a session began. */
+static bool accept_late(struct vm *vm)
+{
+	struct gdb_tcp conn;
+	bool began = false;
+
+	while (gdb_tcp_accept(listen_fd, &conn)) {
+		if (s.attached) {
+			refuse(&conn);
+			continue;
+		}
+		s.conn = conn;
+		begin_session(vm);
+		ul_gdb_set_attached_late(&s.stub);
+		s.interrupt = true; /* stop where the guest is */
+		began = true;
+		fprintf(stderr, MONITOR_NAME ": gdb attached; the guest stops\n");
+	}
+	return began;
 }

@@ -15,14 +15,8 @@
 #include "gdb_tcp.h"
 #include "monitor.h"
 
-static _Noreturn void socket_failed(const char *what, unsigned port)
-{
-	fatal(UL_KVM_EXIT_HOST, "gdb: cannot %s 127.0.0.1:%u: %s", what, port,
-	      strerror(errno));
-}
-
 /* Loopback only: the stub gives whoever connects the whole guest. */
-int gdb_tcp_listen(unsigned port, unsigned *bound)
+int gdb_tcp_listen(unsigned port, unsigned *bound, bool async)
 {
 	struct sockaddr_in sa = {
 		.sin_family = AF_INET,
@@ -34,21 +28,27 @@ int gdb_tcp_listen(unsigned port, unsigned *bound)
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
-		socket_failed("open a socket for", port);
+		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		socket_failed("listen on", port);
-	if (listen(fd, 1) < 0)
-		socket_failed("listen on", port);
-	if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0)
-		socket_failed("find the port of", port);
+	/* With async, a connection waiting raises SIGIO like input on a
+	 * connection. */
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(fd, 1) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0 ||
+	    (async && (fcntl(fd, F_SETOWN, getpid()) < 0 ||
+	               fcntl(fd, F_SETFL, O_NONBLOCK | O_ASYNC) < 0))) {
+		int err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
 	*bound = ntohs(sa.sin_port);
 	return fd;
 }
 
-/* The first connection; the listening socket is closed after it, as one
- * debugging session is all a guest has. */
-void gdb_tcp_accept(int listen_fd, struct gdb_tcp *conn)
+/* A connection from gdb: on a blocking socket, wait for one; on an async
+ * one, false when none is waiting. */
+bool gdb_tcp_accept(int listen_fd, struct gdb_tcp *conn)
 {
 	int one = 1;
 	int fd;
@@ -56,9 +56,10 @@ void gdb_tcp_accept(int listen_fd, struct gdb_tcp *conn)
 	do
 		fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	while (fd < 0 && errno == EINTR);
+	if (fd < 0 && (errno == EAGAIN || errno == ECONNABORTED))
+		return false;
 	if (fd < 0)
 		fatal(UL_KVM_EXIT_HOST, "gdb: accept failed: %s", strerror(errno));
-	close(listen_fd);
 	/* Packets are small and each waits for an answer: no Nagle delay. */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (fcntl(fd, F_SETOWN, getpid()) < 0 ||
@@ -66,6 +67,7 @@ void gdb_tcp_accept(int listen_fd, struct gdb_tcp *conn)
 		fatal(UL_KVM_EXIT_HOST, "gdb: cannot set up the connection: %s",
 		      strerror(errno));
 	*conn = (struct gdb_tcp){.fd = fd};
+	return true;
 }
 
 void gdb_tcp_close(struct gdb_tcp *conn)

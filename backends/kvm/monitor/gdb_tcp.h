@@ -16,11 +16,13 @@ struct gdb_tcp {
 };
 
 /* A socket listening on 127.0.0.1:port (0: any free port); the port it
- * got in *bound. Failures end the monitor. */
-int gdb_tcp_listen(unsigned port, unsigned *bound);
-/* Wait for gdb; the connection raises SIGIO (to this process) when input
- * arrives. */
-void gdb_tcp_accept(int listen_fd, struct gdb_tcp *conn);
+ * got in *bound. async: non-blocking, and a connection waiting raises
+ * SIGIO. -1 with errno when that fails. */
+int gdb_tcp_listen(unsigned port, unsigned *bound, bool async);
+/* Take gdb's connection (on a blocking socket, wait for it); false when
+ * an async socket has none waiting. The connection raises SIGIO (to this
+ * process) when input arrives. */
+bool gdb_tcp_accept(int listen_fd, struct gdb_tcp *conn);
 void gdb_tcp_close(struct gdb_tcp *conn);
 
 /* The transport functions; ctx is the struct gdb_tcp. */

@@ -10,8 +10,8 @@ static const struct {
 	[UL_KVM_HC_POLL] = {"poll", hc_poll},
 	[UL_KVM_HC_EXIT] = {"exit", hc_exit},
 	[UL_KVM_HC_ABORT] = {"abort", hc_abort},
-	[UL_KVM_HC_NET_SEND] = {"net_send", hc_net_send},
-	[UL_KVM_HC_NET_RECV] = {"net_recv", hc_net_recv},
+	[UL_KVM_HC_NET_RINGS] = {"net_rings", hc_net_rings},
+	[UL_KVM_HC_NET_FLUSH] = {"net_flush", hc_net_flush},
 	[UL_KVM_HC_BLOCK_READ] = {"block_read", hc_block_read},
 	[UL_KVM_HC_BLOCK_WRITE] = {"block_write", hc_block_write},
 	[UL_KVM_HC_TRACE] = {"trace", hc_trace},
@@ -26,6 +26,7 @@ const char *hypercall_name(unsigned nr)
 
 void hypercall(struct vm *vm, unsigned nr, uint64_t arg_gpa)
 {
+	stats.hypercalls[nr]++;
 	calls[nr].handler(vm, arg_gpa);
 }
 

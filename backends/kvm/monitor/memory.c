@@ -4,6 +4,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <unilab/errno.h>
+
 #include "monitor.h"
 
 /* Anonymous and unreserved: the host gives a page only when the guest or
@@ -67,4 +69,22 @@ bool guest_translate(const struct guest_mem *mem, uint64_t cr3, uint64_t va,
 		table = *e & PTE_ADDR_MASK;
 	}
 	return false;
+}
+
+long guest_read_virt(const struct guest_mem *mem, uint64_t cr3, uint64_t va,
+                     void *buf, size_t len)
+{
+	size_t done = 0;
+	uint64_t gpa, room;
+	const void *p;
+
+	while (done < len &&
+	       guest_translate(mem, cr3, va + done, &gpa, &room)) {
+		size_t n = room < len - done ? (size_t)room : len - done;
+		if (!(p = guest_ptr(mem, gpa, n, 1)))
+			break;
+		memcpy((char *)buf + done, p, n);
+		done += n;
+	}
+	return done > 0 ? (long)done : -UL_EFAULT;
 }

@@ -28,9 +28,13 @@ struct options {
 	const char *disk[UL_KVM_MAX_BLOCK]; /* disk image paths */
 	unsigned disk_count;
 	bool trace_boot;
+	bool stats;           /* --stats: print statistics at the end */
 	uint64_t timeout_us;  /* 0: none */
 	bool gdb;             /* --gdb: wait for gdb on gdb_port (0: any) */
 	unsigned gdb_port;
+	bool gdb_listen;      /* --gdb-listen: accept gdb on gdb_listen_port */
+	unsigned gdb_listen_port;
+	const char *dumpcore; /* --dumpcore=DIR, or NULL */
 	const char *image;
 	int app_argc;         /* arguments after IMAGE, for the guest */
 	char **app_argv;
@@ -75,6 +79,10 @@ void *guest_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len,
  * the guest's virtual addresses. */
 bool guest_translate(const struct guest_mem *mem, uint64_t cr3, uint64_t va,
                      uint64_t *gpa, uint64_t *room);
+/* Up to len bytes at virtual address va: how many could be read (up to
+ * the first unmapped byte), or -UL_EFAULT if not even one. */
+long guest_read_virt(const struct guest_mem *mem, uint64_t cr3, uint64_t va,
+                     void *buf, size_t len);
 
 /* --- the image (elf.c, symbols.c) --- */
 #define IMAGE_MAX_SEGMENTS 16
@@ -139,8 +147,9 @@ void cpu_setup(struct vm *vm);
 void boot_info_write(struct vm *vm, const struct options *opt,
                      uint64_t tsc_khz);
 
-/* run.c: the exit loop; never returns. */
-_Noreturn void vm_run(struct vm *vm);
+/* run.c: the exit loop; never returns. report_on_signal: SIGINT and SIGTERM end the
+ * guest through monitor_exit (status 128 + signal), to print statistics. */
+_Noreturn void vm_run(struct vm *vm, bool report_on_signal);
 
 /* hypercall.c: one call from the guest, port already decoded. */
 void hypercall(struct vm *vm, unsigned nr, uint64_t arg_gpa);
@@ -157,8 +166,8 @@ void hc_console(struct vm *vm, uint64_t gpa);
 void hc_poll(struct vm *vm, uint64_t gpa);
 void hc_exit(struct vm *vm, uint64_t gpa);
 void hc_abort(struct vm *vm, uint64_t gpa);
-void hc_net_send(struct vm *vm, uint64_t gpa);
-void hc_net_recv(struct vm *vm, uint64_t gpa);
+void hc_net_rings(struct vm *vm, uint64_t gpa);
+void hc_net_flush(struct vm *vm, uint64_t gpa);
 void hc_block_read(struct vm *vm, uint64_t gpa);
 void hc_block_write(struct vm *vm, uint64_t gpa);
 void hc_trace(struct vm *vm, uint64_t gpa);
@@ -167,15 +176,52 @@ void hc_debug(struct vm *vm, uint64_t gpa);
 /* crash.c: the report of a guest CPU exception; exits. */
 _Noreturn void crash_report(const struct vm *vm, const struct ul_kvm_abort *a);
 
-/* gdb.c: the gdb stub. gdb_start waits for gdb on 127.0.0.1:port (0: a
- * free port, printed) and serves it before the guest's first instruction;
- * from then on gdb decides when the guest runs. The rest are the hooks of
- * the exit loop, the crash report and the exit, and do nothing when no
- * gdb is attached. */
+/* coredump.c: --dumpcore. core_init opens DIR (a bad one is a usage
+ * error); core_note_crash keeps the context of a CPU exception the guest
+ * passed on; monitor_exit calls core_on_exit, which writes the core when
+ * the status says the guest crashed. */
+void core_init(struct vm *vm, const char *dir);
+void core_note_crash(const struct ul_kvm_abort *a);
+void core_on_exit(int status);
+
+/* gdb.c: the gdb stub. gdb_catch_signals sets up the signals the stub
+ * runs on (SIGIO from gdb's socket; SIGUSR1, a request to gdb_listen on
+ * a free port). gdb_start waits for gdb on 127.0.0.1:port (0: a free
+ * port, printed) and serves it before the guest's first instruction;
+ * from then on gdb decides when the guest runs. gdb_listen lets gdb
+ * attach while the guest runs (the guest stops when it does, and runs on
+ * after it detaches or goes). The rest are the hooks of the exit loop,
+ * the crash report and the exit, and do nothing when no gdb is
+ * attached. */
+void gdb_catch_signals(struct vm *vm);
 void gdb_start(struct vm *vm, unsigned port);
+/* 0, or -1 with errno when the port cannot be had. */
+int gdb_listen(struct vm *vm, unsigned port);
 void gdb_poll(struct vm *vm);      /* after any exit: did gdb send Ctrl-C? */
 void gdb_crash(struct vm *vm, const struct ul_kvm_abort *a);
 void gdb_report_exit(int status);
+
+/* ring_net.c: the net rings. ring_net_service sends every tx ring's frames
+ * and fills the rx rings; ring_net_rx only fills. Both return the devices
+ * whose rx ring got frames (bit i for net i). */
+uint32_t ring_net_service(struct vm *vm);
+uint32_t ring_net_rx(struct vm *vm);
+
+/* stats.c: counters, printed at the end with --stats. */
+struct net_stats {
+	uint64_t tx_frames, tx_dropped;
+	uint64_t tx_kicks; /* exits that found tx frames to send */
+	uint64_t rx_frames;
+	uint64_t rx_wakes; /* exits that put frames in the rx ring */
+};
+struct monitor_stats {
+	uint64_t hypercalls[UL_KVM_HC_COUNT]; /* exits, by call */
+	uint64_t interrupted; /* KVM_RUN ended by a signal (--timeout, gdb) */
+	struct net_stats net[UL_KVM_MAX_NET];
+};
+extern struct monitor_stats stats;
+void stats_enable(void);
+void stats_print(void);
 
 /* Attach the --net= interfaces in order and start the --pcap= recording. */
 void net_open(const struct options *opt);

@@ -47,7 +47,18 @@ static const char usage[] =
 	"  --gdb=PORT        wait for gdb on 127.0.0.1:PORT (0: any free port,\n"
 	"                    printed) and stop before the guest's first\n"
 	"                    instruction: gdb IMAGE -ex 'target remote :PORT'\n"
+	"  --gdb-listen=PORT let gdb attach later, while the guest runs, on\n"
+	"                    127.0.0.1:PORT (0: any free port, printed); the\n"
+	"                    guest stops when gdb attaches and runs on after it\n"
+	"                    detaches. Without it, SIGUSR1 makes the monitor\n"
+	"                    listen on a free port (./unilab attach PID does)\n"
+	"  --dumpcore=DIR    when the guest crashes (CPU exception, panic,\n"
+	"                    assertion, bad hypercall, triple fault), write an\n"
+	"                    ELF core file DIR/core.IMAGE.PID: gdb IMAGE CORE\n"
+	"                    (default: $UNILAB_DUMPCORE when set)\n"
 	"  --trace-boot      print the time of each boot phase on stderr\n"
+	"  --stats           print on stderr at the end: VM exits by reason,\n"
+	"                    frames and notifications per network ring\n"
 	"  -h, --help        print this help\n"
 	"\n"
 	"exit status:\n"
@@ -109,14 +120,18 @@ static uint64_t parse_timeout(const char *s)
 	return us > 0 ? us : 1;
 }
 
-static unsigned parse_port(const char *s)
+static unsigned parse_port(const char *option, const char *s)
 {
 	char *end;
 	errno = 0;
 	unsigned long port = strtoul(s, &end, 10);
 
-	if (end == s || *end != '\0' || errno != 0 || *s == '-' || port > 65535)
-		usage_error("--gdb=%s: want a TCP port, 0..65535", s);
+	if (end == s || *end != '\0' || errno != 0 || *s == '-' || port > 65535) {
+		char what[64];
+		snprintf(what, sizeof(what), "%s=%%s: want a TCP port, 0..65535",
+		         option);
+		usage_error(what, s);
+	}
 	return (unsigned)port;
 }
 
@@ -134,7 +149,7 @@ static void parse_net(const char *s, struct options *opt)
 }
 
 enum { OPT_MEM = 1, OPT_NET, OPT_DISK, OPT_TIMEOUT, OPT_TRACE, OPT_GDB,
-       OPT_PCAP };
+       OPT_PCAP, OPT_GDB_LISTEN, OPT_DUMPCORE, OPT_STATS };
 
 void options_parse(int argc, char **argv, struct options *opt)
 {
@@ -145,13 +160,19 @@ void options_parse(int argc, char **argv, struct options *opt)
 		{"disk", required_argument, NULL, OPT_DISK},
 		{"timeout", required_argument, NULL, OPT_TIMEOUT},
 		{"trace-boot", no_argument, NULL, OPT_TRACE},
+		{"stats", no_argument, NULL, OPT_STATS},
 		{"gdb", required_argument, NULL, OPT_GDB},
+		{"gdb-listen", required_argument, NULL, OPT_GDB_LISTEN},
+		{"dumpcore", required_argument, NULL, OPT_DUMPCORE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 
 	memset(opt, 0, sizeof(*opt));
+	opt->dumpcore = getenv("UNILAB_DUMPCORE"); /* the option wins */
+	if (opt->dumpcore && !opt->dumpcore[0])
+		opt->dumpcore = NULL;
 	opterr = 0; /* our own messages, with the --help hint */
 	/* '+': stop at the image, so the guest's words are not ours. */
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
@@ -176,9 +197,19 @@ void options_parse(int argc, char **argv, struct options *opt)
 		case OPT_TRACE:
 			opt->trace_boot = true;
 			break;
+		case OPT_STATS:
+			opt->stats = true;
+			break;
 		case OPT_GDB:
 			opt->gdb = true;
-			opt->gdb_port = parse_port(optarg);
+			opt->gdb_port = parse_port("--gdb", optarg);
+			break;
+		case OPT_GDB_LISTEN:
+			opt->gdb_listen = true;
+			opt->gdb_listen_port = parse_port("--gdb-listen", optarg);
+			break;
+		case OPT_DUMPCORE:
+			opt->dumpcore = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -73,9 +73,11 @@ static void trace_print(void)
 _Noreturn void monitor_exit(int status)
 {
 	gdb_report_exit(status);
+	core_on_exit(status);
 	trace_mark(TRACE_EXIT);
 	if (tracing)
 		trace_print();
+	stats_print();
 	exit(status);
 }
 

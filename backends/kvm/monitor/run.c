@@ -11,7 +11,7 @@
 #include "monitor.h"
 
 static struct kvm_run *timeout_run;
-static volatile sig_atomic_t timed_out;
+static volatile sig_atomic_t timed_out, stop_signal;
 
 /* The signal interrupts KVM_RUN (or a sleep in poll) with EINTR;
  * immediate_exit covers a signal that lands just before KVM_RUN starts. */
@@ -20,6 +20,27 @@ static void on_alarm(int sig)
 	(void)sig;
 	timed_out = 1;
 	timeout_run->immediate_exit = 1;
+}
+
+/* With --stats, SIGINT and SIGTERM end the guest through monitor_exit, so
+ * that a server stopped by its user still prints what it counted. */
+static void on_stop(int sig)
+{
+	stop_signal = sig;
+	timeout_run->immediate_exit = 1;
+}
+
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop; /* no SA_RESTART, as for the timeout */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) < 0 ||
+	    sigaction(SIGTERM, &sa, NULL) < 0)
+		fatal(UL_KVM_EXIT_HOST, "cannot catch SIGTERM: %s",
+		      strerror(errno));
 }
 
 static void arm_timeout(struct vm *vm)
@@ -32,7 +53,6 @@ static void arm_timeout(struct vm *vm)
 		},
 	};
 
-	timeout_run = vm->run;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm; /* no SA_RESTART: blocking calls must end */
 	sigemptyset(&sa.sa_mask);
@@ -44,6 +64,9 @@ static void arm_timeout(struct vm *vm)
 
 static void check_timeout(const struct vm *vm)
 {
+	if (stop_signal)
+		fatal(128 + stop_signal, "guest stopped by signal %d (%s)",
+		      stop_signal, strsignal(stop_signal));
 	if (timed_out)
 		fatal(UL_KVM_EXIT_TIMEOUT,
 		      "guest stopped: --timeout of %.3f s ran out (rip 0x%llx)",
@@ -130,8 +153,11 @@ static _Noreturn void unexpected_exit(struct vm *vm)
 	}
 }
 
-_Noreturn void vm_run(struct vm *vm)
+_Noreturn void vm_run(struct vm *vm, bool report_on_signal)
 {
+	timeout_run = vm->run;
+	if (report_on_signal)
+		catch_stop_signals();
 	if (vm->timeout_us)
 		arm_timeout(vm);
 	trace_mark(TRACE_VCPU_ENTERED);
@@ -140,6 +166,7 @@ _Noreturn void vm_run(struct vm *vm)
 			if (errno != EINTR && errno != EAGAIN)
 				fatal(UL_KVM_EXIT_HOST, "KVM_RUN failed: %s",
 				      strerror(errno));
+			stats.interrupted++;
 			check_timeout(vm);
 			gdb_poll(vm);
 			continue;

@@ -87,8 +87,8 @@ def _start(settings, cases, logs, entries):
         try:
             server = start(settings, case, subnets, logs)
         except (OSError, ValueError, probes.Failure) as error:
-            entries[name] = {"kind": kind, "status": "failed",
-                             "reason": f"cannot start: {error}"}
+            entries[name] = dict(kind=kind, **records.failure_status(
+                kind, f"cannot start: {error}"))
             continue
         if not isinstance(server, servers.Server):
             entries[name] = records.entry(server)
@@ -105,8 +105,8 @@ def _start(settings, cases, logs, entries):
             entries[server.name].update(udp=list(server.udp),
                                         http=list(server.http))
         except probes.Failure as failure:
-            entries[server.name].update(status="failed",
-                                        reason=f"not ready: {failure}")
+            entries[server.name].update(records.failure_status(
+                entries[server.name]["kind"], f"not ready: {failure}"))
             server.stop()
     return ready
 

@@ -39,6 +39,10 @@ int ul_bind(int fd, const struct ul_sockaddr *addr);
 /* backlog: established connections waiting for accept (1..1024). */
 int ul_listen(int fd, int backlog);
 int ul_accept(int fd, struct ul_sockaddr *peer); /* peer may be NULL */
+/* What a server opens first: a socket of type bound to port on every
+ * address, listening with backlog when it is TCP, and non-blocking (for
+ * ul_poll). The descriptor, or a negative error with nothing left open. */
+int ul_socket_serve(int type, uint16_t port, int backlog);
 /* TCP: the handshake; a non-blocking socket returns -UL_EINPROGRESS and
  * is writable (UL_POLLOUT) once connected. UDP: sets the default peer. */
 int ul_connect(int fd, const struct ul_sockaddr *addr);

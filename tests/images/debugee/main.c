@@ -14,6 +14,10 @@
 #define ROUNDS 3
 
 int counter;           /* written by main, then by the workers */
+/* The workers block here until main has passed threads_started, so a
+ * debugger stopped there always finds them blocked, however slowly the
+ * machine runs (a short sleep could already have ended). */
+static struct ul_waitq go = UL_WAITQ_INIT;
 volatile int spinning; /* "spin" loops while it is not 0 */
 
 int add(int a, int b)
@@ -26,6 +30,7 @@ static void *worker(void *arg)
 {
 	int step = (int)(uintptr_t)arg;
 
+	ul_wait(&go, UL_FOREVER);
 	for (int round = 0; round < ROUNDS; round++) {
 		counter += step;
 		ul_sleep(UL_MS);
@@ -33,7 +38,7 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* Called when the workers are asleep in their first round. */
+/* Called when the workers are blocked, before their first round. */
 __attribute__((noinline)) void threads_started(void)
 {
 	ul_printf("threads started\n");
@@ -83,8 +88,9 @@ int ul_main(int argc, char **argv)
 		if (!workers[i])
 			return 1;
 	}
-	ul_yield(); /* each worker runs until its first sleep */
+	ul_yield(); /* each worker runs until it blocks on go */
 	threads_started();
+	ul_wake_all(&go);
 	for (int i = 0; i < WORKERS; i++)
 		ul_thread_join(workers[i], NULL);
 	ul_printf("counter %d\n", counter);

@@ -12,27 +12,11 @@ command -v qemu-system-x86_64 >/dev/null ||
 disk=$(mktemp "${TMPDIR:-/tmp}/unilab-disk.XXXXXX")
 trap 'rm -f "$disk"' EXIT
 
-# The patterns of tests/images/blockio/main.c.
-python3 - "$disk" <<'PY'
-import sys
-with open(sys.argv[1], "wb") as f:
-    for s in range(2048):
-        f.write(bytes((7 * s + i) & 0xff for i in range(512)))
-PY
+disk_py=$(dirname "$0")/../../images/blockio/disk.py
+"$disk_py" make "$disk"
 out=$(timeout 60 "$@" "--disk=$disk" "$image" 2>&1)
 status=$?
 echo "$out"
 [[ $status == 0 ]] || { echo "FAIL: exit status $status"; exit 1; }
 grep -q '^blockio: ok$' <<<"$out" || { echo "FAIL: no 'blockio: ok'"; exit 1; }
-python3 - "$disk" <<'PY' || exit 1
-import sys
-data = open(sys.argv[1], "rb").read()
-for s in range(2048):
-    image = 16 <= s < 16 + 200
-    want = bytes(((13 * s + 3 * i + 1) if image else (7 * s + i)) & 0xff
-                 for i in range(512))
-    if data[s * 512:(s + 1) * 512] != want:
-        sys.exit(f"FAIL: sector {s} of the disk file is not what "
-                 f"{'the image' if image else 'the host'} wrote")
-print("ok: the disk file holds the image's sectors 16..215 and the host's elsewhere")
-PY
+"$disk_py" check "$disk" || exit 1

@@ -121,9 +121,14 @@ def collect(stream, lines):
         lines.append(raw.decode(errors="replace"))
 
 
-def run_gdb(command, interrupt, monitor_lines):
-    """gdb's output; with interrupt, a SIGINT once the image's output (on
-    kvm the monitor's, on posix gdb's own) matches it."""
+def send_sigint(gdb):
+    gdb.send_signal(signal.SIGINT)
+
+
+def run_gdb(command, interrupt, monitor_lines, action=send_sigint):
+    """gdb's output; with interrupt, action(gdb) (a SIGINT, as a user's
+    Ctrl-C) once the image's output (on kvm the monitor's, on posix gdb's
+    own) or gdb's matches it."""
     # A sanitized posix image: LeakSanitizer cannot work under ptrace.
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
     gdb = subprocess.Popen(command, stdout=subprocess.PIPE, env=env,
@@ -140,7 +145,7 @@ def run_gdb(command, interrupt, monitor_lines):
                 break
             time.sleep(0.05)
         time.sleep(0.5)  # into the loop that printed it
-        gdb.send_signal(signal.SIGINT)
+        action(gdb)
     try:
         gdb.wait(timeout=max(deadline - time.monotonic(), 1))
     except subprocess.TimeoutExpired:

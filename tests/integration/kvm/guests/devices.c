@@ -70,10 +70,10 @@ static void test_clock(uint64_t host_wall_s)
 	 * which the caller must tolerate: then poll again). */
 	uint64_t deadline = t1 + 50000000u;
 	while (ul_plat_clock_monotonic() < deadline)
-		CHECK(ul_plat_poll(deadline) == 0);
+		CHECK(ul_plat_poll(deadline, 0) == 0);
 	uint64_t slept = ul_plat_clock_monotonic() - t1;
 	CHECK(slept >= 50000000u && slept < 2000000000u);
-	CHECK(ul_plat_poll(0) == 0); /* a deadline in the past: no sleep */
+	CHECK(ul_plat_poll(0, 0) == 0); /* a deadline in the past: no sleep */
 	say("clock ok: slept ");
 	say_num(slept / 1000000u);
 	say(" ms\n");
@@ -159,7 +159,7 @@ static void test_net(const char *ip)
 		CHECK(ul_plat_clock_monotonic() < give_up);
 		long n = ul_plat_net_recv(0, frame, sizeof(frame));
 		if (n == -UL_EAGAIN) {
-			ul_plat_poll(give_up);
+			ul_plat_poll(give_up, UL_READY_NET(0));
 			continue;
 		}
 		CHECK(n > 0);

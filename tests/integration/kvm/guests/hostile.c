@@ -84,19 +84,86 @@ static void run_in_kernel_mode(const char *handler)
 static void case_device_errors(void)
 {
 	char buf[64];
-	struct ul_kvm_net n = {.dev = 3, .data = (uintptr_t)buf, .len = 60};
+	static struct ul_kvm_ring ring[2][4];
+	struct ul_kvm_net_rings n = {.dev = 3, .tx = (uintptr_t)ring[0],
+	                             .rx = (uintptr_t)ring[1], .size = 2};
 	struct ul_kvm_block b = {.dev = 2, .data = (uintptr_t)buf, .count = 1};
 
 	/* Wrong indexes are errors a correct guest can meet: returned, not
 	 * fatal. Call the monitor directly (the guest library would catch
 	 * them first). */
-	ul_kvm_hypercall(UL_KVM_HC_NET_SEND, &n);
-	CHECK(n.ret == -UL_ENODEV);
-	ul_kvm_hypercall(UL_KVM_HC_NET_RECV, &n);
+	ul_kvm_hypercall(UL_KVM_HC_NET_RINGS, &n);
 	CHECK(n.ret == -UL_ENODEV);
 	ul_kvm_hypercall(UL_KVM_HC_BLOCK_READ, &b);
 	CHECK(b.ret == -UL_ENODEV);
 	say("device errors returned\n");
+}
+
+/* The guest library's rings for net0, where it carves them: at the start
+ * of the heap the monitor offered, tx first (see guest/net.c). */
+#define LIB_RING_SIZE 64
+static struct ul_kvm_ring *lib_ring(int rx)
+{
+	uint64_t bytes = (sizeof(struct ul_kvm_ring) +
+	                  LIB_RING_SIZE * sizeof(struct ul_kvm_desc) + 63) & ~63ull;
+	return (struct ul_kvm_ring *)(uintptr_t)(ul_kvm_boot_info->heap_start +
+	                                         (rx ? bytes : 0));
+}
+
+static void rings_register(uint64_t tx, uint64_t rx, uint32_t size)
+{
+	struct ul_kvm_net_rings r = {.dev = 0, .tx = tx, .rx = rx, .size = size};
+	ul_kvm_hypercall(UL_KVM_HC_NET_RINGS, &r);
+}
+
+/* Queue one tx descriptor as the library would, then notify. */
+static int32_t tx_lie(uint64_t addr, uint32_t len, uint32_t advance)
+{
+	struct ul_kvm_ring *tx = lib_ring(0);
+	uint32_t n = tx->avail;
+	struct ul_kvm_net_flush f = {0};
+
+	tx->desc[n % LIB_RING_SIZE].addr = addr;
+	tx->desc[n % LIB_RING_SIZE].len = len;
+	tx->avail = n + advance;
+	ul_kvm_hypercall(UL_KVM_HC_NET_FLUSH, &f);
+	return tx->desc[n % LIB_RING_SIZE].ret;
+}
+
+static void case_ring(const char *c)
+{
+	static uint8_t frame[60];
+	uint64_t mem = ul_kvm_boot_info->mem_size;
+	uint64_t tx = (uintptr_t)lib_ring(0), rx = (uintptr_t)lib_ring(1);
+
+	CHECK(ul_kvm_boot_info->net_count == 1);
+	if (t_streq(c, "ring-size"))
+		rings_register(tx, rx, 48);
+	else if (t_streq(c, "ring-too-big"))
+		rings_register(tx, rx, 2048);
+	else if (t_streq(c, "ring-outside"))
+		rings_register(tx, mem - 64, LIB_RING_SIZE);
+	else if (t_streq(c, "ring-twice"))
+		rings_register(tx, rx, LIB_RING_SIZE);
+	else if (t_streq(c, "ring-desc-outside"))
+		tx_lie(mem + 0x1000, 60, 1);
+	else if (t_streq(c, "ring-desc-overflow"))
+		tx_lie(UINT64_MAX - 16, 60, 1);
+	else if (t_streq(c, "ring-index-jump"))
+		tx_lie((uintptr_t)frame, 60, 1000);
+	else if (t_streq(c, "ring-rx-desc-outside")) {
+		struct ul_kvm_ring *r = lib_ring(1);
+		r->desc[r->used % LIB_RING_SIZE].addr = 0;
+		ul_plat_poll(0, UL_READY_NET(0));
+	} else if (t_streq(c, "ring-bad-frame-length")) {
+		/* A frame the host cannot take is the guest's loss, not a lie. */
+		CHECK(tx_lie((uintptr_t)frame, 10, 1) == -UL_EINVAL);
+		CHECK(tx_lie((uintptr_t)frame, 60, 1) == 60);
+		say("bad frame refused, next one sent\n");
+	} else {
+		say("hostile guest: unknown ring case\n");
+		ul_plat_exit(2);
+	}
 }
 
 static void run_case(const char *c, const struct ul_boot_info *info)
@@ -165,7 +232,10 @@ static void run_case(const char *c, const struct ul_boot_info *info)
 		for (;;)
 			__asm__ volatile("pause");
 	} else if (t_streq(c, "sleep-forever")) {
-		ul_plat_poll(UINT64_MAX);
+		ul_plat_poll(UINT64_MAX, 0);
+	} else if (c[0] == 'r' && c[1] == 'i' && c[2] == 'n' && c[3] == 'g' &&
+	           c[4] == '-') {
+		case_ring(c);
 	} else if (t_streq(c, "exit-status")) {
 		ul_plat_exit(300); /* only the low 8 bits reach the host */
 	} else {

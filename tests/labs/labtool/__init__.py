@@ -1,0 +1,1 @@
+"""Unilab's coursework labs: the regions students write, and the grader."""

@@ -2,6 +2,7 @@
  * core options configure them, and one receive thread drains every
  * interface, sleeping in ul_device_wait while they are quiet. */
 #include <stdbool.h>
+#include <unilab/app.h>
 #include <unilab/cmdline.h>
 #include <unilab/errno.h>
 #include <unilab/log.h>
@@ -176,8 +177,15 @@ int ul_net_start(void)
 		return start_error;
 	nplat = probe_interfaces();
 	if (nplat == 0) {
-		ul_error("net: this image has no network interface (give the "
-		         "backend one, e.g. --net=tap:NAME or --net=user)");
+		if (ul_strcmp(ul_backend(), "xen") == 0)
+			ul_error("net: this image has no network interface: the "
+			         "xen backend cannot give it one yet (posix, kvm "
+			         "and baremetal can, with --net=user or "
+			         "--net=tap:NAME)");
+		else
+			ul_error("net: this image has no network interface (give "
+			         "it one, e.g. ./unilab run APP --net=user or "
+			         "--net=tap:NAME)");
 		return -UL_ENODEV;
 	}
 	for (unsigned i = 0; i < nplat; i++)

@@ -156,18 +156,16 @@ int main(int argc, char **argv)
 {
 	struct options o = {0};
 	struct scenario sc;
-	struct sc_error err;
+	/* Every error in the file, each on stderr as it is found. */
+	struct sc_error err = {.report = stderr};
 	parse_options(argc, argv, &o);
-	if (scenario_load(o.scenario, &sc, &err) < 0) {
-		fprintf(stderr, "%s\n", err.msg);
-		scenario_free(&sc);
-		return 2;
+	uint64_t until = SC_NO_LIMIT;
+	if (scenario_load(o.scenario, &sc, &err) == 0) {
+		until = o.until_set ? o.until : sc.until;
+		scenario_check_end(&sc, until, &err);
 	}
-	uint64_t until = o.until_set ? o.until : sc.until;
-	if (scenario_check_end(&sc, until, &err) < 0 ||
-	    scenario_find_images(&sc, o.build ? o.build : default_build(),
-	                         &err) < 0) {
-		fprintf(stderr, "%s\n", err.msg);
+	scenario_find_images(&sc, o.build ? o.build : default_build(), &err);
+	if (err.count > 0) {
 		scenario_free(&sc);
 		return 2;
 	}

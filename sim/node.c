@@ -62,9 +62,9 @@ static _Noreturn void exec_node(const struct world *w, const struct node *n,
 static char **node_argv(const struct node *n)
 {
 	const struct sc_node *s = n->sc;
-	char **argv = sim_alloc((s->argc + 4) * sizeof(char *));
+	char **argv = sim_alloc((s->argc + 5) * sizeof(char *));
 	unsigned a = 0;
-	static char sim_opt[] = "--sim=3";
+	static char sim_opt[] = "--sim=3", dashes[] = "--";
 	_Static_assert(CHANNEL_FD == 3, "--sim= names the channel's fd");
 	argv[a++] = s->image_path;
 	argv[a++] = sim_opt;
@@ -72,6 +72,9 @@ static char **node_argv(const struct node *n)
 		argv[a] = sim_alloc(strlen(s->mem) + 7);
 		sprintf(argv[a++], "--mem=%s", s->mem);
 	}
+	/* The node's own words, even those that start with "--", are its
+	 * command line, not options of the posix backend. */
+	argv[a++] = dashes;
 	for (unsigned i = 0; i < s->argc; i++)
 		argv[a++] = s->args[i];
 	argv[a] = NULL;

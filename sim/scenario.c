@@ -1,5 +1,6 @@
 /* The scenario file reader: one statement per line, checked as it is read,
- * so every error names its line and what is wrong there. This file reads
+ * so every error names its line and what is wrong there; a line with an
+ * error is left out and the reading goes on, to show every error at once. This file reads
  * the lines and the declarations (nodes, switches, links); link settings
  * and actions have files of their own. The format is in docs/sim.md. */
 #include <errno.h>
@@ -27,7 +28,15 @@ int sc_fail(struct parser *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(p->err->msg + n, sizeof(p->err->msg) - (size_t)n, fmt, ap);
 	va_end(ap);
+	sc_error_found(p->err);
 	return -1;
+}
+
+void sc_error_found(struct sc_error *err)
+{
+	err->count++;
+	if (err->report)
+		fprintf(err->report, "%s\n", err->msg);
 }
 
 static _Noreturn void out_of_memory(void)
@@ -398,27 +407,28 @@ int scenario_load(const char *path, struct scenario *sc, struct sc_error *err)
 	if (!f) {
 		snprintf(err->msg, sizeof(err->msg), "cannot read scenario %s: %s",
 		         path, strerror(errno));
+		sc_error_found(err);
 		return -1;
 	}
 	char *line = NULL;
 	size_t cap = 0;
-	int r = 0;
-	while (r == 0 && getline(&line, &cap, f) >= 0) {
+	unsigned before = err->count;
+	while (getline(&line, &cap, f) >= 0) {
 		p.line++;
 		line[strcspn(line, "\n")] = '\0';
-		r = split(&p, line);
-		if (r == 0 && p.nwords > 0)
-			r = statement(&p);
+		if (split(&p, line) == 0 && p.nwords > 0)
+			statement(&p);
 	}
 	p.line = 0;
-	if (r == 0 && ferror(f))
-		r = sc_fail(&p, "read error: %s", strerror(errno));
-	if (r == 0)
-		r = check_whole(&p);
+	if (ferror(f))
+		sc_fail(&p, "read error: %s", strerror(errno));
+	/* "No nodes" after a node line was refused would only repeat it. */
+	if (err->count == before)
+		check_whole(&p);
 	free(line);
 	free(p.sw_root);
 	fclose(f);
-	return r;
+	return err->count == before ? 0 : -1;
 }
 
 int scenario_check_end(const struct scenario *sc, uint64_t until,
@@ -432,6 +442,7 @@ int scenario_check_end(const struct scenario *sc, uint64_t until,
 	snprintf(err->msg, sizeof(err->msg), "%s: every node is a daemon and "
 	         "there is no 'until' (nor --until): the run would never end",
 	         sc->path);
+	sc_error_found(err);
 	return -1;
 }
 

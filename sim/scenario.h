@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define SC_NAME_MAX 32
 #define SC_IF_MAX 4 /* interfaces per node, as UL_MAX_NET */
@@ -105,16 +106,25 @@ struct scenario {
 };
 
 /* Why loading failed: "FILE:LINE: what is wrong", ready to print. */
+/* Errors: msg holds the latest; each is also written, as it is found, to
+ * report when that is set (so that a file's every mistake is shown in one
+ * pass), and counted. */
 struct sc_error {
 	char msg[600];
+	FILE *report;
+	unsigned count;
 };
 
-/* Read and check the scenario file at path. 0, or -1 with err. A scenario
+/* Count the error now in err->msg and write it to err->report. */
+void sc_error_found(struct sc_error *err);
+
+/* Read and check the scenario file at path, every line even after an
+ * error. 0, or -1 with err. A scenario
  * whose nodes are all daemons also needs an until (the caller may give
  * one: see scenario_check_end). */
 int scenario_load(const char *path, struct scenario *sc, struct sc_error *err);
 
-/* Find each node's image: a word with a '/' is a path from the scenario's
+/* Find each node's image (every node, even after one is missing): a word with a '/' is a path from the scenario's
  * folder; a plain NAME is build/apps/NAME/NAME.posix or
  * build/tests/images/NAME/NAME.posix under build_dir. 0, or -1 with err. */
 int scenario_find_images(struct scenario *sc, const char *build_dir,

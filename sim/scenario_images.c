@@ -30,6 +30,7 @@ static int find_image(const struct scenario *sc, struct sc_node *n,
 		snprintf(err->msg, sizeof(err->msg), "%.200s:%u: image %.300s of "
 		         "node %s is not an executable file", sc->path, n->line,
 		         n->image[0] == '/' ? n->image : path, n->name);
+		sc_error_found(err);
 		return -1;
 	}
 	static const char *const places[] = {"apps", "tests/images"};
@@ -44,15 +45,19 @@ static int find_image(const struct scenario *sc, struct sc_node *n,
 	         "in %.150s (is it built? a path with a '/' names an image "
 	         "elsewhere)", sc->path, n->line, n->image, n->name, n->image,
 	         n->image, n->image, n->image, build_dir);
+	sc_error_found(err);
 	return -1;
 }
 
 int scenario_find_images(struct scenario *sc, const char *build_dir,
                          struct sc_error *err)
 {
+	int r = 0;
 	for (unsigned i = 0; i < sc->nnodes; i++)
-		if (find_image(sc, &sc->nodes[i], build_dir, err) < 0)
-			return -1;
-	return 0;
+		/* A node whose line was refused has no image to look for. */
+		if (sc->nodes[i].image &&
+		    find_image(sc, &sc->nodes[i], build_dir, err) < 0)
+			r = -1;
+	return r;
 }
 

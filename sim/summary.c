@@ -85,7 +85,21 @@ static bool node_line(FILE *f, const struct node *n)
 	return false;
 }
 
-static bool write_to(FILE *f, const struct world *w)
+/* Where to look when node n failed: its console log and its stderr (the
+ * backend's own messages: a bad option, a sanitizer report). dir is the
+ * output folder, or NULL for the summary file beside them, which must not
+ * depend on where the run was written (runs are compared byte for byte). */
+static void see_files(FILE *f, const struct node *n, const char *dir)
+{
+	const char *name = n->sc->name;
+	if (dir)
+		fprintf(f, "  %-16s see %s/%s.log and %s/%s.stderr\n", "", dir,
+		        name, dir, name);
+	else
+		fprintf(f, "  %-16s see %s.log and %s.stderr\n", "", name, name);
+}
+
+static bool write_to(FILE *f, const struct world *w, const char *dir)
 {
 	char t[32];
 	bool ok = true;
@@ -98,8 +112,12 @@ static bool write_to(FILE *f, const struct world *w)
 	for (unsigned i = 0; i < w->sc->nlinks; i++)
 		link_lines(f, w, &w->links[i]);
 	fprintf(f, "\nnodes\n");
-	for (unsigned i = 0; i < w->sc->nnodes; i++)
-		ok &= node_line(f, &w->nodes[i]);
+	for (unsigned i = 0; i < w->sc->nnodes; i++) {
+		if (!node_line(f, &w->nodes[i])) {
+			see_files(f, &w->nodes[i], dir);
+			ok = false;
+		}
+	}
 	fprintf(f, "\nresult: %s\n", ok ? "ok" : "FAILED");
 	return ok;
 }
@@ -111,8 +129,8 @@ bool summary_write(const struct world *w)
 	FILE *f = fopen(path, "we");
 	if (!f)
 		sim_fatal("cannot create %s", path);
-	write_to(f, w);
+	write_to(f, w, NULL);
 	if (fclose(f) != 0)
 		sim_fatal("cannot write %s", path);
-	return write_to(stdout, w);
+	return write_to(stdout, w, w->out_dir);
 }

@@ -38,13 +38,11 @@ static void usage(void)
 
 static int parse_port(const char *s, uint16_t *port)
 {
-	char *end;
-	int err;
-	unsigned long v = ul_strtoul(s, &end, 10, &err);
-	if (err || end == s || *end || v > 65535)
-		return -UL_EINVAL;
-	*port = (uint16_t)v;
-	return 0;
+	unsigned long v;
+	int rc = ul_parse_number(s, 65535, &v);
+	if (rc == 0)
+		*port = (uint16_t)v;
+	return rc;
 }
 
 static void echo_datagrams(int fd)

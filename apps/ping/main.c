@@ -35,17 +35,6 @@ static void usage(void)
 	ul_printf("usage: ping [-c COUNT] [-i MS] [-s SIZE] [-W MS] HOST\n");
 }
 
-static int number(const char *s, unsigned long max, unsigned long *out)
-{
-	char *end;
-	int err;
-	unsigned long v = ul_strtoul(s, &end, 10, &err);
-	if (!s || err || end == s || *end || v > max)
-		return -UL_EINVAL;
-	*out = v;
-	return 0;
-}
-
 static int parse_args(int argc, char **argv, struct options *o)
 {
 	*o = (struct options){.count = 4, .interval_ms = 1000, .size = 56};
@@ -78,7 +67,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		default:
 			return -UL_EINVAL;
 		}
-		if (!v || number(v, max, dst) < 0)
+		if (!v || ul_parse_number(v, max, dst) < 0)
 			return -UL_EINVAL;
 	}
 	return o->host && o->count ? 0 : -UL_EINVAL;

@@ -11,7 +11,15 @@ die() {
 	exit 1
 }
 
-(($# >= 2)) || die "usage: make-iso.sh IMAGE OUTPUT.iso [CORE OPTIONS] [APP ARGS]"
+usage="usage: make-iso.sh IMAGE OUTPUT.iso [CORE OPTIONS] [APP ARGS]"
+if [[ ${1:-} == --help || ${1:-} == -h ]]; then
+	printf '%s\n\n%s\n' "$usage" \
+		"Makes OUTPUT.iso, a GRUB (BIOS) ISO that boots IMAGE (APP.bm) with the
+words as its command line: boot it with run-qemu.sh OUTPUT.iso, or write
+it onto a USB stick (the whole device) and boot a PC from it."
+	exit 0
+fi
+(($# >= 2)) || die "$usage (see --help)"
 image=$1 output=$2
 shift 2
 [[ -f $image ]] || die "no such image: $image"

@@ -25,7 +25,7 @@ console on stdout; exits with the image's exit status.
   --accel=auto|kvm|tcg
                      auto (default): KVM if /dev/kvm is usable and backed by
                      hardware virtualization (kvm_intel, kvm_amd), else TCG
-  --mem=SIZE         guest RAM, as QEMU's -m (default 64M)
+  --mem=SIZE         guest RAM, as QEMU's -m, 2M or more (default 64M)
   --disk=FILE        attach FILE as the next virtio-blk disk (repeatable)
   --net=tap:NAME     attach the next virtio-net interface to an existing
                      TAP device (repeatable)
@@ -105,6 +105,16 @@ done
 image=$1
 shift
 [[ -f $image ]] || die "no such image: $image"
+# QEMU loads the image at 1M and, when RAM ends first, hangs without a
+# word. Sizes as QEMU reads them: no suffix is M.
+if [[ $mem =~ ^([0-9]{1,9})([KkMmGg]?)$ ]]; then
+	case ${BASH_REMATCH[2]^^} in
+	K) kib=${BASH_REMATCH[1]} ;;
+	G) kib=$((BASH_REMATCH[1] * 1024 * 1024)) ;;
+	*) kib=$((BASH_REMATCH[1] * 1024)) ;;
+	esac
+	((kib >= 2048)) || die "--mem=$mem: a baremetal image is loaded at 1M and needs 2M or more"
+fi
 why=$(qemu_missing)
 [[ -z $why ]] || die "$why"
 

@@ -18,7 +18,7 @@ static void usage(FILE *f, const char *prog)
 	fprintf(f,
 	        "usage: %s [--mem=SIZE] [--disk=FILE]... [--net=NET]... [--pcap=FILE]\n"
 	        "       [--sim=FD]\n"
-	        "       [CORE OPTIONS] [--] [APP ARGS]\n"
+	        "       [--] [CORE OPTIONS] [--] [APP ARGS]\n"
 	        "\n"
 	        "Runs this Unilab image as a Linux process (the posix backend).\n"
 	        "  --mem=SIZE   heap for the image, e.g. 512K, 16M, 1G (default 64M)\n"
@@ -43,8 +43,10 @@ static void usage(FILE *f, const char *prog)
 	        "               images this way): clocks, poll, interfaces and\n"
 	        "               console go through the channel FD; no --net/--pcap\n"
 	        "  --help       this text\n"
-	        "Core options are key=value words such as loglevel=debug; the first\n"
-	        "word that is not one (or a '--') starts the app's arguments.\n",
+	        "A first '--' ends these options: every word after it is the image's\n"
+	        "command line, even one that starts with '--'. Core options are\n"
+	        "key=value words such as loglevel=debug; the first word that is not\n"
+	        "one (or a second '--') starts the app's arguments.\n",
 	        prog);
 }
 
@@ -102,7 +104,11 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--") == 0) {
-			break; /* left for the core: it ends the core options */
+			/* Ours: what follows is the image's command line, the
+			 * words unilab-kvm takes after IMAGE, even those that
+			 * start with "--". */
+			i++;
+			break;
 		} else if (strcmp(a, "--help") == 0) {
 			usage(stdout, argv[0]);
 			return 0;

@@ -54,8 +54,27 @@ for ((i = 1; i <= $#; i++)); do
 	fi
 done
 
+usage() {
+	cat <<'EOF2'
+usage: run-xen.sh [OPTIONS] IMAGE [CORE OPTIONS] [APP ARGS]
+
+Boots IMAGE (APP.xen) under real Xen inside QEMU (TCG) as Xen's initial
+domain; its console output on stdout, its exit status as ours.
+  --mem=SIZE         the domain's memory, as Xen's dom0_mem, such as 32M
+                     (default 32M)
+  --timeout=SECONDS  end a run that takes longer (default 60; status 124)
+  --log=FILE         keep the whole serial line, Xen's log included
+  --check            exit 0 if this machine can boot Xen images, else say
+                     why and exit 1
+  --help             this text
+The image has no network or disk devices here. UNILAB_XEN names the
+hypervisor (default: the newest /boot/xen-*.gz) and QEMU the emulator.
+EOF2
+}
+
 while (($#)); do
 	case $1 in
+	-h | --help) usage; exit 0 ;;
 	--check)
 		why=$(missing)
 		[[ -z $why ]] || { echo "$why"; exit 1; }
@@ -65,12 +84,12 @@ while (($#)); do
 	--timeout=*) timeout=${1#*=} ;;
 	--log=*) log_copy=${1#*=} ;;
 	--) shift; break ;;
-	-*) die 120 "unknown option '$1' (usage: $me [--mem=SIZE] [--timeout=SECONDS] [--log=FILE] IMAGE [ARGS...])" ;;
+	-*) die 120 "unknown option '$1' (see $me --help)" ;;
 	*) break ;;
 	esac
 	shift
 done
-(($#)) || die 120 "no IMAGE given (usage: $me [--mem=SIZE] [--timeout=SECONDS] [--log=FILE] IMAGE [ARGS...])"
+(($#)) || die 120 "no IMAGE given (see $me --help)"
 [[ $mem =~ ^[0-9]+[KMG]$ ]] || die 120 "--mem=$mem: want a size such as 32M"
 [[ $timeout =~ ^[0-9]+$ && $timeout -gt 0 ]] || die 120 "--timeout=$timeout: want whole seconds"
 image=$1

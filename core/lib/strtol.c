@@ -172,3 +172,19 @@ int ul_parse_size(const char *s, unsigned long long *out)
 	*out = n << shift;
 	return 0;
 }
+
+int ul_parse_number(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+	int err;
+
+	if (!ul_isdigit(*s))
+		return -UL_EINVAL;
+	unsigned long n = ul_strtoul(s, &end, 10, &err);
+	if (*end != '\0')
+		return -UL_EINVAL;
+	if (err != 0 || n > max)
+		return -UL_ERANGE;
+	*out = n;
+	return 0;
+}

@@ -241,6 +241,30 @@ START_TEST(size_errors)
 }
 END_TEST
 
+START_TEST(numbers)
+{
+	static const char *const junk[] = {"", " 1", "1 ", "-1", "+1", "0x10",
+	                                   "1K", "1.5", "x"};
+	static const char *const big[] = {"65536", "99999999999999999999999"};
+	unsigned long got = 42;
+
+	ck_assert_int_eq(ul_parse_number("0", 65535, &got), 0);
+	ck_assert_uint_eq(got, 0);
+	ck_assert_int_eq(ul_parse_number("65535", 65535, &got), 0);
+	ck_assert_uint_eq(got, 65535);
+	ck_assert_int_eq(ul_parse_number("007", 10, &got), 0);
+	ck_assert_uint_eq(got, 7);
+	got = 42;
+	for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
+		ck_assert_msg(ul_parse_number(junk[i], 65535, &got) == -UL_EINVAL,
+		              "\"%s\"", junk[i]);
+	for (size_t i = 0; i < sizeof big / sizeof big[0]; i++)
+		ck_assert_msg(ul_parse_number(big[i], 65535, &got) == -UL_ERANGE,
+		              "\"%s\"", big[i]);
+	ck_assert_uint_eq(got, 42);
+}
+END_TEST
+
 /* The codes are Linux's, so the names are the host's strerror texts. */
 START_TEST(error_names)
 {
@@ -289,6 +313,7 @@ static Suite *strtol_suite(void)
 	suite_add_tcase(s, parse);
 	tcase_add_test(size, sizes);
 	tcase_add_test(size, size_errors);
+	tcase_add_test(size, numbers);
 	suite_add_tcase(s, size);
 	tcase_add_test(err, error_names);
 	tcase_add_test(err, unknown_errors);

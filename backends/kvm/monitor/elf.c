@@ -84,15 +84,78 @@ static void check_ident(const struct image *img, const Elf64_Ehdr *eh)
 		refuse(img, "unknown ELF version");
 	if (eh->e_machine != EM_X86_64)
 		refuse(img, "not an x86_64 ELF file (e_machine is not EM_X86_64)");
+	if (eh->e_phentsize != sizeof(Elf64_Phdr))
+		refuse(img, "program headers of the wrong size");
+	if (eh->e_phnum == 0 || eh->e_phnum > MAX_PHDRS)
+		refuse(img, "no program headers, or more than 64");
+}
+
+/* Unilab's other images are x86_64 ELF files too; loaded here, they would
+ * crash on their first instruction. Each is known by what it carries: the
+ * Xen-owned ELF notes of a baremetal image (only the PVH entry) or a xen
+ * image (the PV kernel notes), and the dynamic loader a posix image asks
+ * for. */
+#define XEN_ELFNOTE_PHYS32_ENTRY 18
+#define NOTES_MAX 4096 /* ours hold a few hundred bytes */
+
+enum kind { KIND_OTHER, KIND_BAREMETAL, KIND_XEN };
+
+static enum kind note_kind(const struct image *img, const Elf64_Phdr *ph)
+{
+	uint8_t notes[NOTES_MAX];
+	uint64_t len = ph->p_filesz < NOTES_MAX ? ph->p_filesz : NOTES_MAX;
+	enum kind kind = KIND_OTHER;
+
+	if (!image_read(img, notes, len, ph->p_offset))
+		return KIND_OTHER; /* the segment checks say what is wrong */
+	for (uint64_t off = 0; off + 12 <= len;) {
+		uint32_t w[3]; /* name size, descriptor size, type */
+		memcpy(w, notes + off, sizeof(w));
+		uint64_t name = off + 12;
+		uint64_t desc = name + (((uint64_t)w[0] + 3) & ~3ull);
+		uint64_t next = desc + (((uint64_t)w[1] + 3) & ~3ull);
+		if (next > len)
+			break;
+		if (w[0] == 4 && memcmp(notes + name, "Xen", 4) == 0) {
+			if (w[2] == XEN_ELFNOTE_PHYS32_ENTRY)
+				return KIND_BAREMETAL;
+			kind = KIND_XEN;
+		}
+		off = next;
+	}
+	return kind;
+}
+
+static void check_kind(const struct image *img, const Elf64_Phdr *ph,
+                       unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (ph[i].p_type == PT_INTERP)
+			refuse(img, "a posix image (a Linux program), not a kvm "
+			            "one: run it as it is, or with ./unilab run APP");
+		if (ph[i].p_type != PT_NOTE)
+			continue;
+		switch (note_kind(img, &ph[i])) {
+		case KIND_BAREMETAL:
+			refuse(img, "a baremetal image (APP.bm), not a kvm one: "
+			            "QEMU boots it, ./unilab run APP "
+			            "--backend=baremetal");
+		case KIND_XEN:
+			refuse(img, "a xen image (APP.xen), not a kvm one: Xen "
+			            "starts it, ./unilab run APP --backend=xen");
+		case KIND_OTHER:
+			break;
+		}
+	}
+}
+
+static void check_type(const struct image *img, const Elf64_Ehdr *eh)
+{
 	if (eh->e_type == ET_DYN)
 		refuse(img, "a position-independent (ET_DYN) file; guests are "
 		            "linked -static -no-pie at fixed addresses");
 	if (eh->e_type != ET_EXEC)
 		refuse(img, "not an executable (e_type is not ET_EXEC)");
-	if (eh->e_phentsize != sizeof(Elf64_Phdr))
-		refuse(img, "program headers of the wrong size");
-	if (eh->e_phnum == 0 || eh->e_phnum > MAX_PHDRS)
-		refuse(img, "no program headers, or more than 64");
 }
 
 static void check_segment(const struct image *img, unsigned i,
@@ -190,6 +253,8 @@ void image_open(struct image *img, const char *path)
 	check_ident(img, &eh);
 	read_at(img, ph, (uint64_t)eh.e_phnum * sizeof(ph[0]), eh.e_phoff,
 	        "program headers");
+	check_kind(img, ph, eh.e_phnum);
+	check_type(img, &eh);
 
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		if (ph[i].p_type == PT_INTERP || ph[i].p_type == PT_DYNAMIC)

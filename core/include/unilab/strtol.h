@@ -19,4 +19,10 @@ unsigned long long ul_strtoull(const char *s, char **end, int base, int *err);
  * -UL_ERANGE when the size does not fit 64 bits. */
 int ul_parse_size(const char *s, unsigned long long *out);
 
+/* Parse a whole string as a decimal number no larger than max, as an app
+ * reads a count or a port from its arguments: digits only (no space, sign
+ * or prefix). Returns 0 with *out set, -UL_EINVAL for anything else, or
+ * -UL_ERANGE when the number is larger than max. */
+int ul_parse_number(const char *s, unsigned long max, unsigned long *out);
+
 #endif

@@ -23,6 +23,29 @@ for f in "$HERE"/bad/*.sim; do
 	count=$((count + 1))
 done
 
+# A file with several mistakes gets them all in one run, in order.
+cat >"$WORK/three.sim" <<'SIM'
+node a hello
+node b frobnicate=1 hello
+link a c
+node d nosuchapp
+at 5 kill a
+SIM
+status=0
+"$SIM" "$WORK/three.sim" --out "$WORK/out" --build "$BUILD" >/dev/null \
+	2>"$WORK/stderr" || status=$?
+[[ $status == 2 ]] || fail "three errors: exit status $status, not 2"
+want="$WORK/three.sim:2: unknown node key 'frobnicate'
+$WORK/three.sim:3: unknown node or switch 'c'
+$WORK/three.sim:5: bad time '5'
+$WORK/three.sim:4: no image 'nosuchapp' for node d"
+got=$(cat "$WORK/stderr")
+[[ $(wc -l <<<"$got") == 4 ]] || fail "three errors and a missing image: got '$got'"
+while IFS= read -r line; do
+	grep -qF -- "$line" <<<"$got" || fail "no '$line' in '$got'"
+done <<<"$want"
+count=$((count + 1))
+
 # Command lines: each refused with a message and status 2.
 ok=$SCENARIOS/two-node-ping.sim
 bad_cmd() {

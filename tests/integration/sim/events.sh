@@ -42,6 +42,10 @@ grep -Eq '^  crash +(exited with status [1-9]|killed by signal)' "$sum" ||
 grep -Eq '^  slow +still running at the end: it did not finish$' "$sum" ||
 	fail "slow: $(cat "$sum")"
 grep -q '^result: FAILED$' "$sum" || fail "the result is not FAILED"
+grep -Eq '^ +see st\.log and st\.stderr$' "$sum" ||
+	fail "the summary does not name st's files: $(cat "$sum")"
+grep -Eq '^ +see slow\.log and slow\.stderr$' "$sum" ||
+	fail "the summary does not name slow's files: $(cat "$sum")"
 grep -q '^ended at 5.000000000 s of virtual time: the time limit$' "$sum" ||
 	fail "the run did not stop at until"
 echo "ok: actions and failures"

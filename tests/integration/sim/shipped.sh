@@ -37,4 +37,29 @@ run_ok "$SCENARIOS/partition-heal.sim" "$out"
 expect_log "$out" c "16 packets transmitted, 16 received"
 expect_log "$out" b "16 packets transmitted, 10 received"
 grep -q '"why":"partition"' "$out/trace.jsonl" || fail "no partition drops traced"
+out=$WORK/echo-client
+run_ok "$SCENARIOS/echo-client.sim" "$out"
+expect_log "$out" udp "20 sent, 20 answered with an echo, 0 not; round trip min/avg/max"
+expect_log "$out" tcp "20 sent, 20 answered with an echo, 0 not"
+expect_log "$out" udp "reply 20 from 10.0.0.1:7007, 14 bytes in "
+
+# The client fails when no reply comes, or the port is closed.
+cat >"$WORK/no-echo.sim" <<'SIM'
+node server daemon=yes echo ip=10.0.0.1/24 --udp=7007 --tcp=0
+node lost client ip=10.0.0.2/24 -u -e -n 2 -i 10 -w 100 10.0.0.9 7007
+node closed client ip=10.0.0.3/24 -u -e 10.0.0.1 7008
+node none client ip=10.0.0.4/24 -e -w 100 10.0.0.1 7007
+switch sw
+link server sw
+link lost sw
+link closed sw
+link none sw
+SIM
+status=0
+run_sim "$WORK/no-echo.sim" "$WORK/no-echo" || status=$?
+[[ $status == 1 ]] || fail "a failing client left the run's status $status"
+expect_log "$WORK/no-echo" lost "client: 2: no reply within 100 ms"
+expect_log "$WORK/no-echo" lost "2 sent, 0 answered with an echo, 2 not"
+expect_log "$WORK/no-echo" closed "client: 1: receive: Connection refused"
+expect_log "$WORK/no-echo" none "cannot connect to 10.0.0.1:7007"
 echo "ok: every shipped scenario"

@@ -194,18 +194,24 @@ baremetal_command() {
 
 xen_targets() { echo "apps/$1/$1.xen"; }
 
-# xen: real Xen in QEMU (TCG) starts the image as its initial domain; the
-# image has no network or disk devices to attach there yet.
+# xen: real Xen in QEMU (TCG) starts the image as its initial domain,
+# which has no devices; with --domu a Linux dom0 starts it as a guest
+# domain whose network is an interface on dom0's bridge (so --net does not
+# apply) and which may have one disk.
 xen_command() {
-	local launcher=$ROOT/backends/xen/run-xen.sh
+	local launcher=$ROOT/backends/xen/run-xen.sh disk=()
 	IMAGE=$BUILD/apps/$1/$1.xen
 	[[ -f $IMAGE ]] || unavailable "$IMAGE is not built" || return
-	((${#NETS[@]} == 0)) || unavailable "the xen backend cannot attach a network" \
-		"(--net) yet; posix, kvm and baremetal can" || return
-	((${#DISKS[@]} == 0)) || unavailable "the xen backend cannot attach a disk" \
-		"(--disk) yet; posix, kvm and baremetal can" || return
+	((${#NETS[@]} == 0)) || unavailable "--net does not apply to xen: with --domu" \
+		"the image's network is an interface on dom0's bridge" || return
+	if ((${#DOMU[@]} == 0 && ${#DISKS[@]} > 0)); then
+		unavailable "the xen backend attaches a disk only to a guest domain (add --domu)"
+		return
+	fi
+	((${#DISKS[@]} <= 1)) || unavailable "a xen guest domain takes one --disk" || return
+	((${#DISKS[@]} == 0)) || disk=("--disk=${DISKS[0]}")
 	WHY=$("$launcher" --check) || return 1
-	CMD=("$launcher" "${DOMU[@]}" ${MEM:+"--mem=$MEM"} "$IMAGE")
+	CMD=("$launcher" "${DOMU[@]}" ${MEM:+"--mem=$MEM"} "${disk[@]}" "$IMAGE")
 }
 
 # Check that app $1 and backend $2 exist, or stop saying which there are.

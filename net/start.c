@@ -177,15 +177,10 @@ int ul_net_start(void)
 		return start_error;
 	nplat = probe_interfaces();
 	if (nplat == 0) {
-		if (ul_strcmp(ul_backend(), "xen") == 0)
-			ul_error("net: this image has no network interface: the "
-			         "xen backend cannot give it one yet (posix, kvm "
-			         "and baremetal can, with --net=user or "
-			         "--net=tap:NAME)");
-		else
-			ul_error("net: this image has no network interface (give "
-			         "it one, e.g. ./unilab run APP --net=user or "
-			         "--net=tap:NAME)");
+		ul_error("net: this image has no network interface (give "
+		         "it one, e.g. ./unilab run APP --net=user or "
+		         "--net=tap:NAME; on xen, run it as a guest domain "
+		         "with --backend=xen --domu)");
 		return -UL_ENODEV;
 	}
 	for (unsigned i = 0; i < nplat; i++)

@@ -44,7 +44,7 @@ out=$(unilab run hello --backend=vax 2>&1)
 out=$(unilab run nosuchapp 2>&1)
 [[ $? == 2 && $out == *"unknown app 'nosuchapp'; the apps are:"* ]] || fail "unknown app: $out"
 out=$(unilab run hello --backend=xen --net=user 2>&1)
-[[ $? == 1 && $out == *"xen backend cannot attach a network"* ]] || fail "xen --net: $out"
+[[ $? == 1 && $out == *"--net does not apply to xen"* ]] || fail "xen --net: $out"
 # Within the shared range but too small for one backend: said, not hung.
 if "$SRC/backends/baremetal/run-qemu.sh" --check >/dev/null; then
 	out=$(timeout 60 "$SRC/unilab" run hello --backend=baremetal --mem=1M 2>&1)

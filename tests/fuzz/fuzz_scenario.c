@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static int fd = -1;
 	static char path[64];
 	struct scenario sc;
-	struct sc_error err;
+	struct sc_error err = {0}; /* no report stream: errors are only counted */
 
 	if (fd < 0) {
 		fd = memfd_create("scenario", MFD_CLOEXEC);

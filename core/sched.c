@@ -161,13 +161,28 @@ static _Noreturn void deadlock(void)
 	ul_panic("deadlock: every thread is blocked (%s)", names);
 }
 
-/* Run the timers that are due; return the next deadline. The clock is
- * read only when some timer is pending. */
+/* Run the timers that are due, earliest deadline first, one deadline at a
+ * time, and stop once a thread is ready: it runs (and may sleep again)
+ * before a later deadline fires. So after a stall (a busy host, a vCPU
+ * descheduled), threads still wake in deadline order instead of in the
+ * order their timers happened to be started. The earliest due deadline
+ * always fires, so a thread that keeps yielding cannot starve sleepers;
+ * the loop fires at most as many deadlines as there were timers, so a
+ * callback that re-arms itself in the past cannot hold it. Returns the
+ * next deadline. The clock is read only when some timer is pending. */
 static uint64_t run_timers(void)
 {
-	if (ul_timers_pending() == 0)
+	size_t budget = ul_timers_pending();
+	if (budget == 0)
 		return UL_FOREVER;
-	return ul_timers_run(ul_plat_clock_monotonic());
+	uint64_t now = ul_plat_clock_monotonic();
+	uint64_t next = ul_timers_run(0); /* fires only what is due at 0 */
+	while (next <= now && budget-- > 0) {
+		next = ul_timers_run(next);
+		if (run_queue.head)
+			break;
+	}
+	return next;
 }
 
 /* The devices some thread waits on: the only ones worth waking for. */

@@ -290,6 +290,39 @@ START_TEST(sleepers_wake_in_deadline_order)
 }
 END_TEST
 
+/* Periodic sleepers whose deadlines all pass while the CPU is busy (a
+ * stalled host): each tick is recorded as its deadline in ms; they must
+ * still come in deadline order, re-armed deadlines included. */
+static uint64_t stall_start;
+static unsigned ticks[8], nticks;
+
+static void *tick_every(void *arg)
+{
+	uint64_t period = (uint64_t)(uintptr_t)arg;
+	for (uint64_t due = period; due <= 90; due += period) {
+		ul_sleep_until(stall_start + due * UL_MS);
+		ticks[nticks++] = (unsigned)due;
+	}
+	return NULL;
+}
+
+START_TEST(sleepers_wake_in_deadline_order_after_a_stall)
+{
+	static const unsigned want[] = {30, 60, 70, 90};
+	stall_start = ul_now();
+	struct ul_thread *a = spawn("every-30", tick_every, (void *)(uintptr_t)30);
+	struct ul_thread *b = spawn("every-70", tick_every, (void *)(uintptr_t)70);
+	ul_yield(); /* both asleep; now hold the CPU past every deadline */
+	while (ul_now() < stall_start + 100 * UL_MS)
+		;
+	ck_assert_int_eq(ul_thread_join(a, NULL), 0);
+	ck_assert_int_eq(ul_thread_join(b, NULL), 0);
+	ck_assert_uint_eq(nticks, 4);
+	for (unsigned i = 0; i < 4; i++)
+		ck_assert_uint_eq(ticks[i], want[i]);
+}
+END_TEST
+
 START_TEST(sleep_lasts_at_least_the_time_asked)
 {
 	uint64_t start = ul_now();
@@ -462,6 +495,7 @@ static Suite *thread_suite(void)
 	tcase_add_test(tc, detached_thread_frees_itself);
 	tcase_add_test(tc, detaching_an_ended_thread_frees_it);
 	tcase_add_test(tc, sleepers_wake_in_deadline_order);
+	tcase_add_test(tc, sleepers_wake_in_deadline_order_after_a_stall);
 	tcase_add_test(tc, sleep_lasts_at_least_the_time_asked);
 	tcase_add_test(tc, yielding_does_not_starve_sleepers);
 	tcase_add_test(tc, device_wait_times_out);

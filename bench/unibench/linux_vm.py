@@ -59,12 +59,7 @@ def command(notes, initrd, mib, extra=(), append_extra=""):
     """QEMU's command line for the VM the notes of the linux-vm case
     describe (its qemu, machine, accelerator and kernel), with initrd, mib
     MiB of memory, extra QEMU arguments and extra kernel parameters."""
-    # nokaslr: with the kernel placed at random, Debian's 6.1 kernel
-    # triple-faults on microvm's PVH entry on some boots and not others (2
-    # of 5 here), which made this baseline fail at random; placed
-    # at its link address it boots every time (6 of 6), and the runs are
-    # the same from one boot to the next.
-    append = "console=ttyS0 quiet panic=-1 nokaslr" + append_extra
+    append = "console=ttyS0 quiet panic=-1" + append_extra
     if notes["machine"] == "microvm":
         # microvm has the legacy PIT, PIC and RTC only when asked; and
         # without a known TSC rate, PIT calibration can hang under TCG.

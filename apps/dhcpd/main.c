@@ -162,10 +162,8 @@ static void serve(const struct request *r)
 
 static int number(const char *s, unsigned long max, uint32_t *out)
 {
-	char *end;
-	int err;
-	unsigned long v = ul_strtoul(s, &end, 10, &err);
-	if (*s < '0' || *s > '9' || *end || err || v == 0 || v > max)
+	unsigned long v;
+	if (ul_parse_number(s, max, &v) < 0 || v == 0)
 		return -1;
 	*out = (uint32_t)v;
 	return 0;

@@ -188,10 +188,8 @@ int ul_main(int argc, char **argv)
 	bool named = false;
 	for (int i = 1; i < argc; i++) {
 		if (ul_strncmp(argv[i], "--port=", 7) == 0) {
-			char *end;
-			int err;
-			unsigned long v = ul_strtoul(argv[i] + 7, &end, 10, &err);
-			if (err || end == argv[i] + 7 || *end || v == 0 || v > 65535) {
+			unsigned long v;
+			if (ul_parse_number(argv[i] + 7, 65535, &v) < 0 || v == 0) {
 				usage();
 				return 2;
 			}

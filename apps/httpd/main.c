@@ -296,11 +296,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 		} else if ((v = option_value(argv[i], "--key"))) {
 			o->key = v;
 		} else if ((v = option_value(argv[i], "--port"))) {
-			char *end;
-			int err;
-			o->port = ul_strtoul(v, &end, 10, &err);
-			if (err || end == v || *end || o->port == 0 ||
-			    o->port > 65535)
+			if (ul_parse_number(v, 65535, &o->port) < 0 ||
+			    o->port == 0)
 				return -UL_EINVAL;
 		} else {
 			return -UL_EINVAL;

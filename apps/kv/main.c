@@ -174,18 +174,15 @@ int ul_main(int argc, char **argv)
 {
 	unsigned long port = 7000;
 	const char *log = "/kv.log";
-	char *end = NULL;
 	for (int i = 1; i < argc; i++) {
 		int err = 0;
-		if (ul_strncmp(argv[i], "--port=", 7) == 0) {
-			port = ul_strtoul(argv[i] + 7, &end, 10, &err);
-		} else if (ul_strncmp(argv[i], "--log=", 6) == 0) {
+		if (ul_strncmp(argv[i], "--port=", 7) == 0)
+			err = ul_parse_number(argv[i] + 7, 65535, &port);
+		else if (ul_strncmp(argv[i], "--log=", 6) == 0)
 			log = argv[i] + 6;
-			end = argv[i] + ul_strlen(argv[i]);
-		} else {
+		else
 			err = 1;
-		}
-		if (err || *end || port == 0 || port > 65535 || !*log) {
+		if (err || port == 0 || !*log) {
 			ul_printf("usage: kv [--port=N] [--log=PATH]  "
 			          "(defaults 7000, /kv.log; mount a disk with "
 			          "root=blk0)\n");

@@ -104,11 +104,7 @@ int ul_main(int argc, char **argv)
 		return check();
 	unsigned long n = 32;
 	if (argc > 1) {
-		char *end;
-		int err;
-		n = ul_strtoul(argv[1], &end, 10, &err);
-		if (err || end == argv[1] || *end != '\0' || n == 0 ||
-		    n > MAX_PRINT) {
+		if (ul_parse_number(argv[1], MAX_PRINT, &n) < 0 || n == 0) {
 			ul_printf("usage: rng [N (1..%d)] | rng check\n",
 			          MAX_PRINT);
 			return 2;

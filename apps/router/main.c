@@ -101,17 +101,6 @@ static void serve_status(int fd)
 	}
 }
 
-static bool port_arg(const char *s, uint16_t *port)
-{
-	char *end;
-	int err;
-	unsigned long v = ul_strtoul(s, &end, 10, &err);
-	if (err || end == s || *end || v > 65535)
-		return false;
-	*port = (uint16_t)v;
-	return true;
-}
-
 int ul_main(int argc, char **argv)
 {
 	const char *file = "router.rules";
@@ -120,10 +109,12 @@ int ul_main(int argc, char **argv)
 		if (ul_strncmp(argv[i], "--rules=", 8) == 0 && argv[i][8]) {
 			file = argv[i] + 8;
 		} else if (ul_strncmp(argv[i], "--status=", 9) == 0) {
-			if (!port_arg(argv[i] + 9, &status)) {
+			unsigned long v;
+			if (ul_parse_number(argv[i] + 9, 65535, &v) < 0) {
 				usage();
 				return 2;
 			}
+			status = (uint16_t)v;
 		} else {
 			usage();
 			return 2;

@@ -38,10 +38,7 @@ static bool fail(struct parser *ps, const char *what, const char *word)
 
 static bool number(const char *s, unsigned long max, unsigned long *out)
 {
-	char *end;
-	int err;
-	*out = ul_strtoul(s, &end, 10, &err);
-	return !err && end != s && !*end && *out <= max && ul_isdigit(*s);
+	return ul_parse_number(s, max, out) == 0;
 }
 
 static bool iface(struct parser *ps, const char *s, int *out)

@@ -40,25 +40,22 @@ static int parse_args(int argc, char **argv, struct options *o)
 	int pos = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *v;
-		char *end;
-		int err;
 		if ((v = option_value(argv[i], "--ca"))) {
 			o->ca = v;
 		} else if ((v = option_value(argv[i], "--name"))) {
 			o->name = v;
 		} else if ((v = option_value(argv[i], "--times"))) {
-			o->times = ul_strtoul(v, &end, 10, &err);
-			if (err || end == v || *end || o->times == 0 ||
-			    o->times > 100)
+			if (ul_parse_number(v, 100, &o->times) < 0 ||
+			    o->times == 0)
 				return -UL_EINVAL;
 		} else if (pos == 0) {
 			if (ul_ip_parse(argv[i], &o->server.addr) < 0)
 				return -UL_EINVAL;
 			pos++;
 		} else if (pos == 1) {
-			unsigned long port = ul_strtoul(argv[i], &end, 10, &err);
-			if (err || end == argv[i] || *end || port == 0 ||
-			    port > 65535)
+			unsigned long port;
+			if (ul_parse_number(argv[i], 65535, &port) < 0 ||
+			    port == 0)
 				return -UL_EINVAL;
 			o->server.port = (uint16_t)port;
 			pos++;

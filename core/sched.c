@@ -176,7 +176,7 @@ static uint64_t run_timers(void)
 	if (budget == 0)
 		return UL_FOREVER;
 	uint64_t now = ul_plat_clock_monotonic();
-	uint64_t next = ul_timers_run(0); /* fires only what is due at 0 */
+	uint64_t next = ul_timers_next();
 	while (next <= now && budget-- > 0) {
 		next = ul_timers_run(next);
 		if (run_queue.head)

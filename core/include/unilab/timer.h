@@ -31,5 +31,7 @@ int ul_timer_pending(const struct ul_timer *t);
 uint64_t ul_timers_run(uint64_t now);
 /* Number of pending timers. */
 size_t ul_timers_pending(void);
+/* The earliest pending deadline, or UL_FOREVER when none is pending. */
+uint64_t ul_timers_next(void);
 
 #endif

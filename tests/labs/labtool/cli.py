@@ -82,13 +82,15 @@ def cmd_grade(args):
         catalog.add_extra_tests(labs, args.extra_tests)
     chosen = labs_to_grade(args, labs)
     for lab in chosen:
-        if args.backend not in lab.backends and args.name:
+        if args.backend and args.backend not in lab.backends and args.name:
             sys.exit(f"grade: lab {lab.name} runs on {', '.join(lab.backends)}, not {args.backend}")
-    grader = grade.Grader(ROOT, args.build, args.backend)
     everything, full = [], True
     for lab in chosen:
-        if args.backend not in lab.backends:
+        # Without --backend, a lab runs on the first backend it names.
+        backend = args.backend or lab.backends[0]
+        if backend not in lab.backends:
             continue
+        grader = grade.Grader(ROOT, args.build, backend)
         results = grader.grade(lab, lambda t: print(f"[{lab.name}] {t.name} ...",
                                                     file=sys.stderr, flush=True))
         everything.append((lab, results))
@@ -112,7 +114,7 @@ def parser():
     g = sub.add_parser("grade", help="build, run a lab's tests, print the score")
     g.add_argument("name", nargs="?", help="the lab (default: this branch's, else all)")
     g.add_argument("--json", metavar="FILE", help="also write Gradescope's results.json")
-    g.add_argument("--backend", default="posix", help="posix (default), kvm, bm")
+    g.add_argument("--backend", help="posix, kvm or bm (default: the lab's first)")
     g.add_argument("--extra-tests", metavar="DIR",
                    help="a course's own tests: DIR/LAB.toml, graded the same way")
     return p

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include <unilab/console.h>
+#include <unilab/log.h>
 
 /* Set by boot.S before the switch to long mode. */
 #define BM_BOOT_MULTIBOOT 1
@@ -209,11 +210,22 @@ void bm_virtio_net_probe(const struct bm_virtio_place *at);
 void bm_virtio_blk_probe(const struct bm_virtio_place *at);
 unsigned bm_net_count(void);
 unsigned bm_block_count(void);
-/* The set of interfaces with a received frame waiting (UL_READY_NET). */
-uint32_t bm_net_ready(void);
+/* The set of interfaces with a received frame waiting (UL_READY_NET),
+ * after asking those in wait, and only those, to interrupt when a frame
+ * arrives: wait is 0 once the CPU is awake again. */
+uint32_t bm_net_wake_on(uint32_t wait);
+/* Tell the devices of the frames queued for sending: the end of a turn of
+ * the event loop. */
+void bm_net_kick(void);
+/* Log each interface's frames and notifications at level l. */
+void bm_net_log_counters(enum ul_log_level l);
 /* Wait until the devices have sent every frame handed to them, or until
  * the monotonic clock reaches deadline: the device sends asynchronously,
  * and an image that exits right after its last send must not lose it. */
 void bm_net_flush(uint64_t deadline);
+
+/* verbose.c: the level of the machine's own report, info with the core
+ * option verbose=1, else debug. */
+enum ul_log_level bm_verbose_level(void);
 
 #endif

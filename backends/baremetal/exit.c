@@ -122,6 +122,7 @@ _Noreturn void ul_plat_exit(int status)
 
 	status &= 0xff;
 	bm_net_flush(ul_plat_clock_monotonic() + NET_FLUSH_NS);
+	bm_net_log_counters(bm_verbose_level());
 	x86_cli();
 	bm_gdb_exit(status);
 	if (status <= DEBUG_EXIT_MAX_STATUS && debug_exit_present()) {

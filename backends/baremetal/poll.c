@@ -27,15 +27,21 @@ void bm_halt(uint64_t deadline)
 	x86_sti_hlt();
 }
 
+/* The core calls this when no thread can run: the end of its turn, when
+ * the frames it queued go out. */
 uint32_t ul_plat_poll(uint64_t deadline, uint32_t wait)
 {
+	uint32_t ready;
+
+	bm_net_kick();
 	for (;;) {
 		x86_cli();
-		uint32_t ready = bm_net_ready() & wait;
-		if (ready || ul_plat_clock_monotonic() >= deadline) {
-			x86_sti();
-			return ready;
-		}
+		ready = bm_net_wake_on(wait) & wait;
+		if (ready || ul_plat_clock_monotonic() >= deadline)
+			break;
 		bm_halt(deadline);
 	}
+	bm_net_wake_on(0); /* awake: frames are read without interrupts */
+	x86_sti();
+	return ready;
 }

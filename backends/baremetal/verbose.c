@@ -1,6 +1,6 @@
-/* baremetal: what the machine looks like, printed before the app starts:
- * at info level with verbose=1 (as the core's own boot lines), else at
- * debug level. The image is linked with --wrap=ul_main, so the core's call
+/* baremetal: what the machine looks like, printed before the app starts
+ * (and its network counters at exit, exit.c): at info level with
+ * verbose=1 (as the core's own boot lines), else at debug level. The image is linked with --wrap=ul_main, so the core's call
  * to the app lands here first, after the command line has been read. */
 #include <unilab/app.h>
 #include <unilab/cmdline.h>
@@ -31,11 +31,15 @@ static void describe_driver(enum ul_log_level l, const char *driver,
 		       blk.read_only ? ", read-only" : "");
 }
 
-int __wrap_ul_main(int argc, char **argv)
+enum ul_log_level bm_verbose_level(void)
 {
 	const char *verbose = ul_option("verbose");
-	enum ul_log_level l = verbose && verbose[0] == '1' ? UL_LOG_INFO
-	                                                    : UL_LOG_DEBUG;
+	return verbose && verbose[0] == '1' ? UL_LOG_INFO : UL_LOG_DEBUG;
+}
+
+int __wrap_ul_main(int argc, char **argv)
+{
+	enum ul_log_level l = bm_verbose_level();
 
 	ul_log(l, "baremetal: booted by %s; %s", bm_boot_protocol_name(),
 	       bm_clock_describe());

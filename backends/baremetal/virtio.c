@@ -23,6 +23,7 @@ bool bm_virtio_init(struct bm_virtio *v, const struct bm_virtio_place *at,
 	if (!(offered & VIRTIO_F_VERSION_1))
 		return false;
 	*got = offered & (want | VIRTIO_F_VERSION_1);
+	v->features = *got;
 	v->ops->set_features(v, *got);
 	v->ops->set_status(v, STATUS_ACKNOWLEDGE | STATUS_DRIVER |
 	                              STATUS_FEATURES_OK);
@@ -42,7 +43,8 @@ bool bm_virtio_queue(struct bm_virtio *v, unsigned index, struct bm_virtq *q,
 		size &= (uint16_t)(size - 1);
 
 	/* Descriptors, then the available ring, then the used ring, each
-	 * aligned as 2.7 asks (16, 2 and 4 bytes). */
+	 * aligned as 2.7 asks (16, 2 and 4 bytes); each ring ends in the
+	 * 16-bit event field of VIRTIO_F_EVENT_IDX. */
 	size_t avail_at = 16u * size;
 	size_t used_at = (avail_at + 6 + 2u * size + 3) & ~(size_t)3;
 	size_t bytes = used_at + 6 + 8u * size;
@@ -53,6 +55,7 @@ bool bm_virtio_queue(struct bm_virtio *v, unsigned index, struct bm_virtq *q,
 		.desc = (struct virtq_desc *)mem,
 		.avail = (struct virtq_avail *)(mem + avail_at),
 		.used = (struct virtq_used *)(mem + used_at),
+		.event_idx = v->features & VIRTIO_F_EVENT_IDX,
 	};
 	v->ops->queue_enable(v, q, interrupts && v->interrupts);
 	if (interrupts && !v->interrupts)

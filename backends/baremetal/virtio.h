@@ -40,6 +40,10 @@ struct bm_virtq {
 	uint16_t last_used; /* used->idx we have consumed up to */
 	uintptr_t notify;   /* where to write index to wake the device: */
 	bool notify32;      /* as 32 bits (virtio-mmio), else 16 (PCI) */
+	bool event_idx;     /* VIRTIO_F_EVENT_IDX was agreed */
+	uint16_t kicked;    /* avail->idx when the device last could have
+	                       been told */
+	uint64_t notifies;  /* writes to notify: each one a trap */
 };
 
 /* Where a device is: on PCI or at a virtio-mmio window (one is NULL). */
@@ -74,8 +78,10 @@ struct bm_virtio {
 	uint32_t notify_multiplier;
 	/* virtio-mmio: the register window */
 	uintptr_t base;
+	uint64_t features; /* what bm_virtio_init agreed */
 };
 
+#define VIRTIO_F_EVENT_IDX (1ull << 29)
 #define VIRTIO_F_VERSION_1 (1ull << 32)
 
 /* Find the device's registers; false if it cannot be driven (a legacy-only
@@ -99,11 +105,17 @@ void bm_virtio_claim(const struct bm_virtio_place *at, const char *driver,
 uint8_t bm_virtio_cfg8(const struct bm_virtio *v, unsigned off);
 uint64_t bm_virtio_cfg64(const struct bm_virtio *v, unsigned off);
 
-/* Offer the chain that starts at descriptor head. */
+/* Offer the chain that starts at descriptor head; the device may not
+ * look before bm_virtq_kick. */
 void bm_virtq_offer(struct bm_virtq *q, uint16_t head);
-/* Wake the device to look at the offered chains, unless it said it does
- * not need to be told. */
+/* Chains offered since the last bm_virtq_kick. */
+uint16_t bm_virtq_unkicked(const struct bm_virtq *q);
+/* Wake the device to look at the chains offered since the last kick,
+ * unless it said it does not need to be told. */
 void bm_virtq_kick(struct bm_virtq *q);
+/* Ask the device for an interrupt at its next used chain, or for none.
+ * A hint: a device may interrupt anyway. */
+void bm_virtq_interrupts(struct bm_virtq *q, bool on);
 /* Take the next chain the device is done with; false if there is none. */
 bool bm_virtq_take(struct bm_virtq *q, struct virtq_used_elem *e);
 bool bm_virtq_has_used(const struct bm_virtq *q);

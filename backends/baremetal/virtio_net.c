@@ -3,8 +3,15 @@
  * fixed buffer big enough for a whole frame and its virtio header, so a
  * chain is always one descriptor and its index names its buffer. Receive
  * buffers are all offered at start and offered again as soon as their
- * frame has been copied out. */
+ * frame has been copied out.
+ *
+ * Notifications are batched and suppressed (virtqueue.c): a sent frame is
+ * only queued; the device hears of the queue at the end of the event
+ * loop's turn (ul_plat_poll calls bm_net_kick), or as soon as half the
+ * ring waits, so that it sends one half while the core fills the other.
+ * Receive interrupts are asked for only while the CPU sleeps. */
 #include <unilab/errno.h>
+#include <unilab/log.h>
 #include <unilab/string.h>
 
 #include "platform.h"
@@ -34,6 +41,7 @@ struct nic {
 	uint16_t tx_free[TX_SIZE]; /* a stack of idle transmit descriptors */
 	unsigned tx_free_count;
 	uint8_t mac[6];
+	uint64_t sent, received; /* frames, for bm_net_log_counters */
 };
 
 static struct nic nics[UL_MAX_NET];
@@ -69,13 +77,16 @@ void bm_virtio_net_probe(const struct bm_virtio_place *at)
 
 	if (nic_count == UL_MAX_NET)
 		return;
-	if (!bm_virtio_init(&n->v, at, NET_F_MAC, &features) ||
+	if (!bm_virtio_init(&n->v, at, NET_F_MAC | VIRTIO_F_EVENT_IDX,
+	                    &features) ||
 	    !bm_virtio_queue(&n->v, RX_QUEUE, &n->rx, RX_SIZE, true) ||
 	    !bm_virtio_queue(&n->v, TX_QUEUE, &n->tx, TX_SIZE, false)) {
 		bm_virtio_claim(at, "virtio-net (cannot drive it)", 0);
 		return;
 	}
 	read_mac(n, features);
+	bm_virtq_interrupts(&n->rx, false);
+	bm_virtq_interrupts(&n->tx, false); /* reclaimed on the next send */
 	n->rx_buf = bm_alloc_pages(((size_t)n->rx.size * BUF_SIZE + 4095) / 4096);
 	n->tx_buf = bm_alloc_pages(((size_t)n->tx.size * BUF_SIZE + 4095) / 4096);
 	for (uint16_t id = 0; id < n->rx.size; id++)
@@ -92,13 +103,35 @@ unsigned bm_net_count(void)
 	return nic_count;
 }
 
-uint32_t bm_net_ready(void)
+uint32_t bm_net_wake_on(uint32_t wait)
 {
 	uint32_t ready = 0;
-	for (unsigned i = 0; i < nic_count; i++)
+	for (unsigned i = 0; i < nic_count; i++) {
+		bm_virtq_interrupts(&nics[i].rx, wait & UL_READY_NET(i));
 		if (bm_virtq_has_used(&nics[i].rx))
 			ready |= UL_READY_NET(i);
+	}
 	return ready;
+}
+
+void bm_net_kick(void)
+{
+	for (unsigned i = 0; i < nic_count; i++)
+		bm_virtq_kick(&nics[i].tx);
+}
+
+void bm_net_log_counters(enum ul_log_level l)
+{
+	for (unsigned i = 0; i < nic_count; i++) {
+		const struct nic *n = &nics[i];
+		ul_log(l, "net%u: %llu frames sent, %llu notifications; "
+		       "%llu received, %llu notifications; event index %s", i,
+		       (unsigned long long)n->sent,
+		       (unsigned long long)n->tx.notifies,
+		       (unsigned long long)n->received,
+		       (unsigned long long)n->rx.notifies,
+		       n->tx.event_idx ? "on" : "off");
+	}
 }
 
 int ul_plat_net_info(unsigned i, struct ul_net_info *info)
@@ -121,6 +154,7 @@ static void reclaim_tx(struct nic *n)
 
 void bm_net_flush(uint64_t deadline)
 {
+	bm_net_kick();
 	for (unsigned i = 0; i < nic_count; i++) {
 		struct nic *n = &nics[i];
 		for (reclaim_tx(n); n->tx_free_count < n->tx.size;
@@ -142,8 +176,10 @@ long ul_plat_net_send(unsigned i, const void *frame, size_t len)
 	if (len < ETH_HEADER || len > MTU + ETH_HEADER)
 		return -UL_EINVAL;
 	reclaim_tx(n);
-	if (n->tx_free_count == 0)
+	if (n->tx_free_count == 0) {
+		bm_virtq_kick(&n->tx); /* it may not know of them yet */
 		return -UL_EAGAIN;
+	}
 	uint16_t id = n->tx_free[--n->tx_free_count];
 	uint8_t *buf = n->tx_buf + (size_t)id * BUF_SIZE;
 	ul_memset(buf, 0, sizeof(struct net_hdr));
@@ -153,7 +189,9 @@ long ul_plat_net_send(unsigned i, const void *frame, size_t len)
 		.len = (uint32_t)(sizeof(struct net_hdr) + len),
 	};
 	bm_virtq_offer(&n->tx, id);
-	bm_virtq_kick(&n->tx);
+	if (bm_virtq_unkicked(&n->tx) >= n->tx.size / 2)
+		bm_virtq_kick(&n->tx);
+	n->sent++;
 	return (long)len;
 }
 
@@ -174,10 +212,13 @@ long ul_plat_net_recv(unsigned i, void *buf, size_t cap)
 	} else {
 		size_t len = e.len - sizeof(struct net_hdr);
 		ret = len > cap ? -UL_EMSGSIZE : (long)len;
-		if (len <= cap)
+		if (len <= cap) {
+			n->received++;
 			ul_memcpy(buf, n->rx_buf + (size_t)e.id * BUF_SIZE +
 			                       sizeof(struct net_hdr), len);
+		}
 	}
+	/* A notification only if the device asked, having run out. */
 	if (e.id < n->rx.size) {
 		offer_rx(n, (uint16_t)e.id);
 		bm_virtq_kick(&n->rx);

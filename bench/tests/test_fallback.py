@@ -1,14 +1,18 @@
 """Unit tests of choosing how a baseline runs: the first way whose trial
-run works, the Linux VM's ways in order (PVH on microvm, then the bzImage
-on pc), a baseline that cannot run reported as unavailable rather than
-failed, and kernel modules the kernel has built in."""
+runs all work, the Linux VM's ways in order (PVH on microvm, then the
+bzImage on pc) and its three trial boots, a study's failed run of a case
+that may fail now and then run again and recorded, a baseline that cannot
+run reported as unavailable rather than failed, and kernel modules the
+kernel has built in."""
 import os
 import tempfile
 import types
 import unittest
 from unittest import mock
 
-from unibench import fallback, kmodules, linux_vm, run
+from unibench import (env, fallback, kmodules, linux_vm, probes, report, run,
+                      schedule)
+from unibench.studies import latency
 from unibench.case import BASELINE, UNILAB, Case, Skipped
 from unibench.studies import records
 
@@ -38,6 +42,32 @@ class FirstWorking(unittest.TestCase):
         self.assertIsNone(way)
         self.assertEqual(reasons, ["a: no", "b: no"])
 
+    def test_every_trial_run_must_work(self):
+        runs = {"a": iter([None, None, "triple fault"]), "b": iter([None] * 3)}
+        tried = []
+
+        def trial(value):
+            tried.append(value)
+            return next(runs[value])
+        way, reasons = fallback.first_working(
+            [fallback.Way("A", "a"), fallback.Way("B", "b")], trial, runs=3)
+        self.assertEqual(way.label, "B")
+        self.assertEqual(reasons,
+                         ["A: trial run 3 of 3 failed: triple fault"])
+        self.assertEqual(tried, ["a"] * 3 + ["b"] * 3)
+
+    def test_a_way_is_given_up_at_its_first_failed_run(self):
+        tried = []
+
+        def trial(value):
+            tried.append(value)
+            return "no" if value == "a" else None
+        way, reasons = fallback.first_working(
+            [fallback.Way("A", "a"), fallback.Way("B", "b")], trial, runs=3)
+        self.assertEqual(way.label, "B")
+        self.assertEqual(reasons, ["A: trial run 1 of 3 failed: no"])
+        self.assertEqual(tried, ["a", "b", "b", "b"])
+
     def test_outcome_problem(self):
         self.assertIsNone(fallback.outcome_problem(
             outcome(output="boot\nHELLO\n"), "HELLO"))
@@ -54,14 +84,21 @@ class LinuxVmWays(unittest.TestCase):
     """linux_vm.cases with a kernel, QEMU and busybox stood in for, and
     trial boots that fail the ways a test says."""
 
-    def cases(self, failing, vm_accel="tcg", pvh=("/cache/vmlinux", None)):
+    def cases(self, failing, vm_accel="tcg", pvh=("/cache/vmlinux", None),
+              fails_at=1):
+        """failing: the (machine, accelerator) ways whose trial boot number
+        fails_at (counted per way) faults; tried: each way once, in the
+        order tried, whatever its number of boots."""
         settings = types.SimpleNamespace(vm_accel=vm_accel, cache="/cache")
-        tried = []
+        tried, boots = [], {}
 
         def try_way(notes, initrd):
-            tried.append((notes["machine"], notes["accelerator"]))
-            return ("triple fault" if (notes["machine"], notes["accelerator"])
-                    in failing else None)
+            way = (notes["machine"], notes["accelerator"])
+            boots[way] = boots.get(way, 0) + 1
+            if boots[way] == 1:
+                tried.append(way)
+            return ("triple fault" if way in failing
+                    and boots[way] == fails_at else None)
         with mock.patch.object(linux_vm, "_newest_kernel",
                                return_value="/boot/vmlinuz-6.1.0-57-amd64"), \
                 mock.patch.object(linux_vm, "_pvh_kernel",
@@ -83,6 +120,20 @@ class LinuxVmWays(unittest.TestCase):
         self.assertEqual(case.notes["machine"], "microvm")
         self.assertEqual(case.notes["fallbacks"], [])
         self.assertIn("/cache/vmlinux", case.argv)
+        self.assertEqual(case.notes["trial_boots"], 3)
+        self.assertEqual(case.retries, linux_vm.RETRIES)
+
+    def test_a_pvh_boot_that_fails_later_falls_back_to_pc(self):
+        # Debian's 6.1.0-57: the PVH entry faults one boot in four, so a
+        # first good boot does not keep it.
+        for third in (2, 3):
+            (case,), tried = self.cases(failing={("microvm", "tcg")},
+                                        fails_at=third)
+            self.assertEqual(tried, [("microvm", "tcg"), ("pc", "tcg")])
+            self.assertEqual(case.notes["machine"], "pc")
+            self.assertEqual(case.notes["fallbacks"], [
+                f"microvm, PVH entry of the extracted vmlinux (TCG): "
+                f"trial run {third} of 3 failed: triple fault"])
 
     def test_falls_back_to_the_bzimage_on_pc(self):
         (case,), tried = self.cases(failing={("microvm", "tcg")})
@@ -93,7 +144,7 @@ class LinuxVmWays(unittest.TestCase):
         self.assertEqual(case.notes["boot_way"], "pc, the bzImage (TCG)")
         self.assertEqual(case.notes["fallbacks"], [
             "microvm, PVH entry of the extracted vmlinux (TCG): "
-            "triple fault"])
+            "trial run 1 of 3 failed: triple fault"])
 
     def test_no_pvh_entry_says_why(self):
         (case,), tried = self.cases(failing=(), pvh=(None, "no PVH note"))
@@ -118,8 +169,101 @@ class LinuxVmWays(unittest.TestCase):
         (case,), _ = self.cases(failing={("microvm", "tcg"), ("pc", "tcg")})
         self.assertIsInstance(case, Skipped)
         self.assertIn("microvm, PVH entry of the extracted vmlinux (TCG): "
+                      "trial run 1 of 3 failed: triple fault", case.reason)
+        self.assertIn("pc, the bzImage (TCG): trial run 1 of 3 failed: "
                       "triple fault", case.reason)
-        self.assertIn("pc, the bzImage (TCG): triple fault", case.reason)
+
+    def test_the_report_says_which_way_and_why(self):
+        (case,), _ = self.cases(failing={("microvm", "tcg")}, fails_at=2)
+        case.failed_runs.append("exit status 0 without 'Hello' (no output)")
+        document = {"qemu_accelerators": env.qemu_accelerators([case]),
+                    "runs_run_again": env.runs_run_again([case])}
+        rows = report.qemu_rows(document)
+        self.assertIn("| boot way (linux-vm) | pc, the bzImage (TCG) — kept "
+                      "after 3 good trial boots in a row — tried first: "
+                      "microvm, PVH entry of the extracted vmlinux (TCG): "
+                      "trial run 2 of 3 failed: triple fault |", rows)
+        self.assertIn("| runs failed and run again (linux-vm) | 1: exit "
+                      "status 0 without 'Hello' (no output) |", rows)
+
+
+class RunAgain(unittest.TestCase):
+    """schedule.attempt runs a case that may fail now and then once more
+    after a failure, as long as its retries last, and keeps why."""
+
+    def case(self, retries):
+        return Case(name="x", kind=BASELINE, what="x", argv=["/bin/x"],
+                    expect="OK", files=[], retries=retries)
+
+    def attempt(self, case, outputs, **kwargs):
+        runs = iter(outputs)
+        with mock.patch.object(schedule.run, "execute",
+                               side_effect=lambda *a, **k: outcome(
+                                   output=next(runs))):
+            return schedule.attempt(case, capture=True, **kwargs)
+
+    def test_a_failed_run_is_run_again_and_recorded(self):
+        case = self.case(retries=2)
+        self.assertIn("OK", self.attempt(case, ["", "", "OK"]).output)
+        self.assertEqual(case.failed_runs, ["no 'OK' in its output:"] * 2)
+
+    def test_retries_last_the_whole_run_then_the_failure_counts(self):
+        case = self.case(retries=2)
+        self.attempt(case, ["", "OK"])
+        with self.assertRaises(schedule.Failure):
+            self.attempt(case, ["", "", "OK"])
+        self.assertEqual(len(case.failed_runs), 2)
+
+    def test_no_retries_fails_at_once(self):
+        case = self.case(retries=0)
+        with self.assertRaises(schedule.Failure):
+            self.attempt(case, ["", "OK"])
+        self.assertEqual(case.failed_runs, [])
+
+    def test_not_again_when_asked(self):
+        case = self.case(retries=3)
+        with self.assertRaises(schedule.Failure):
+            self.attempt(case, ["", "OK"], again=False)
+        self.assertEqual(case.failed_runs, [])
+
+
+class LatencyServerAgain(unittest.TestCase):
+    """The latency study starts a server whose boot failed again, while its
+    case's retries last."""
+
+    def wait(self, retries, answers):
+        case = Case(name="linux-vm", kind=BASELINE, what="x", argv=["/x"],
+                    expect="x", files=[], retries=retries)
+        made, stopped, answer = [], [], iter(answers)
+
+        def server():
+            made.append(types.SimpleNamespace(
+                stop=lambda: stopped.append(len(made))))
+            return made[-1]
+
+        def ready(_):
+            if not next(answer):
+                raise probes.Failure("qemu-system-x86_64 ended with status 0")
+        with mock.patch.object(latency.servers, "wait_ready",
+                               side_effect=ready):
+            try:
+                return latency._wait(server(), case, server), case, made, \
+                    stopped
+            except probes.Failure:
+                return None, case, made, stopped
+
+    def test_started_again_after_a_failed_boot(self):
+        got, case, made, stopped = self.wait(3, [False, True])
+        self.assertIs(got, made[1])
+        self.assertEqual(stopped, [1])
+        self.assertEqual(case.failed_runs, [
+            "latency server: qemu-system-x86_64 ended with status 0"])
+
+    def test_given_up_when_retries_are_spent(self):
+        got, case, made, stopped = self.wait(1, [False, False, True])
+        self.assertIsNone(got)
+        self.assertEqual((len(made), stopped, len(case.failed_runs)),
+                         (2, [1, 2], 1))
 
 
 class Unavailable(unittest.TestCase):

@@ -33,6 +33,12 @@ class Case:
     notes: dict = dataclasses.field(default_factory=dict)  # e.g. accelerator
     memory: Optional[Memory] = None
     cleanup: Optional[list] = None  # argv to run after a failed run
+    # Failed runs that are run again (each recorded) before the case
+    # fails, in a whole bench run: for a baseline built from host packages
+    # that fails now and then (a Linux kernel's boot); 0 for Unilab, whose
+    # every failure counts.
+    retries: int = 0
+    failed_runs: list = dataclasses.field(default_factory=list)  # why, each
 
     def record(self):
         """The case as results.json keeps it."""

@@ -118,6 +118,7 @@ def main(argv=None):
         [c for c in cases if isinstance(c, Case)], progress))
     measured = {name: STUDIES[name].run(config, cases, trials, progress)
                 for name in names}
+    environment["runs_run_again"] = env.runs_run_again(cases)
     document = {
         "format": results.FORMAT,
         "environment": environment,

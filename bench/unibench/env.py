@@ -76,10 +76,18 @@ def record(source, argv):
 
 def qemu_accelerators(cases):
     """{case: accelerator (and why), and the way it boots when it had to
-    choose one by trial runs (and why the ways before it failed)} for the
-    cases QEMU runs."""
+    choose one by trial runs (how many good ones kept it, and why the ways
+    before it failed)} for the cases QEMU runs."""
     return {c.name: {"accelerator": c.notes["accelerator"],
                      "why": c.notes.get("accelerator_reason"),
                      "way": c.notes.get("boot_way"),
+                     "trial_boots": c.notes.get("trial_boots"),
                      "fallbacks": c.notes.get("fallbacks", [])}
             for c in cases if "accelerator" in getattr(c, "notes", {})}
+
+
+def runs_run_again(cases):
+    """{case: why each of its failed runs failed} for the cases allowed to
+    fail now and then that did: those runs were run again."""
+    return {c.name: list(c.failed_runs) for c in cases
+            if getattr(c, "failed_runs", None)}

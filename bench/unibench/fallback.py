@@ -1,8 +1,11 @@
 """Trying the ways to run a baseline in order, best first, and keeping the
 first that works. A host's packages change under us (a new kernel that
 will not boot one way, a runtime that refuses the host's cgroups), so a
-baseline is never assumed to run: each way gets a trial run, and the
-result records which way was used and why the ones before it failed."""
+baseline is never assumed to run: each way gets trial runs, and the
+result records which way was used and why the ones before it failed. A
+way that works only now and then (a kernel whose PVH entry faults one
+boot in four) must pass several trial runs in a row to be kept: one good
+run says little, and a study boots it many times."""
 import dataclasses
 
 
@@ -12,17 +15,29 @@ class Way:
     value: object  # what the caller builds the case from
 
 
-def first_working(ways, trial):
-    """The first Way of ways for which trial(way.value) returns None (it
-    works; otherwise it returns why not), and the reasons of those tried
-    before it ("label: why"). Returns (way or None, [reasons])."""
+def first_working(ways, trial, runs=1):
+    """The first Way of ways for which runs calls of trial(way.value) in a
+    row return None (it works; otherwise trial returns why not), and the
+    reasons of those tried before it ("label: why", saying which trial run
+    failed when there are several); a way is given up at its first failed
+    run. Returns (way or None, [reasons])."""
     reasons = []
     for way in ways:
-        why = trial(way.value)
+        why = _failed_run(way, trial, runs)
         if why is None:
             return way, reasons
         reasons.append(f"{way.label}: {why}")
     return None, reasons
+
+
+def _failed_run(way, trial, runs):
+    """Why the first of runs trial runs of way that failed did, or None."""
+    for number in range(1, runs + 1):
+        why = trial(way.value)
+        if why is not None:
+            return why if runs == 1 else (f"trial run {number} of {runs} "
+                                          f"failed: {why}")
+    return None
 
 
 def outcome_problem(outcome, marker):

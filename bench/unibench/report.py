@@ -18,15 +18,32 @@ of medians, its interval a {resamples}-resample percentile bootstrap
 {interval:.0%} of it."""
 
 
+def _trials(boots):
+    """What kept a way chosen by trial boots, for its row."""
+    return f" — kept after {boots} good trial boots in a row" if boots \
+        and boots > 1 else ""
+
+
+def qemu_rows(env):
+    """The environment table's rows on how QEMU runs each case: its
+    accelerator, the way it boots and why, its runs that failed and were
+    run again."""
+    rows = [f"| QEMU accelerator ({name}) | {a['accelerator']}"
+            f"{' — ' + a['why'] if a.get('why') else ''} |"
+            for name, a in env.get("qemu_accelerators", {}).items()]
+    rows += [f"| boot way ({name}) | {a['way']}"
+             f"{_trials(a.get('trial_boots'))}"
+             f"{' — tried first: ' + '; '.join(a['fallbacks']) if a.get('fallbacks') else ''} |"
+             for name, a in env.get("qemu_accelerators", {}).items()
+             if a.get("way")]
+    rows += [f"| runs failed and run again ({name}) | {len(whys)}: "
+             f"{'; '.join(whys)} |"
+             for name, whys in env.get("runs_run_again", {}).items()]
+    return rows
+
+
 def _environment(env):
     versions = env["versions"]
-    qemu_rows = [f"| QEMU accelerator ({name}) | {a['accelerator']}"
-                 f"{' — ' + a['why'] if a.get('why') else ''} |"
-                 for name, a in env.get("qemu_accelerators", {}).items()]
-    qemu_rows += [f"| boot way ({name}) | {a['way']}"
-                  f"{' — tried first: ' + '; '.join(a['fallbacks']) if a.get('fallbacks') else ''} |"
-                  for name, a in env.get("qemu_accelerators", {}).items()
-                  if a.get("way")]
     return [
         "| | |", "|---|---|",
         f"| date | {env['date']} |",
@@ -40,8 +57,8 @@ def _environment(env):
         f"{env['kvm_usable']}) |",
         f"| load average at start | "
         f"{', '.join(f'{x:.2f}' for x in env['load_average'])} |",
-    ] + qemu_rows + [f"| {tool} | {version or 'not installed'} |"
-                     for tool, version in versions.items()]
+    ] + qemu_rows(env) + [f"| {tool} | {version or 'not installed'} |"
+                      for tool, version in versions.items()]
 
 
 def _checks(checks):

@@ -41,9 +41,22 @@ def check(case, outcome):
                       f"{outcome.output[-2000:]}")
 
 
-def attempt(case, argv=None, capture=False, timeout=None):
+def attempt(case, argv=None, capture=False, timeout=None, again=True):
     """One run of case (or of argv in its place), checked; cleans up after
-    a failure so the next run starts clean. Returns the Outcome."""
+    a failure so the next run starts clean. Returns the Outcome. A case
+    with retries runs again after a failure (when again), each failure
+    kept in case.failed_runs, until it has failed more than case.retries
+    times in the study: then the failure is raised."""
+    while True:
+        try:
+            return _attempt_once(case, argv, capture, timeout)
+        except Failure as failure:
+            if not again or len(case.failed_runs) >= case.retries:
+                raise
+            case.failed_runs.append(str(failure).splitlines()[0])
+
+
+def _attempt_once(case, argv, capture, timeout):
     outcome = run.execute(argv or case.argv, timeout=timeout or case.timeout,
                           capture=capture)
     if not capture:

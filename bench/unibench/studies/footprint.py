@@ -38,8 +38,9 @@ def _peak_rss(time_tool):
 
 def _boots(case, kib, timeout):
     try:
+        # Not run again on failure: too little memory fails every time.
         schedule.attempt(case, argv=case.memory.argv(kib), capture=True,
-                         timeout=timeout)
+                         timeout=timeout, again=False)
         return True
     except schedule.Failure:
         return False

@@ -6,6 +6,7 @@ to httpd --https against nginx (a process) serving the same page with the
 same certificate; then HTTP throughput with wrk. Every server sits on a
 virtual link of its own in a network namespace the study makes, and the
 client (the harness) talks to them in rotating rounds."""
+import functools
 import math
 import os
 
@@ -107,23 +108,43 @@ def _start(settings, cases, logs, entries):
         if not isinstance(server, servers.Server):
             entries[name] = records.entry(server)
             continue
-        started.append(server)
+        started.append((server, case,
+                        functools.partial(start, settings, case, subnets,
+                                          logs)))
         entries[name] = {"kind": kind, "what": server.what,
                          "status": "measured", "notes": server.notes,
                          "metrics": {}}
     ready = []
-    for server in started:
+    for server, case, restart in started:
+        name = server.name
         try:
-            servers.wait_ready(server)
+            server = _wait(server, case, restart)
             ready.append(server)
-            entries[server.name].update(
+            entries[name].update(
                 udp=list(server.udp or ()), http=list(server.http),
                 https=list(server.https[:2]) if server.https else [])
-        except probes.Failure as failure:
-            entries[server.name].update(records.failure_status(
-                entries[server.name]["kind"], f"not ready: {failure}"))
-            server.stop()
+        except (OSError, ValueError, probes.Failure) as failure:
+            entries[name].update(records.failure_status(
+                entries[name]["kind"], f"not ready: {failure}"))
     return ready
+
+
+def _wait(server, case, restart):
+    """The server once it answers. One that ends or does not answer is
+    stopped and, while its case's retries last (a Linux VM's boot fails
+    now and then), started again by restart(), each failure kept in
+    case.failed_runs; else the failure is raised."""
+    while True:
+        try:
+            servers.wait_ready(server)
+            return server
+        except probes.Failure as failure:
+            server.stop()
+            if len(case.failed_runs) >= case.retries:
+                raise
+            case.failed_runs.append(
+                f"latency server: {str(failure).splitlines()[0]}")
+            server = restart()
 
 
 def _measure(running, settings, progress, entries):

@@ -76,8 +76,8 @@ unsigned net_devices_probe(void)
 		if (ul_plat_net_info(n, &info) < 0)
 			break;
 		struct netif *nif = &devs[n];
-		ul_memcpy(nif->mac, info.mac, 6);
-		nif->mtu = info.mtu >= 576 ? info.mtu : 1500;
+		ul_memcpy(nif->mac, info.mac, ETH_ADDR_LEN);
+		nif->mtu = info.mtu >= IP_MIN_DATAGRAM ? info.mtu : ETH_MTU;
 		nif->output = plat_output;
 		if (netif_add(nif) < 0)
 			break;

@@ -332,7 +332,7 @@ int ul_setsockopt(int fd, int opt, long value)
 	case UL_SO_BINDTODEVICE:
 		if (s->tcp)
 			return -UL_ENOTSUP;
-		if (value < -1 || value >= NETIF_MAX)
+		if (value < -1 || value >= UL_MAX_NET)
 			return -UL_EINVAL;
 		s->dg->ifindex = (int)value;
 		return 0;

@@ -61,18 +61,21 @@ static int table_slot(void)
 	return fd;
 }
 
-static struct sock *sock_alloc(int type)
+/* A new socket in the lowest free descriptor: 0, -UL_ENOSPC when the
+ * table is at FD_MAX, -UL_ENOMEM. */
+static int sock_alloc(int type, struct sock **out)
 {
 	int fd = table_slot();
 	if (fd < 0)
-		return NULL;
+		return fd;
 	struct sock *s = ul_calloc(1, sizeof *s);
 	if (!s)
-		return NULL;
+		return -UL_ENOMEM;
 	s->type = type;
 	s->fd = fd;
 	table[fd] = s;
-	return s;
+	*out = s;
+	return 0;
 }
 
 static void sock_release(struct sock *s)
@@ -91,15 +94,16 @@ static struct sock *lookup(int fd)
 	return fd >= 0 && fd < table_cap ? table[fd] : NULL;
 }
 
-struct sock *sock_adopt_tcp(struct tcp_pcb *pcb)
+int sock_adopt_tcp(struct tcp_pcb *pcb)
 {
-	struct sock *s = sock_alloc(UL_SOCK_STREAM);
-	if (!s)
-		return NULL;
+	struct sock *s;
+	int rc = sock_alloc(UL_SOCK_STREAM, &s);
+	if (rc < 0)
+		return rc;
 	s->tcp = pcb;
 	pcb->notify = sock_wake;
 	pcb->owner = s;
-	return s;
+	return s->fd;
 }
 
 int ul_socket(int type)
@@ -110,10 +114,11 @@ int ul_socket(int type)
 	int started = net_autostart();
 	if (started < 0)
 		return started;
-	struct sock *s = sock_alloc(type);
-	if (!s)
-		return -UL_ENOMEM;
-	int rc = type == UL_SOCK_STREAM ? sock_tcp_open(s) : sock_dgram_open(s);
+	struct sock *s;
+	int rc = sock_alloc(type, &s);
+	if (rc < 0)
+		return rc;
+	rc = type == UL_SOCK_STREAM ? sock_tcp_open(s) : sock_dgram_open(s);
 	if (rc < 0) {
 		sock_release(s);
 		return rc;

@@ -24,10 +24,10 @@ enum {
 
 static uint8_t *put_addr_option(uint8_t *o, uint8_t code, uint32_t v)
 {
-	o[0] = code;
-	o[1] = IP_ADDR_LEN;
-	wr32(o + 2, v);
-	return o + 2 + IP_ADDR_LEN;
+	o[DHCP_OPT_CODE] = code;
+	o[DHCP_OPT_LEN] = IP_ADDR_LEN;
+	wr32(o + DHCP_OPT_VALUE, v);
+	return o + DHCP_OPT_VALUE + IP_ADDR_LEN;
 }
 
 size_t dhcp_build(const struct dhcp_msg *m, uint8_t *buf, size_t cap)

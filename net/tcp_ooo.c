@@ -57,14 +57,14 @@ size_t tcp_ooo_option(const struct tcp_pcb *pcb, uint8_t *o)
 	o[2 + TCP_OPT_KIND] = TCP_OPT_SACK;
 	o[2 + TCP_OPT_LEN] = (uint8_t)(len - 2);
 	uint8_t *b = o + 2 + TCP_OPT_VALUE;
-	wr32(b, pcb->ooo[first].start);
-	wr32(b + 4, pcb->ooo[first].end);
+	wr32(b + TCP_SACK_LEFT, pcb->ooo[first].start);
+	wr32(b + TCP_SACK_RIGHT, pcb->ooo[first].end);
 	b += TCP_OPT_SACK_BLOCK;
 	for (unsigned i = 0; i < pcb->nooo && b < o + len; i++) {
 		if (i == first)
 			continue;
-		wr32(b, pcb->ooo[i].start);
-		wr32(b + 4, pcb->ooo[i].end);
+		wr32(b + TCP_SACK_LEFT, pcb->ooo[i].start);
+		wr32(b + TCP_SACK_RIGHT, pcb->ooo[i].end);
 		b += TCP_OPT_SACK_BLOCK;
 	}
 	return len;

@@ -150,7 +150,9 @@ static inline bool icmp_is_request(uint8_t type)
 #define TCP_OPT_SACK_OK 4 /* RFC 2018 2 */
 #define TCP_OPT_SACK_OK_LEN 2
 #define TCP_OPT_SACK 5 /* RFC 2018 3: 2 + 8 bytes a block */
-#define TCP_OPT_SACK_BLOCK 8 /* left edge, right edge */
+#define TCP_OPT_SACK_BLOCK 8 /* a block: its left edge, its right edge */
+#define TCP_SACK_LEFT 0
+#define TCP_SACK_RIGHT 4
 #define TCP_WINDOW_MAX 65535 /* the field's largest value */
 
 static inline size_t tcp_hlen(const uint8_t *h)
@@ -174,6 +176,11 @@ static inline size_t tcp_hlen(const uint8_t *h)
 #define DHCP_BOOTREQUEST 1
 #define DHCP_BOOTREPLY 2
 #define DHCP_HTYPE_ETHERNET 1
+/* An option: code, length (of the value), value; PAD and END are the
+ * code alone. */
+#define DHCP_OPT_CODE 0
+#define DHCP_OPT_LEN 1
+#define DHCP_OPT_VALUE 2
 
 /* The DNS header (RFC 1035 4.1.1). */
 #define DNS_ID 0

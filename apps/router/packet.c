@@ -44,7 +44,7 @@ static bool parse_error(struct packet *pt)
 {
 	uint8_t *q = pt->l4 + ICMP_HLEN;
 	size_t qlen = pt->l4len - ICMP_HLEN;
-	if (pt->l4len < ICMP_HLEN + IP_HLEN || ip_version(q) != 4)
+	if (pt->l4len < ICMP_HLEN + IP_HLEN || q[IP_VERSION_IHL] >> 4 != IP_VERSION)
 		return false;
 	size_t qh = ip_hlen(q);
 	if (qh < IP_HLEN || qlen < qh + ICMP_QUOTE)

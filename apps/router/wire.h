@@ -15,6 +15,7 @@
 #define IP_DST 16
 #define IP_HLEN 20 /* without options */
 #define IP_FRAG_OFFSET 0x1fff
+#define IP_VERSION 4
 #define PROTO_ICMP 1
 #define PROTO_TCP 6
 #define PROTO_UDP 17
@@ -43,11 +44,8 @@
 #define ICMP_TIME_EXCEEDED 11
 #define ICMP_PARAM_PROBLEM 12
 
-static inline unsigned ip_version(const uint8_t *h)
-{
-	return h[IP_VERSION_IHL] >> 4;
-}
-
+/* The version is the high nibble of the first byte, the header's length
+ * in words the low one. */
 static inline size_t ip_hlen(const uint8_t *h)
 {
 	return (size_t)(h[IP_VERSION_IHL] & 0xf) * 4;

@@ -284,7 +284,8 @@ void arp_announce(struct netif *nif)
 {
 	static const uint8_t unknown[ETH_ADDR_LEN];
 	if (nif->addr)
-		send_arp(nif, ARP_OP_REQUEST, eth_broadcast, unknown, nif->addr);
+		send_arp(nif, ARP_OP_REQUEST, eth_broadcast, unknown,
+		         nif->addr);
 }
 
 int arp_lookup(const struct netif *nif, uint32_t ip, uint8_t mac[ETH_ADDR_LEN])

@@ -66,7 +66,8 @@ static int await(struct client *c, uint64_t deadline, unsigned mask,
 		if (n == -UL_ETIMEDOUT)
 			return -UL_ETIMEDOUT;
 		if (n < 0 || dhcp_parse(buf, (size_t)n, m) < 0 ||
-		    m->xid != c->xid || ul_memcmp(m->chaddr, c->nif->mac, ETH_ADDR_LEN) ||
+		    m->xid != c->xid ||
+		    ul_memcmp(m->chaddr, c->nif->mac, ETH_ADDR_LEN) ||
 		    !(mask & (1u << m->type)))
 			continue;
 		return 0;

@@ -8,7 +8,8 @@
 #include "stack.h"
 #include "wire.h"
 
-const uint8_t eth_broadcast[ETH_ADDR_LEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+const uint8_t eth_broadcast[ETH_ADDR_LEN] = {0xff, 0xff, 0xff,
+                                             0xff, 0xff, 0xff};
 
 void eth_input(struct netif *nif, struct pbuf *p)
 {
@@ -33,8 +34,8 @@ void eth_input(struct netif *nif, struct pbuf *p)
 	}
 }
 
-int eth_output(struct netif *nif, struct pbuf *p, const uint8_t dst[ETH_ADDR_LEN],
-               uint16_t type)
+int eth_output(struct netif *nif, struct pbuf *p,
+               const uint8_t dst[ETH_ADDR_LEN], uint16_t type)
 {
 	uint8_t *h = pbuf_push(p, ETH_HLEN);
 	int rc = -UL_EINVAL; /* the caller left no headroom */

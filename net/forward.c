@@ -106,7 +106,8 @@ static void answer(struct netif *in, const uint8_t *h, size_t hlen,
 {
 	if (!in->addr || !may_answer(h, hlen, len) || !error_token())
 		return;
-	size_t quote = hlen + (len - hlen < ICMP_QUOTE ? len - hlen : ICMP_QUOTE);
+	size_t more = len - hlen < ICMP_QUOTE ? len - hlen : ICMP_QUOTE;
+	size_t quote = hlen + more;
 	struct pbuf *e = pbuf_alloc(PBUF_HEADROOM, ICMP_HLEN + quote);
 	if (!e)
 		return;

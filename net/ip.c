@@ -49,8 +49,9 @@ static size_t validate(struct netif *nif, struct pbuf *p, bool local)
 		NET_COUNT(ip_csum_err);
 		return 0;
 	}
-	if (bad_source(rd32(h + IP_SRC)) ||
-	    !netif_accepts(nif, rd32(h + IP_DST)) || (!local && netif_owning(rd32(h + IP_SRC))))
+	uint32_t src = rd32(h + IP_SRC);
+	if (bad_source(src) || !netif_accepts(nif, rd32(h + IP_DST)) ||
+	    (!local && netif_owning(src)))
 		return 0;
 	pbuf_trim(p, total);
 	return hlen;
@@ -138,7 +139,8 @@ static void fill_header(uint8_t *h, size_t total, uint16_t id,
 static int fragment(struct netif *nif, struct pbuf *p, uint32_t nexthop,
                     uint8_t proto, uint32_t src, uint32_t dst)
 {
-	size_t step = (size_t)(nif->mtu - IP_HLEN) & ~(size_t)(IP_FRAG_UNIT - 1);
+	size_t step = (size_t)(nif->mtu - IP_HLEN) &
+	              ~(size_t)(IP_FRAG_UNIT - 1);
 	uint16_t id = next_id++;
 	int rc = 0;
 	for (size_t off = 0; off < p->len && rc == 0; off += step) {

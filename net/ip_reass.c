@@ -164,8 +164,9 @@ struct pbuf *ip_reass_add(struct pbuf *p)
 	const uint8_t *h = p->data;
 	size_t hlen = ip_hlen(h);
 	size_t len = p->len - hlen;
-	size_t off = (size_t)(rd16(h + IP_FRAG) & IP_FRAG_OFFSET) * IP_FRAG_UNIT;
-	bool more = rd16(h + IP_FRAG) & IP_FLAG_MF;
+	uint16_t frag = rd16(h + IP_FRAG);
+	size_t off = (size_t)(frag & IP_FRAG_OFFSET) * IP_FRAG_UNIT;
+	bool more = frag & IP_FLAG_MF;
 
 	if (len == 0 || (more && len % IP_FRAG_UNIT) ||
 	    off + len > IP_MAX_LEN - IP_HLEN) {

@@ -49,7 +49,8 @@ static void parse_options(const uint8_t *o, size_t n, struct seg *s)
 		if (kind == TCP_OPT_MSS && len == TCP_OPT_MSS_LEN)
 			s->mss = rd16(v);
 		else if (kind == TCP_OPT_WSCALE && len == TCP_OPT_WSCALE_LEN)
-			s->wscale = v[0] > TCP_WSCALE_MAX ? TCP_WSCALE_MAX : v[0];
+			s->wscale = v[0] > TCP_WSCALE_MAX ? TCP_WSCALE_MAX
+			                                  : v[0];
 		else if (kind == TCP_OPT_SACK_OK && len == TCP_OPT_SACK_OK_LEN)
 			s->sack_ok = true;
 		else if (kind == TCP_OPT_SACK && vlen > 0 &&

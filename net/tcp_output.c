@@ -67,7 +67,9 @@ static size_t syn_options(struct tcp_pcb *pcb, uint8_t *o)
 	size_t n = 4;
 	o[TCP_OPT_KIND] = TCP_OPT_MSS;
 	o[TCP_OPT_LEN] = TCP_OPT_MSS_LEN;
-	wr16(o + TCP_OPT_VALUE, (uint16_t)(mss > UINT16_MAX ? UINT16_MAX : mss));
+	if (mss > UINT16_MAX)
+		mss = UINT16_MAX;
+	wr16(o + TCP_OPT_VALUE, (uint16_t)mss);
 	if (pcb->sack_ok) {
 		static const uint8_t sack_permitted[] = {
 			TCP_OPT_NOP, TCP_OPT_NOP, TCP_OPT_SACK_OK,

@@ -10,6 +10,7 @@
 
 static struct sock **table;
 static int table_cap;
+static int lowest_free; /* every descriptor below it is in use */
 static struct ul_waitq pollers = UL_WAITQ_INIT;
 
 void sock_wake(void *owner)
@@ -42,9 +43,11 @@ int sock_wait(struct sock *s, uint64_t deadline)
 	return rc;
 }
 
+/* The lowest free descriptor, found from lowest_free on: opening many
+ * sockets does not scan the whole table each time. */
 static int table_slot(void)
 {
-	for (int fd = 0; fd < table_cap; fd++)
+	for (int fd = lowest_free; fd < table_cap; fd++)
 		if (!table[fd])
 			return fd;
 	if (table_cap >= FD_MAX)
@@ -74,6 +77,7 @@ static int sock_alloc(int type, struct sock **out)
 	s->type = type;
 	s->fd = fd;
 	table[fd] = s;
+	lowest_free = fd + 1;
 	*out = s;
 	return 0;
 }
@@ -81,6 +85,8 @@ static int sock_alloc(int type, struct sock **out)
 static void sock_release(struct sock *s)
 {
 	table[s->fd] = NULL;
+	if (s->fd < lowest_free)
+		lowest_free = s->fd;
 	if (s->users) {
 		s->dead = true;
 		ul_wake_all(&s->wq);

@@ -13,11 +13,6 @@ void ul_log_set_level(enum ul_log_level level)
 	current = level;
 }
 
-enum ul_log_level ul_log_get_level(void)
-{
-	return current;
-}
-
 int ul_log_parse_level(const char *name)
 {
 	for (int i = 0; i <= UL_LOG_DEBUG; i++)

@@ -73,8 +73,6 @@ _Noreturn void ul_sched_exit(void);
 extern struct ul_thread ul_main_thread;
 /* Reset the thread list to the main thread alone; new ids start at 2. */
 void ul_thread_init_main(void);
-/* Give a zombie's stack back to the page allocator (it is not running
- * on it any more). */
 /* Free what a thread that has just exited no longer needs: its stack, and
  * its struct too if it was detached. Called on the next thread's stack. */
 void ul_thread_reap(struct ul_thread *t);

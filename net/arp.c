@@ -15,9 +15,6 @@
 #include "stack.h"
 #include "wire.h"
 
-#define ARP_LEN 28
-#define OP_REQUEST 1
-#define OP_REPLY 2
 
 enum arp_state { ARP_FREE, ARP_INCOMPLETE, ARP_REACHABLE, ARP_STALE };
 
@@ -26,7 +23,7 @@ struct arp_entry {
 	unsigned tries;      /* requests sent in this round */
 	struct netif *nif;
 	uint32_t ip;
-	uint8_t mac[6];
+	uint8_t mac[ETH_ADDR_LEN];
 	struct pbuf *pending; /* datagrams waiting for the MAC, oldest first */
 	unsigned npending;
 	uint64_t used;        /* last time it carried a datagram, or was made */
@@ -62,24 +59,24 @@ static void send_arp(struct netif *nif, uint16_t op, const uint8_t *dst_mac,
 	if (!p)
 		return;
 	uint8_t *a = p->data;
-	wr16(a, 1);               /* hardware: Ethernet */
-	wr16(a + 2, ETH_TYPE_IP); /* protocol: IPv4 */
-	a[4] = 6;
-	a[5] = 4;
-	wr16(a + 6, op);
-	ul_memcpy(a + 8, nif->mac, 6);
-	wr32(a + 14, nif->addr);
-	ul_memcpy(a + 18, target_mac, 6);
-	wr32(a + 24, target_ip);
+	wr16(a + ARP_HRD, ARP_HRD_ETHERNET);
+	wr16(a + ARP_PRO, ETH_TYPE_IP);
+	a[ARP_HLN] = ETH_ADDR_LEN;
+	a[ARP_PLN] = IP_ADDR_LEN;
+	wr16(a + ARP_OP, op);
+	ul_memcpy(a + ARP_SHA, nif->mac, ETH_ADDR_LEN);
+	wr32(a + ARP_SPA, nif->addr);
+	ul_memcpy(a + ARP_THA, target_mac, ETH_ADDR_LEN);
+	wr32(a + ARP_TPA, target_ip);
 	NET_COUNT(arp_out);
 	eth_output(nif, p, dst_mac, ETH_TYPE_ARP);
 }
 
 static void send_request(struct arp_entry *e)
 {
-	static const uint8_t unknown[6];
+	static const uint8_t unknown[ETH_ADDR_LEN];
 	e->tries++;
-	send_arp(e->nif, OP_REQUEST, eth_broadcast, unknown, e->ip);
+	send_arp(e->nif, ARP_OP_REQUEST, eth_broadcast, unknown, e->ip);
 	ul_timer_start(&e->timer, net_deadline(ARP_RETRY_NS));
 }
 
@@ -180,7 +177,7 @@ static void confirm(struct arp_entry *e, const uint8_t *mac)
 	/* LAB arp-ip.confirm BEGIN: an answer for e: keep the MAC, make the
 	 * entry REACHABLE until ARP_REACHABLE_NS from now (its timer), and
 	 * send every datagram that waited for it, oldest first. */
-	ul_memcpy(e->mac, mac, 6);
+	ul_memcpy(e->mac, mac, ETH_ADDR_LEN);
 	e->state = ARP_REACHABLE;
 	ul_timer_start(&e->timer, net_deadline(ARP_REACHABLE_NS));
 	while (e->pending) {
@@ -195,7 +192,7 @@ static void confirm(struct arp_entry *e, const uint8_t *mac)
 
 static int valid_sender(const uint8_t *mac, uint32_t ip)
 {
-	return ip != 0 && ip != UL_IP_BROADCAST && !(mac[0] & 1);
+	return ip != 0 && ip != UL_IP_BROADCAST && !(mac[0] & ETH_GROUP);
 }
 
 void arp_input(struct netif *nif, struct pbuf *p)
@@ -208,18 +205,20 @@ void arp_input(struct netif *nif, struct pbuf *p)
 	 * our address; answer a request for our address with a reply. */
 	const uint8_t *a = p->data;
 	NET_COUNT(arp_in);
-	if (p->len < ARP_LEN || rd16(a) != 1 || rd16(a + 2) != ETH_TYPE_IP ||
-	    a[4] != 6 || a[5] != 4 ||
-	    (rd16(a + 6) != OP_REQUEST && rd16(a + 6) != OP_REPLY) ||
-	    !valid_sender(a + 8, rd32(a + 14))) {
+	if (p->len < ARP_LEN || rd16(a + ARP_HRD) != ARP_HRD_ETHERNET ||
+	    rd16(a + ARP_PRO) != ETH_TYPE_IP || a[ARP_HLN] != ETH_ADDR_LEN ||
+	    a[ARP_PLN] != IP_ADDR_LEN ||
+	    (rd16(a + ARP_OP) != ARP_OP_REQUEST &&
+	     rd16(a + ARP_OP) != ARP_OP_REPLY) ||
+	    !valid_sender(a + ARP_SHA, rd32(a + ARP_SPA))) {
 		NET_COUNT(arp_drop);
 		pbuf_free(p);
 		return;
 	}
-	uint16_t op = rd16(a + 6);
-	uint8_t sha[6];
-	ul_memcpy(sha, a + 8, 6);
-	uint32_t spa = rd32(a + 14), tpa = rd32(a + 24);
+	uint16_t op = rd16(a + ARP_OP);
+	uint8_t sha[ETH_ADDR_LEN];
+	ul_memcpy(sha, a + ARP_SHA, ETH_ADDR_LEN);
+	uint32_t spa = rd32(a + ARP_SPA), tpa = rd32(a + ARP_TPA);
 	pbuf_free(p);
 
 	/* RFC 826's merge: update what we know; learn a new sender only
@@ -230,8 +229,8 @@ void arp_input(struct netif *nif, struct pbuf *p)
 		e = claim(nif, spa);
 	if (e)
 		confirm(e, sha);
-	if (for_us && op == OP_REQUEST)
-		send_arp(nif, OP_REPLY, sha, sha, spa);
+	if (for_us && op == ARP_OP_REQUEST)
+		send_arp(nif, ARP_OP_REPLY, sha, sha, spa);
 	/* LAB arp-ip.input END: (void)nif; (void)p; (void)valid_sender; (void)confirm;
 	 * ul_panic("lab arp-ip: arp_input is not written yet"); */
 }
@@ -283,16 +282,17 @@ int arp_output(struct netif *nif, struct pbuf *p, uint32_t nexthop)
 
 void arp_announce(struct netif *nif)
 {
-	static const uint8_t unknown[6];
+	static const uint8_t unknown[ETH_ADDR_LEN];
 	if (nif->addr)
-		send_arp(nif, OP_REQUEST, eth_broadcast, unknown, nif->addr);
+		send_arp(nif, ARP_OP_REQUEST, eth_broadcast, unknown,
+		         nif->addr);
 }
 
-int arp_lookup(const struct netif *nif, uint32_t ip, uint8_t mac[6])
+int arp_lookup(const struct netif *nif, uint32_t ip, uint8_t mac[ETH_ADDR_LEN])
 {
 	const struct arp_entry *e = find(nif, ip);
 	if (!e || e->state == ARP_INCOMPLETE)
 		return -UL_ENOENT;
-	ul_memcpy(mac, e->mac, 6);
+	ul_memcpy(mac, e->mac, ETH_ADDR_LEN);
 	return 0;
 }

@@ -166,7 +166,7 @@ void dgram_refused(uint32_t laddr, uint16_t lport, uint32_t raddr,
 void dgram_ping_input(const struct ip_meta *m, struct pbuf *p)
 {
 	struct dgram_pcb *pcb = dgram_lookup(IP_PROTO_ICMP, m->nif->index,
-	                                     m->dst, rd16(p->data + 4),
+	                                     m->dst, rd16(p->data + ICMP_ID),
 	                                     m->src, 0);
 	if (!pcb) {
 		NET_COUNT(icmp_drop);

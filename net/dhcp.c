@@ -30,7 +30,7 @@ struct client {
 	bool gw_ours, dns_ours; /* we set them, so we may change them */
 };
 
-static struct client clients[NETIF_MAX];
+static struct client clients[UL_MAX_NET];
 static struct ul_waitq bound_waiters = UL_WAITQ_INIT;
 
 static void send_msg(struct client *c, uint8_t type, uint32_t ciaddr,
@@ -45,7 +45,7 @@ static void send_msg(struct client *c, uint8_t type, uint32_t ciaddr,
 		.requested_ip = requested,
 		.server_id = server,
 	};
-	ul_memcpy(m.chaddr, c->nif->mac, 6);
+	ul_memcpy(m.chaddr, c->nif->mac, ETH_ADDR_LEN);
 	size_t len = dhcp_build(&m, buf, sizeof buf);
 	struct ul_sockaddr to = {UL_IP_BROADCAST, DHCP_SERVER_PORT};
 	ul_sendto(c->fd, buf, len, 0, &to);
@@ -66,7 +66,8 @@ static int await(struct client *c, uint64_t deadline, unsigned mask,
 		if (n == -UL_ETIMEDOUT)
 			return -UL_ETIMEDOUT;
 		if (n < 0 || dhcp_parse(buf, (size_t)n, m) < 0 ||
-		    m->xid != c->xid || ul_memcmp(m->chaddr, c->nif->mac, 6) ||
+		    m->xid != c->xid ||
+		    ul_memcmp(m->chaddr, c->nif->mac, ETH_ADDR_LEN) ||
 		    !(mask & (1u << m->type)))
 			continue;
 		return 0;

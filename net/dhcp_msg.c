@@ -5,8 +5,6 @@
 #include "dhcp.h"
 #include "wire.h"
 
-#define FIXED_LEN 236
-#define COOKIE 0x63825363u
 
 enum {
 	OPT_PAD = 0,
@@ -26,10 +24,10 @@ enum {
 
 static uint8_t *put_addr_option(uint8_t *o, uint8_t code, uint32_t v)
 {
-	o[0] = code;
-	o[1] = 4;
-	wr32(o + 2, v);
-	return o + 6;
+	o[DHCP_OPT_CODE] = code;
+	o[DHCP_OPT_LEN] = IP_ADDR_LEN;
+	wr32(o + DHCP_OPT_VALUE, v);
+	return o + DHCP_OPT_VALUE + IP_ADDR_LEN;
 }
 
 size_t dhcp_build(const struct dhcp_msg *m, uint8_t *buf, size_t cap)
@@ -39,23 +37,23 @@ size_t dhcp_build(const struct dhcp_msg *m, uint8_t *buf, size_t cap)
 	if (cap < DHCP_MIN_LEN)
 		return 0;
 	ul_memset(buf, 0, DHCP_MIN_LEN);
-	buf[0] = 1; /* BOOTREQUEST */
-	buf[1] = 1; /* Ethernet */
-	buf[2] = 6;
-	wr32(buf + 4, m->xid);
-	wr16(buf + 10, m->flags);
-	wr32(buf + 12, m->ciaddr);
-	ul_memcpy(buf + 28, m->chaddr, 6);
-	wr32(buf + FIXED_LEN, COOKIE);
-	uint8_t *o = buf + FIXED_LEN + 4;
+	buf[DHCP_OP] = DHCP_BOOTREQUEST;
+	buf[DHCP_HTYPE] = DHCP_HTYPE_ETHERNET;
+	buf[DHCP_HLEN] = ETH_ADDR_LEN;
+	wr32(buf + DHCP_XID, m->xid);
+	wr16(buf + DHCP_FLAGS, m->flags);
+	wr32(buf + DHCP_CIADDR, m->ciaddr);
+	ul_memcpy(buf + DHCP_CHADDR, m->chaddr, ETH_ADDR_LEN);
+	wr32(buf + DHCP_COOKIE, DHCP_COOKIE_VALUE);
+	uint8_t *o = buf + DHCP_OPTIONS;
 	*o++ = OPT_MSG_TYPE;
 	*o++ = 1;
 	*o++ = m->type;
-	*o++ = OPT_CLIENT_ID; /* RFC 2132 9.14: type 1, then the MAC */
-	*o++ = 7;
-	*o++ = 1;
-	ul_memcpy(o, m->chaddr, 6);
-	o += 6;
+	*o++ = OPT_CLIENT_ID; /* RFC 2132 9.14: the hardware type, the MAC */
+	*o++ = 1 + ETH_ADDR_LEN;
+	*o++ = DHCP_HTYPE_ETHERNET;
+	ul_memcpy(o, m->chaddr, ETH_ADDR_LEN);
+	o += ETH_ADDR_LEN;
 	if (m->requested_ip)
 		o = put_addr_option(o, OPT_REQUESTED_IP, m->requested_ip);
 	if (m->server_id)
@@ -109,17 +107,19 @@ static void take_option(struct dhcp_msg *m, uint8_t code, const uint8_t *v,
 
 int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_msg *m)
 {
-	if (len < FIXED_LEN + 4 || buf[0] != 2 || buf[1] != 1 || buf[2] != 6 ||
-	    rd32(buf + FIXED_LEN) != COOKIE)
+	if (len < DHCP_OPTIONS || buf[DHCP_OP] != DHCP_BOOTREPLY ||
+	    buf[DHCP_HTYPE] != DHCP_HTYPE_ETHERNET ||
+	    buf[DHCP_HLEN] != ETH_ADDR_LEN ||
+	    rd32(buf + DHCP_COOKIE) != DHCP_COOKIE_VALUE)
 		return -UL_EINVAL;
 	ul_memset(m, 0, sizeof *m);
-	m->op = buf[0];
-	m->xid = rd32(buf + 4);
-	m->flags = rd16(buf + 10);
-	m->ciaddr = rd32(buf + 12);
-	m->yiaddr = rd32(buf + 16);
-	ul_memcpy(m->chaddr, buf + 28, 6);
-	size_t i = FIXED_LEN + 4;
+	m->op = buf[DHCP_OP];
+	m->xid = rd32(buf + DHCP_XID);
+	m->flags = rd16(buf + DHCP_FLAGS);
+	m->ciaddr = rd32(buf + DHCP_CIADDR);
+	m->yiaddr = rd32(buf + DHCP_YIADDR);
+	ul_memcpy(m->chaddr, buf + DHCP_CHADDR, ETH_ADDR_LEN);
+	size_t i = DHCP_OPTIONS;
 	for (;;) {
 		if (i >= len)
 			return -UL_EINVAL; /* no END option */

@@ -8,10 +8,6 @@
 #include "dns_msg.h"
 #include "wire.h"
 
-#define HDR_LEN 12
-#define TYPE_A 1
-#define TYPE_CNAME 5
-#define CLASS_IN 1
 #define MAX_JUMPS 32
 #define MAX_CHAIN 8 /* CNAMEs followed */
 
@@ -22,20 +18,20 @@ int dns_build_query(uint16_t id, const char *name, uint8_t *buf, size_t cap)
 		n--;
 	if (n == 0 || n > DNS_NAME_MAX)
 		return -UL_EINVAL;
-	if (cap < HDR_LEN + n + 2 + 4)
+	if (cap < DNS_HLEN + n + 2 + DNS_Q_LEN)
 		return -UL_ENOSPC;
-	ul_memset(buf, 0, HDR_LEN);
-	wr16(buf, id);
-	wr16(buf + 2, 0x0100); /* RD: recursion desired */
-	wr16(buf + 4, 1);
-	size_t pos = HDR_LEN;
+	ul_memset(buf, 0, DNS_HLEN);
+	wr16(buf + DNS_ID, id);
+	wr16(buf + DNS_FLAGS, DNS_FLAG_RD);
+	wr16(buf + DNS_QDCOUNT, 1);
+	size_t pos = DNS_HLEN;
 	size_t start = 0;
 	while (start <= n) {
 		size_t end = start;
 		while (end < n && name[end] != '.')
 			end++;
 		size_t label = end - start;
-		if (label == 0 || label > 63)
+		if (label == 0 || label > DNS_LABEL_MAX)
 			return -UL_EINVAL;
 		buf[pos++] = (uint8_t)label;
 		ul_memcpy(buf + pos, name + start, label);
@@ -43,9 +39,9 @@ int dns_build_query(uint16_t id, const char *name, uint8_t *buf, size_t cap)
 		start = end + 1;
 	}
 	buf[pos++] = 0;
-	wr16(buf + pos, TYPE_A);
-	wr16(buf + pos + 2, CLASS_IN);
-	return (int)(pos + 4);
+	wr16(buf + pos + DNS_Q_TYPE, DNS_TYPE_A);
+	wr16(buf + pos + DNS_Q_CLASS, DNS_CLASS_IN);
+	return (int)(pos + DNS_Q_LEN);
 }
 
 /* Decode the name at *pos into out (lower case, dotted) and move *pos
@@ -59,16 +55,16 @@ static bool read_name(const uint8_t *msg, size_t len, size_t *pos, char *out)
 		if (p >= len)
 			return false;
 		uint8_t l = msg[p];
-		if ((l & 0xc0) == 0xc0) {
+		if ((l & DNS_LABEL_KIND) == DNS_POINTER) {
 			if (p + 1 >= len || ++jumps > MAX_JUMPS)
 				return false;
 			if (!jumped)
 				*pos = p + 2;
 			jumped = true;
-			p = (size_t)(l & 0x3f) << 8 | msg[p + 1];
+			p = (size_t)(l & ~DNS_LABEL_KIND) << 8 | msg[p + 1];
 			continue;
 		}
-		if (l & 0xc0)
+		if (l & DNS_LABEL_KIND)
 			return false; /* the reserved label types */
 		if (l == 0)
 			break;
@@ -107,20 +103,21 @@ static int find_answer(const uint8_t *msg, size_t len, size_t pos,
 {
 	char rname[DNS_NAME_MAX + 1];
 	for (unsigned i = 0; i < count; i++) {
-		if (!read_name(msg, len, &pos, rname) || pos + 10 > len)
+		if (!read_name(msg, len, &pos, rname) || pos + DNS_RR_LEN > len)
 			return -UL_EINVAL;
-		uint16_t type = rd16(msg + pos), cls = rd16(msg + pos + 2);
-		size_t rdlen = rd16(msg + pos + 8);
-		pos += 10;
+		uint16_t type = rd16(msg + pos + DNS_RR_TYPE);
+		uint16_t cls = rd16(msg + pos + DNS_RR_CLASS);
+		size_t rdlen = rd16(msg + pos + DNS_RR_RDLENGTH);
+		pos += DNS_RR_LEN;
 		if (pos + rdlen > len)
 			return -UL_EINVAL;
-		if (cls == CLASS_IN && same_name(rname, owner)) {
-			if (type == TYPE_A && rdlen == 4) {
+		if (cls == DNS_CLASS_IN && same_name(rname, owner)) {
+			if (type == DNS_TYPE_A && rdlen == IP_ADDR_LEN) {
 				*addr = rd32(msg + pos);
 				return 0;
 			}
 			size_t at = pos;
-			if (type == TYPE_CNAME &&
+			if (type == DNS_TYPE_CNAME &&
 			    read_name(msg, len, &at, cname))
 				return 1;
 		}
@@ -132,19 +129,23 @@ static int find_answer(const uint8_t *msg, size_t len, size_t pos,
 int dns_parse_response(const uint8_t *msg, size_t len, uint16_t id,
                        const char *name, uint32_t *addr, char *cname)
 {
-	if (len < HDR_LEN || rd16(msg) != id || !(msg[2] & 0x80))
+	if (len < DNS_HLEN || rd16(msg + DNS_ID) != id)
 		return -UL_EINVAL;
-	unsigned rcode = msg[3] & 0xf;
-	unsigned qd = rd16(msg + 4), an = rd16(msg + 6);
+	uint16_t flags = rd16(msg + DNS_FLAGS);
+	if (!(flags & DNS_FLAG_QR))
+		return -UL_EINVAL;
+	unsigned rcode = flags & DNS_RCODE_MASK;
+	unsigned qd = rd16(msg + DNS_QDCOUNT), an = rd16(msg + DNS_ANCOUNT);
 	char qname[DNS_NAME_MAX + 1];
-	size_t pos = HDR_LEN;
-	if (qd != 1 || !read_name(msg, len, &pos, qname) || pos + 4 > len ||
-	    !same_name(qname, name) || rd16(msg + pos) != TYPE_A)
+	size_t pos = DNS_HLEN;
+	if (qd != 1 || !read_name(msg, len, &pos, qname) ||
+	    pos + DNS_Q_LEN > len || !same_name(qname, name) ||
+	    rd16(msg + pos + DNS_Q_TYPE) != DNS_TYPE_A)
 		return -UL_EINVAL;
-	pos += 4;
-	if (rcode == 3)
+	pos += DNS_Q_LEN;
+	if (rcode == DNS_RCODE_NXDOMAIN)
 		return -UL_ENOENT;
-	if (rcode != 0 || (msg[2] & 0x02))
+	if (rcode != 0 || (flags & DNS_FLAG_TC))
 		return -UL_EIO; /* failure, or TC: no TCP fallback here */
 	char owner[DNS_NAME_MAX + 1];
 	ul_strlcpy(owner, qname, sizeof owner);

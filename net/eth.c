@@ -8,19 +8,20 @@
 #include "stack.h"
 #include "wire.h"
 
-const uint8_t eth_broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+const uint8_t eth_broadcast[ETH_ADDR_LEN] = {0xff, 0xff, 0xff,
+                                             0xff, 0xff, 0xff};
 
 void eth_input(struct netif *nif, struct pbuf *p)
 {
 	NET_COUNT(eth_in);
 	const uint8_t *h = pbuf_pull(p, ETH_HLEN);
-	if (!h || (ul_memcmp(h, nif->mac, 6) != 0 &&
-	           ul_memcmp(h, eth_broadcast, 6) != 0)) {
+	if (!h || (ul_memcmp(h + ETH_DST, nif->mac, ETH_ADDR_LEN) != 0 &&
+	           ul_memcmp(h + ETH_DST, eth_broadcast, ETH_ADDR_LEN) != 0)) {
 		NET_COUNT(eth_drop);
 		pbuf_free(p);
 		return;
 	}
-	switch (rd16(h + 12)) {
+	switch (rd16(h + ETH_TYPE)) {
 	case ETH_TYPE_IP:
 		ip_input(nif, p, false);
 		break;
@@ -33,15 +34,15 @@ void eth_input(struct netif *nif, struct pbuf *p)
 	}
 }
 
-int eth_output(struct netif *nif, struct pbuf *p, const uint8_t dst[6],
-               uint16_t type)
+int eth_output(struct netif *nif, struct pbuf *p,
+               const uint8_t dst[ETH_ADDR_LEN], uint16_t type)
 {
 	uint8_t *h = pbuf_push(p, ETH_HLEN);
 	int rc = -UL_EINVAL; /* the caller left no headroom */
 	if (h) {
-		ul_memcpy(h, dst, 6);
-		ul_memcpy(h + 6, nif->mac, 6);
-		wr16(h + 12, type);
+		ul_memcpy(h + ETH_DST, dst, ETH_ADDR_LEN);
+		ul_memcpy(h + ETH_SRC, nif->mac, ETH_ADDR_LEN);
+		wr16(h + ETH_TYPE, type);
 		rc = nif->output(nif, p->data, p->len);
 		if (rc < 0)
 			NET_COUNT(eth_tx_fail);

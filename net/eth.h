@@ -5,17 +5,14 @@
 #include <stdint.h>
 #include "netif.h"
 #include "pbuf.h"
+#include "wire.h"
 
-#define ETH_HLEN 14
-#define ETH_TYPE_IP 0x0800
-#define ETH_TYPE_ARP 0x0806
-
-extern const uint8_t eth_broadcast[6];
+extern const uint8_t eth_broadcast[ETH_ADDR_LEN];
 
 /* Take one received frame (p->data at the Ethernet header); consumes p. */
 void eth_input(struct netif *nif, struct pbuf *p);
 /* Prepend the header and send; consumes p. 0 or a negative error. */
-int eth_output(struct netif *nif, struct pbuf *p, const uint8_t dst[6],
-               uint16_t type);
+int eth_output(struct netif *nif, struct pbuf *p,
+               const uint8_t dst[ETH_ADDR_LEN], uint16_t type);
 
 #endif

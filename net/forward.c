@@ -14,11 +14,6 @@
 #include "stack.h"
 #include "wire.h"
 
-#define ICMP_TIME_EXCEEDED 11
-#define ICMP_UNREACH_NET 0
-#define ICMP_UNREACH_NEEDFRAG 4
-#define FLAG_DF 0x4000
-#define FRAG_OFFSET 0x1fff
 #define ERROR_BURST 100 /* RFC 1812 4.3.2.8: errors are rate-limited */
 
 static bool on;
@@ -55,7 +50,7 @@ void ul_csum_update32(uint8_t *csum, uint32_t old, uint32_t new_)
 
 static bool for_us(uint32_t dst)
 {
-	if (netif_owning(dst) || (dst >> 28) == 0xe)
+	if (netif_owning(dst) || ip_is_multicast(dst))
 		return true;
 	for (unsigned i = 0; i < netif_count(); i++)
 		if (netif_is_broadcast(netif_get(i), dst))
@@ -92,14 +87,13 @@ static bool error_token(void)
  * names no single host. */
 static bool may_answer(const uint8_t *h, size_t hlen, size_t len)
 {
-	uint32_t src = rd32(h + 12);
-	if (src == 0 || for_us(src) || (rd16(h + 6) & FRAG_OFFSET))
+	uint32_t src = rd32(h + IP_SRC);
+	if (src == 0 || for_us(src) || (rd16(h + IP_FRAG) & IP_FRAG_OFFSET))
 		return false;
-	if (h[9] == IP_PROTO_ICMP) {
+	if (h[IP_PROTO] == IP_PROTO_ICMP) {
 		if (len < hlen + 1)
 			return false;
-		uint8_t type = h[hlen];
-		if (type != ICMP_ECHO && type != 13 && type != 15 && type != 17)
+		if (!icmp_is_request(h[hlen + ICMP_TYPE]))
 			return false;
 	}
 	return true;
@@ -112,18 +106,19 @@ static void answer(struct netif *in, const uint8_t *h, size_t hlen,
 {
 	if (!in->addr || !may_answer(h, hlen, len) || !error_token())
 		return;
-	size_t quote = hlen + (len - hlen < 8 ? len - hlen : 8);
+	size_t more = len - hlen < ICMP_QUOTE ? len - hlen : ICMP_QUOTE;
+	size_t quote = hlen + more;
 	struct pbuf *e = pbuf_alloc(PBUF_HEADROOM, ICMP_HLEN + quote);
 	if (!e)
 		return;
-	e->data[0] = type;
-	e->data[1] = code;
-	wr16(e->data + 2, 0);
-	wr32(e->data + 4, word);
+	e->data[ICMP_TYPE] = type;
+	e->data[ICMP_CODE] = code;
+	wr16(e->data + ICMP_CSUM, 0);
+	wr32(e->data + ICMP_WORD, word);
 	ul_memcpy(e->data + ICMP_HLEN, h, quote);
-	wr16(e->data + 2, csum(e->data, e->len));
+	wr16(e->data + ICMP_CSUM, csum(e->data, e->len));
 	NET_COUNT(icmp_out);
-	ip_output(e, in->addr, rd32(h + 12), IP_PROTO_ICMP, -1);
+	ip_output(e, in->addr, rd32(h + IP_SRC), IP_PROTO_ICMP, -1);
 }
 
 /* The header checks ip_input makes, minus "is it ours": 0 when the
@@ -131,10 +126,10 @@ static void answer(struct netif *in, const uint8_t *h, size_t hlen,
 static size_t header_ok(struct pbuf *p)
 {
 	const uint8_t *h = p->data;
-	if (p->len < IP_HLEN || (h[0] >> 4) != 4)
+	if (p->len < IP_HLEN || ip_version(h) != IP_VERSION)
 		return 0;
-	size_t hlen = (size_t)(h[0] & 0xf) * 4;
-	size_t total = rd16(h + 2);
+	size_t hlen = ip_hlen(h);
+	size_t total = rd16(h + IP_TOTAL_LEN);
 	if (hlen < IP_HLEN || hlen > total || total > p->len ||
 	    csum(h, hlen) != 0)
 		return 0;
@@ -149,11 +144,11 @@ static struct netif *way_out(struct netif *in, struct pbuf *p, size_t hlen,
                              uint32_t *hop)
 {
 	const uint8_t *h = p->data;
-	struct netif *out = netif_route(rd32(h + 16), hop);
+	struct netif *out = netif_route(rd32(h + IP_DST), hop);
 	if (!out) {
 		stats.no_route++;
 		answer(in, h, hlen, p->len, ICMP_UNREACH, ICMP_UNREACH_NET, 0);
-	} else if (h[8] <= 1) {
+	} else if (h[IP_TTL] <= 1) {
 		stats.ttl_exceeded++;
 		answer(in, h, hlen, p->len, ICMP_TIME_EXCEEDED, 0, 0);
 		out = NULL;
@@ -161,7 +156,7 @@ static struct netif *way_out(struct netif *in, struct pbuf *p, size_t hlen,
 		/* Not fragmented here: the sender learns the MTU (RFC 1191)
 		 * when it set DF; without DF the datagram is lost, counted. */
 		stats.too_big++;
-		if (rd16(h + 6) & FLAG_DF)
+		if (rd16(h + IP_FRAG) & IP_FLAG_DF)
 			answer(in, h, hlen, p->len, ICMP_UNREACH,
 			       ICMP_UNREACH_NEEDFRAG, out->mtu);
 		out = NULL;
@@ -177,16 +172,16 @@ bool forward_input(struct netif *nif, struct pbuf *p)
 	if (!on || !nif->addr || !(hlen = header_ok(p)))
 		return false;
 	uint8_t *h = p->data;
-	uint32_t src = rd32(h + 12);
+	uint32_t src = rd32(h + IP_SRC);
 	/* Not forwarded, ever: from a broadcast, multicast or our own
 	 * address (RFC 1812 5.3.7); ip_input drops those too. */
-	if (src == UL_IP_BROADCAST || (src >> 28) == 0xe || for_us(src))
+	if (src == UL_IP_BROADCAST || ip_is_multicast(src) || for_us(src))
 		return false;
 	/* A datagram that cannot go on is answered before the filter
 	 * rewrites it: the error must quote what its sender sent. Only one
 	 * addressed to us may be rewritten to go on (a port forward, a
 	 * reply to a masqueraded flow): it is checked after. */
-	uint32_t hop, dst = rd32(h + 16);
+	uint32_t hop, dst = rd32(h + IP_DST);
 	bool checked = !for_us(dst);
 	if (checked && !way_out(nif, p, hlen, &hop))
 		return true;
@@ -198,16 +193,16 @@ bool forward_input(struct netif *nif, struct pbuf *p)
 			return true;
 		}
 	}
-	if (for_us(rd32(h + 16)))
+	if (for_us(rd32(h + IP_DST)))
 		return false;
-	struct netif *out = checked && rd32(h + 16) == dst
+	struct netif *out = checked && rd32(h + IP_DST) == dst
 	                            ? netif_route(dst, &hop)
 	                            : way_out(nif, p, hlen, &hop);
 	if (!out)
 		return true;
-	uint16_t old = rd16(h + 8);
-	h[8]--;
-	ul_csum_update16(h + 10, old, rd16(h + 8));
+	uint16_t old = rd16(h + IP_TTL);
+	h[IP_TTL]--;
+	ul_csum_update16(h + IP_CSUM, old, rd16(h + IP_TTL));
 	if (arp_output(out, p, hop) < 0)
 		stats.not_sent++;
 	else

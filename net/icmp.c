@@ -31,9 +31,9 @@ static void answer_echo(const struct ip_meta *m, struct pbuf *p)
 		pbuf_free(p);
 		return;
 	}
-	p->data[0] = ICMP_ECHO_REPLY;
-	wr16(p->data + 2, 0);
-	wr16(p->data + 2, csum(p->data, p->len));
+	p->data[ICMP_TYPE] = ICMP_ECHO_REPLY;
+	wr16(p->data + ICMP_CSUM, 0);
+	wr16(p->data + ICMP_CSUM, csum(p->data, p->len));
 	NET_COUNT(icmp_out);
 	ip_output(p, m->dst, m->src, IP_PROTO_ICMP, (int)m->nif->index);
 }
@@ -47,30 +47,34 @@ static uint32_t plateau_below(uint32_t len)
 	for (unsigned i = 0; i < sizeof plateaus / sizeof plateaus[0]; i++)
 		if (plateaus[i] < len)
 			return plateaus[i];
-	return 68;
+	return IP_MIN_MTU;
 }
 
-/* The datagram an unreachable quotes: its header and 8 bytes at least. */
+/* The datagram an unreachable quotes: its header and ICMP_QUOTE bytes at
+ * least, where UDP's and TCP's ports are, and TCP's sequence number. */
 static void heed_unreachable(const struct pbuf *p)
 {
 	const uint8_t *q = p->data + ICMP_HLEN;
 	size_t qlen = p->len - ICMP_HLEN;
-	if (qlen < IP_HLEN + 8 || (q[0] >> 4) != 4)
+	if (qlen < IP_HLEN + ICMP_QUOTE || ip_version(q) != IP_VERSION)
 		return;
-	size_t hlen = (size_t)(q[0] & 0xf) * 4;
-	if (hlen < IP_HLEN || qlen < hlen + 8)
+	size_t hlen = ip_hlen(q);
+	if (hlen < IP_HLEN || qlen < hlen + ICMP_QUOTE)
 		return;
-	uint32_t src = rd32(q + 12), dst = rd32(q + 16);
-	uint16_t sport = rd16(q + hlen), dport = rd16(q + hlen + 2);
-	uint8_t code = p->data[1];
-	if (q[9] == IP_PROTO_UDP &&
+	uint32_t src = rd32(q + IP_SRC), dst = rd32(q + IP_DST);
+	uint16_t sport = rd16(q + hlen + TCP_SPORT);
+	uint16_t dport = rd16(q + hlen + TCP_DPORT);
+	uint8_t code = p->data[ICMP_CODE];
+	if (q[IP_PROTO] == IP_PROTO_UDP &&
 	    (code == ICMP_UNREACH_PORT || code == ICMP_UNREACH_PROTOCOL))
 		dgram_refused(src, sport, dst, dport);
-	if (q[9] == IP_PROTO_TCP && code == ICMP_UNREACH_NEEDFRAG) {
-		uint32_t mtu = rd16(p->data + 6), sent = rd16(q + 2);
-		if (mtu < 68 || mtu >= sent)
+	if (q[IP_PROTO] == IP_PROTO_TCP && code == ICMP_UNREACH_NEEDFRAG) {
+		uint32_t mtu = rd16(p->data + ICMP_NEXT_MTU);
+		uint32_t sent = rd16(q + IP_TOTAL_LEN);
+		if (mtu < IP_MIN_MTU || mtu >= sent)
 			mtu = plateau_below(sent);
-		tcp_pmtu_icmp(src, sport, dst, dport, rd32(q + hlen + 4), mtu);
+		tcp_pmtu_icmp(src, sport, dst, dport, rd32(q + hlen + TCP_SEQ),
+		              mtu);
 	}
 }
 
@@ -87,7 +91,7 @@ void icmp_input(const struct ip_meta *m, struct pbuf *p)
 		pbuf_free(p);
 		return;
 	}
-	switch (p->data[0]) {
+	switch (p->data[ICMP_TYPE]) {
 	case ICMP_ECHO:
 		answer_echo(m, p);
 		return;
@@ -112,22 +116,21 @@ void icmp_send_unreachable(const struct ip_meta *m, const struct pbuf *p,
 	if (m->broadcast || m->src == 0 || netif_is_broadcast(m->nif, m->src))
 		return;
 	if (m->proto == IP_PROTO_ICMP &&
-	    (p->len < 1 || (p->data[0] != ICMP_ECHO && p->data[0] != 13 &&
-	                    p->data[0] != 15 && p->data[0] != 17)))
+	    (p->len < 1 || !icmp_is_request(p->data[ICMP_TYPE])))
 		return;
 	if (!error_allowed())
 		return;
-	size_t quote = m->hlen + (p->len < 8 ? p->len : 8);
+	size_t quote = m->hlen + (p->len < ICMP_QUOTE ? p->len : ICMP_QUOTE);
 	struct pbuf *e = pbuf_alloc(PBUF_HEADROOM, ICMP_HLEN + quote);
 	if (!e)
 		return;
 	uint8_t *h = e->data;
-	h[0] = ICMP_UNREACH;
-	h[1] = code;
-	wr16(h + 2, 0);
-	wr32(h + 4, 0);
+	h[ICMP_TYPE] = ICMP_UNREACH;
+	h[ICMP_CODE] = code;
+	wr16(h + ICMP_CSUM, 0);
+	wr32(h + ICMP_WORD, 0);
 	ul_memcpy(h + ICMP_HLEN, m->hdr, quote);
-	wr16(h + 2, csum(h, e->len));
+	wr16(h + ICMP_CSUM, csum(h, e->len));
 	NET_COUNT(icmp_out);
 	ip_output(e, m->dst, m->src, IP_PROTO_ICMP, (int)m->nif->index);
 }
@@ -141,11 +144,11 @@ int icmp_echo_output(uint16_t ident, const void *msg, size_t len,
 	if (!p)
 		return -UL_ENOMEM;
 	ul_memcpy(p->data, msg, len);
-	p->data[0] = ICMP_ECHO;
-	p->data[1] = 0;
-	wr16(p->data + 2, 0);
-	wr16(p->data + 4, ident);
-	wr16(p->data + 2, csum(p->data, len));
+	p->data[ICMP_TYPE] = ICMP_ECHO;
+	p->data[ICMP_CODE] = 0;
+	wr16(p->data + ICMP_CSUM, 0);
+	wr16(p->data + ICMP_ID, ident);
+	wr16(p->data + ICMP_CSUM, csum(p->data, len));
 	NET_COUNT(icmp_out);
 	return ip_output(p, src, dst, IP_PROTO_ICMP, ifindex);
 }

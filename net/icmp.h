@@ -7,14 +7,8 @@
 #include <stdint.h>
 #include "ip.h"
 #include "pbuf.h"
+#include "wire.h"
 
-#define ICMP_ECHO_REPLY 0
-#define ICMP_UNREACH 3
-#define ICMP_ECHO 8
-#define ICMP_UNREACH_PROTOCOL 2
-#define ICMP_UNREACH_PORT 3
-#define ICMP_UNREACH_NEEDFRAG 4 /* DF set, next hop too small (RFC 1191) */
-#define ICMP_HLEN 8
 #define ICMP_ERRORS_PER_SEC 100 /* RFC 1812 4.3.2.8: rate-limit errors */
 
 /* A received ICMP message (p->data at its header); consumes p. */

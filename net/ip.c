@@ -18,15 +18,11 @@
 #include "udp.h"
 #include "wire.h"
 
-#define FLAG_MF 0x2000
-#define FLAG_DF 0x4000
-#define OFFSET_MASK 0x1fff
-
 static uint16_t next_id;
 
 static int bad_source(uint32_t src)
 {
-	return src == UL_IP_BROADCAST || (src >> 28) == 0xe;
+	return src == UL_IP_BROADCAST || ip_is_multicast(src);
 }
 
 /* Everything but the checksum of the transport; returns the header length
@@ -43,18 +39,19 @@ static size_t validate(struct netif *nif, struct pbuf *p, bool local)
 	 * destination this interface accepts. Trim Ethernet's padding to the
 	 * total length (pbuf_trim); return the header length, or 0 to drop. */
 	const uint8_t *h = p->data;
-	if (p->len < IP_HLEN || (h[0] >> 4) != 4)
+	if (p->len < IP_HLEN || ip_version(h) != IP_VERSION)
 		return 0;
-	size_t hlen = (size_t)(h[0] & 0xf) * 4;
-	size_t total = rd16(h + 2);
+	size_t hlen = ip_hlen(h);
+	size_t total = rd16(h + IP_TOTAL_LEN);
 	if (hlen < IP_HLEN || hlen > total || total > p->len)
 		return 0;
 	if (csum(h, hlen) != 0) {
 		NET_COUNT(ip_csum_err);
 		return 0;
 	}
-	if (bad_source(rd32(h + 12)) || !netif_accepts(nif, rd32(h + 16)) ||
-	    (!local && netif_owning(rd32(h + 12))))
+	uint32_t src = rd32(h + IP_SRC);
+	if (bad_source(src) || !netif_accepts(nif, rd32(h + IP_DST)) ||
+	    (!local && netif_owning(src)))
 		return 0;
 	pbuf_trim(p, total);
 	return hlen;
@@ -66,9 +63,9 @@ static void deliver(struct netif *nif, struct pbuf *p, size_t hlen)
 {
 	struct ip_meta m = {
 		.nif = nif,
-		.src = rd32(p->data + 12),
-		.dst = rd32(p->data + 16),
-		.proto = p->data[9],
+		.src = rd32(p->data + IP_SRC),
+		.dst = rd32(p->data + IP_DST),
+		.proto = p->data[IP_PROTO],
 		.hdr = p->data,
 		.hlen = hlen,
 	};
@@ -103,12 +100,12 @@ void ip_input(struct netif *nif, struct pbuf *p, bool local)
 		pbuf_free(p);
 		return;
 	}
-	if (rd16(p->data + 6) & (FLAG_MF | OFFSET_MASK)) {
+	if (rd16(p->data + IP_FRAG) & (IP_FLAG_MF | IP_FRAG_OFFSET)) {
 		NET_COUNT(ip_frag_in);
 		p = ip_reass_add(p);
 		if (!p)
 			return;
-		hlen = (size_t)(p->data[0] & 0xf) * 4;
+		hlen = ip_hlen(p->data);
 	}
 	deliver(nif, p, hlen);
 }
@@ -122,17 +119,17 @@ static void fill_header(uint8_t *h, size_t total, uint16_t id,
 	 * fragment field (flags and offset), IP_DEFAULT_TTL, the protocol,
 	 * the addresses; the checksum last, over the header with the field
 	 * at 0. */
-	h[0] = 0x45;
-	h[1] = 0;
-	wr16(h + 2, (uint16_t)total);
-	wr16(h + 4, id);
-	wr16(h + 6, frag);
-	h[8] = IP_DEFAULT_TTL;
-	h[9] = proto;
-	wr16(h + 10, 0);
-	wr32(h + 12, src);
-	wr32(h + 16, dst);
-	wr16(h + 10, csum(h, IP_HLEN));
+	h[IP_VERSION_IHL] = IP_VERSION << 4 | IP_HLEN / 4;
+	h[IP_TOS] = 0;
+	wr16(h + IP_TOTAL_LEN, (uint16_t)total);
+	wr16(h + IP_ID, id);
+	wr16(h + IP_FRAG, frag);
+	h[IP_TTL] = IP_DEFAULT_TTL;
+	h[IP_PROTO] = proto;
+	wr16(h + IP_CSUM, 0);
+	wr32(h + IP_SRC, src);
+	wr32(h + IP_DST, dst);
+	wr16(h + IP_CSUM, csum(h, IP_HLEN));
 	/* LAB arp-ip.header END: (void)h; (void)total; (void)id; (void)frag; (void)proto;
 	 * (void)src; (void)dst; ul_panic("lab arp-ip: fill_header is not written yet"); */
 }
@@ -142,7 +139,8 @@ static void fill_header(uint8_t *h, size_t total, uint16_t id,
 static int fragment(struct netif *nif, struct pbuf *p, uint32_t nexthop,
                     uint8_t proto, uint32_t src, uint32_t dst)
 {
-	size_t step = (size_t)(nif->mtu - IP_HLEN) & ~(size_t)7;
+	size_t step = (size_t)(nif->mtu - IP_HLEN) &
+	              ~(size_t)(IP_FRAG_UNIT - 1);
 	uint16_t id = next_id++;
 	int rc = 0;
 	for (size_t off = 0; off < p->len && rc == 0; off += step) {
@@ -153,9 +151,9 @@ static int fragment(struct netif *nif, struct pbuf *p, uint32_t nexthop,
 			break;
 		}
 		ul_memcpy(f->data, p->data + off, n);
-		uint16_t frag = (uint16_t)(off / 8);
+		uint16_t frag = (uint16_t)(off / IP_FRAG_UNIT);
 		if (off + n < p->len)
-			frag |= FLAG_MF;
+			frag |= IP_FLAG_MF;
 		fill_header(pbuf_push(f, IP_HLEN), IP_HLEN + n, id, frag, proto,
 		            src, dst);
 		NET_COUNT(ip_frag_out);
@@ -225,7 +223,7 @@ int ip_output(struct pbuf *p, uint32_t src, uint32_t dst, uint8_t proto,
 		return fragment(nif, p, nexthop, proto, src, dst);
 	/* TCP finds the path MTU itself (tcp_pmtu.c): routers must not
 	 * fragment its segments but say when they are too big. */
-	uint16_t frag = proto == IP_PROTO_TCP ? FLAG_DF : 0;
+	uint16_t frag = proto == IP_PROTO_TCP ? IP_FLAG_DF : 0;
 	if (push_header(p, frag, proto, src, dst) < 0) {
 		pbuf_free(p);
 		return -UL_EINVAL;
@@ -248,7 +246,7 @@ size_t ip_mtu_for(uint32_t dst)
 	struct netif *nif = netif_owning(dst);
 	if (!nif)
 		nif = netif_route(dst, &hop);
-	size_t mtu = nif ? nif->mtu : 576;
+	size_t mtu = nif ? nif->mtu : IP_MIN_DATAGRAM;
 	uint16_t path = pmtu_get(dst);
 	return (path && path < mtu ? path : mtu) - IP_HLEN;
 }

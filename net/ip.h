@@ -8,11 +8,8 @@
 #include <stdint.h>
 #include "netif.h"
 #include "pbuf.h"
+#include "wire.h"
 
-#define IP_HLEN 20
-#define IP_PROTO_ICMP 1
-#define IP_PROTO_TCP 6
-#define IP_PROTO_UDP 17
 #define IP_DEFAULT_TTL 64
 #define IP_MAX_LEN 65535
 

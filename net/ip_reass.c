@@ -69,12 +69,12 @@ static struct reass *oldest(const struct reass *except)
 
 static struct reass *lookup(const uint8_t *h)
 {
-	uint32_t src = rd32(h + 12), dst = rd32(h + 16);
-	uint16_t id = rd16(h + 4);
+	uint32_t src = rd32(h + IP_SRC), dst = rd32(h + IP_DST);
+	uint16_t id = rd16(h + IP_ID);
 	for (unsigned i = 0; i < REASS_MAX_DATAGRAMS; i++) {
 		struct reass *r = &table[i];
 		if (r->used && r->src == src && r->dst == dst && r->id == id &&
-		    r->proto == h[9])
+		    r->proto == h[IP_PROTO])
 			return r;
 	}
 	struct reass *r = NULL;
@@ -87,7 +87,7 @@ static struct reass *lookup(const uint8_t *h)
 	}
 	*r = (struct reass){
 		.used = true, .src = src, .dst = dst, .id = id,
-		.proto = h[9], .started = net_now(),
+		.proto = h[IP_PROTO], .started = net_now(),
 	};
 	ul_timer_init(&r->timer, timed_out, r);
 	ul_timer_start(&r->timer, r->started + REASS_TIMEOUT_NS);
@@ -150,10 +150,10 @@ static struct pbuf *assemble(struct reass *r)
 	ul_memcpy(h, first->data - r->first_hlen, r->first_hlen);
 	for (struct pbuf *q = first; q; q = q->next)
 		ul_memcpy(h + r->first_hlen + q->tag, q->data, q->len);
-	wr16(h + 2, (uint16_t)(r->first_hlen + r->total));
-	wr16(h + 6, 0);
-	wr16(h + 10, 0);
-	wr16(h + 10, csum(h, r->first_hlen));
+	wr16(h + IP_TOTAL_LEN, (uint16_t)(r->first_hlen + r->total));
+	wr16(h + IP_FRAG, 0);
+	wr16(h + IP_CSUM, 0);
+	wr16(h + IP_CSUM, csum(h, r->first_hlen));
 	NET_COUNT(ip_reassembled);
 	discard(r);
 	return d;
@@ -162,12 +162,13 @@ static struct pbuf *assemble(struct reass *r)
 struct pbuf *ip_reass_add(struct pbuf *p)
 {
 	const uint8_t *h = p->data;
-	size_t hlen = (size_t)(h[0] & 0xf) * 4;
+	size_t hlen = ip_hlen(h);
 	size_t len = p->len - hlen;
-	size_t off = (size_t)(rd16(h + 6) & 0x1fff) * 8;
-	bool more = rd16(h + 6) & 0x2000;
+	uint16_t frag = rd16(h + IP_FRAG);
+	size_t off = (size_t)(frag & IP_FRAG_OFFSET) * IP_FRAG_UNIT;
+	bool more = frag & IP_FLAG_MF;
 
-	if (len == 0 || (more && len % 8) ||
+	if (len == 0 || (more && len % IP_FRAG_UNIT) ||
 	    off + len > IP_MAX_LEN - IP_HLEN) {
 		NET_COUNT(ip_reass_drop);
 		pbuf_free(p);

@@ -7,14 +7,14 @@
 #include "netif.h"
 #include "stack.h"
 
-static struct netif *ifs[NETIF_MAX];
+static struct netif *ifs[UL_MAX_NET];
 static unsigned nifs;
 uint32_t net_gateway;
 uint32_t net_dns;
 
 int netif_add(struct netif *nif)
 {
-	if (nifs == NETIF_MAX)
+	if (nifs == UL_MAX_NET)
 		return -UL_ENOSPC;
 	nif->index = nifs;
 	ifs[nifs++] = nif;
@@ -106,7 +106,7 @@ int ul_net_if_get(unsigned index, struct ul_net_if *out)
 	if (!nif)
 		return -UL_ENODEV;
 	out->index = nif->index;
-	ul_memcpy(out->mac, nif->mac, 6);
+	ul_memcpy(out->mac, nif->mac, ETH_ADDR_LEN);
 	out->mtu = nif->mtu;
 	out->addr = nif->addr;
 	out->prefix = nif->prefix;

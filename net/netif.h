@@ -8,12 +8,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "pbuf.h"
-
-#define NETIF_MAX 4
+#include "platform.h"
+#include "wire.h"
 
 struct netif {
 	unsigned index;
-	uint8_t mac[6];
+	uint8_t mac[ETH_ADDR_LEN];
 	uint16_t mtu;     /* largest IP datagram the link carries */
 	uint32_t addr;    /* 0 while unconfigured */
 	uint32_t mask;
@@ -25,7 +25,7 @@ struct netif {
 };
 
 /* Register nif (its mac, mtu and output set); its index is assigned.
- * 0, or -UL_ENOSPC past NETIF_MAX. */
+ * 0, or -UL_ENOSPC past UL_MAX_NET. */
 int netif_add(struct netif *nif);
 unsigned netif_count(void);
 struct netif *netif_get(unsigned index); /* NULL past the last one */

@@ -30,9 +30,9 @@ void sock_wake(void *owner);
 /* Sleep until the socket changes or the deadline; -UL_ETIMEDOUT, or
  * -UL_EBADF when it was closed meanwhile. */
 int sock_wait(struct sock *s, uint64_t deadline);
-/* A new socket of type for a pcb accepted from a listener; NULL when the
- * table or memory is full. */
-struct sock *sock_adopt_tcp(struct tcp_pcb *pcb);
+/* A new stream socket for a pcb accepted from a listener: its descriptor,
+ * or -UL_ENOSPC when the table is full, -UL_ENOMEM. */
+int sock_adopt_tcp(struct tcp_pcb *pcb);
 uint64_t sock_deadline(uint64_t timeout);
 bool sock_nonblock(const struct sock *s, int flags);
 

@@ -25,17 +25,17 @@ int sock_tcp_accept(struct sock *s, struct ul_sockaddr *peer, bool nb)
 		if (rc < 0)
 			return rc;
 	}
-	struct sock *ns = sock_adopt_tcp(c);
-	if (!ns) {
+	int fd = sock_adopt_tcp(c);
+	if (fd < 0) {
 		c->closed = true;
 		tcp_abort(c);
-		return -UL_ENOMEM;
+		return fd;
 	}
 	if (peer) {
 		peer->addr = c->raddr;
 		peer->port = c->rport;
 	}
-	return ns->fd;
+	return fd;
 }
 
 int sock_tcp_connect(struct sock *s, const struct ul_sockaddr *a, bool nb)

@@ -10,6 +10,7 @@
 
 static struct sock **table;
 static int table_cap;
+static int lowest_free; /* every descriptor below it is in use */
 static struct ul_waitq pollers = UL_WAITQ_INIT;
 
 void sock_wake(void *owner)
@@ -42,9 +43,11 @@ int sock_wait(struct sock *s, uint64_t deadline)
 	return rc;
 }
 
+/* The lowest free descriptor, found from lowest_free on: opening many
+ * sockets does not scan the whole table each time. */
 static int table_slot(void)
 {
-	for (int fd = 0; fd < table_cap; fd++)
+	for (int fd = lowest_free; fd < table_cap; fd++)
 		if (!table[fd])
 			return fd;
 	if (table_cap >= FD_MAX)
@@ -61,23 +64,29 @@ static int table_slot(void)
 	return fd;
 }
 
-static struct sock *sock_alloc(int type)
+/* A new socket in the lowest free descriptor: 0, -UL_ENOSPC when the
+ * table is at FD_MAX, -UL_ENOMEM. */
+static int sock_alloc(int type, struct sock **out)
 {
 	int fd = table_slot();
 	if (fd < 0)
-		return NULL;
+		return fd;
 	struct sock *s = ul_calloc(1, sizeof *s);
 	if (!s)
-		return NULL;
+		return -UL_ENOMEM;
 	s->type = type;
 	s->fd = fd;
 	table[fd] = s;
-	return s;
+	lowest_free = fd + 1;
+	*out = s;
+	return 0;
 }
 
 static void sock_release(struct sock *s)
 {
 	table[s->fd] = NULL;
+	if (s->fd < lowest_free)
+		lowest_free = s->fd;
 	if (s->users) {
 		s->dead = true;
 		ul_wake_all(&s->wq);
@@ -91,15 +100,16 @@ static struct sock *lookup(int fd)
 	return fd >= 0 && fd < table_cap ? table[fd] : NULL;
 }
 
-struct sock *sock_adopt_tcp(struct tcp_pcb *pcb)
+int sock_adopt_tcp(struct tcp_pcb *pcb)
 {
-	struct sock *s = sock_alloc(UL_SOCK_STREAM);
-	if (!s)
-		return NULL;
+	struct sock *s;
+	int rc = sock_alloc(UL_SOCK_STREAM, &s);
+	if (rc < 0)
+		return rc;
 	s->tcp = pcb;
 	pcb->notify = sock_wake;
 	pcb->owner = s;
-	return s;
+	return s->fd;
 }
 
 int ul_socket(int type)
@@ -110,10 +120,11 @@ int ul_socket(int type)
 	int started = net_autostart();
 	if (started < 0)
 		return started;
-	struct sock *s = sock_alloc(type);
-	if (!s)
-		return -UL_ENOMEM;
-	int rc = type == UL_SOCK_STREAM ? sock_tcp_open(s) : sock_dgram_open(s);
+	struct sock *s;
+	int rc = sock_alloc(type, &s);
+	if (rc < 0)
+		return rc;
+	rc = type == UL_SOCK_STREAM ? sock_tcp_open(s) : sock_dgram_open(s);
 	if (rc < 0) {
 		sock_release(s);
 		return rc;
@@ -332,7 +343,7 @@ int ul_setsockopt(int fd, int opt, long value)
 	case UL_SO_BINDTODEVICE:
 		if (s->tcp)
 			return -UL_ENOTSUP;
-		if (value < -1 || value >= NETIF_MAX)
+		if (value < -1 || value >= UL_MAX_NET)
 			return -UL_EINVAL;
 		s->dg->ifindex = (int)value;
 		return 0;

@@ -1,6 +1,6 @@
-/* Bringing the stack up: the backend's interfaces become netifs, the
- * core options configure them, and one receive thread drains every
- * interface, sleeping in ul_device_wait while they are quiet. */
+/* Bringing the stack up (ul_net_start): the backend's devices become
+ * interfaces (device.c), the core options configure them, and DHCP asks
+ * for the addresses not given. */
 #include <stdbool.h>
 #include <unilab/app.h>
 #include <unilab/cmdline.h>
@@ -9,90 +9,19 @@
 #include <unilab/net.h>
 #include <unilab/string.h>
 #include <unilab/strtol.h>
-#include <unilab/thread.h>
 #include <unilab/time.h>
 #include "arp.h"
+#include "device.h"
 #include "dhcp.h"
-#include "eth.h"
 #include "netif.h"
 #include "platform.h"
 #include "stack.h"
 
-#define RX_BATCH 64 /* frames per interface before other threads run */
-#define RX_STACK (64 * 1024)
 #define DHCP_WAIT_NS (10ull * 1000 * 1000 * 1000)
-#define VLAN_SLACK 4 /* a tagged frame is dropped, not truncated */
 
-static struct netif plat_ifs[UL_MAX_NET];
 static unsigned nplat;
 static bool started;
 static int start_error; /* a bad option: the same answer every time */
-
-static int plat_output(struct netif *nif, const void *frame, size_t len)
-{
-	long rc = ul_plat_net_send(nif->index, frame, len);
-	return rc < 0 ? (int)rc : 0;
-}
-
-/* Read frames from one interface until it has none or RX_BATCH were
- * read; true in the second case (more may be waiting). */
-static bool drain(struct netif *nif)
-{
-	for (unsigned n = 0; n < RX_BATCH; n++) {
-		struct pbuf *p = pbuf_alloc(0, (size_t)nif->mtu + ETH_HLEN +
-		                                   VLAN_SLACK);
-		if (!p)
-			return true;
-		long r = ul_plat_net_recv(nif->index, p->data, p->len);
-		if (r < 0) {
-			pbuf_free(p);
-			if (r != -UL_EMSGSIZE)
-				return false;
-			NET_COUNT(eth_drop);
-			continue;
-		}
-		p->len = (size_t)r;
-		eth_input(nif, p);
-	}
-	return true;
-}
-
-/* An interface that had nothing is not asked again until the backend
- * says it has input: on a hypervisor every needless ask is a VM exit. */
-static void *rx_thread(void *arg)
-{
-	uint32_t mask = 0;
-	(void)arg;
-	for (unsigned i = 0; i < nplat; i++)
-		mask |= UL_READY_NET(i);
-	for (;;) {
-		bool more = false;
-		for (unsigned i = 0; i < nplat; i++)
-			more |= drain(&plat_ifs[i]);
-		if (more)
-			ul_yield();
-		else
-			ul_device_wait(mask, UL_FOREVER);
-	}
-	return NULL;
-}
-
-static unsigned probe_interfaces(void)
-{
-	unsigned n = 0;
-	for (; n < UL_MAX_NET; n++) {
-		struct ul_net_info info;
-		if (ul_plat_net_info(n, &info) < 0)
-			break;
-		struct netif *nif = &plat_ifs[n];
-		ul_memcpy(nif->mac, info.mac, 6);
-		nif->mtu = info.mtu >= 576 ? info.mtu : 1500;
-		nif->output = plat_output;
-		if (netif_add(nif) < 0)
-			break;
-	}
-	return n;
-}
 
 /* ip=ENTRY[,ENTRY...], one entry (ADDR/PREFIX or dhcp) per interface. */
 static int configure_addresses(const char *list)
@@ -114,11 +43,11 @@ static int configure_addresses(const char *list)
 		uint32_t addr;
 		unsigned prefix;
 		if (ul_strcmp(entry, "dhcp") == 0) {
-			plat_ifs[i].dhcp = 1;
+			net_device(i)->dhcp = 1;
 		} else if (ul_ip_parse_cidr(entry, &addr, &prefix) == 0 &&
 		           addr != 0) {
-			plat_ifs[i].dhcp = 0;
-			netif_set_addr(&plat_ifs[i], addr, prefix);
+			net_device(i)->dhcp = 0;
+			netif_set_addr(net_device(i), addr, prefix);
 		} else {
 			ul_error("net: bad ip= entry '%s' (want ADDR/PREFIX, "
 			         "e.g. 10.0.0.2/24, or dhcp)", entry);
@@ -175,7 +104,7 @@ int ul_net_start(void)
 		return 0;
 	if (start_error)
 		return start_error;
-	nplat = probe_interfaces();
+	nplat = net_devices_probe();
 	if (nplat == 0) {
 		ul_error("net: this image has no network interface (give "
 		         "it one, e.g. ./unilab run APP --net=user or "
@@ -184,28 +113,28 @@ int ul_net_start(void)
 		return -UL_ENODEV;
 	}
 	for (unsigned i = 0; i < nplat; i++)
-		plat_ifs[i].dhcp = 1;
+		net_device(i)->dhcp = 1;
 	if (configure_arp(ul_option("arp_entries")) < 0 ||
 	    configure_addresses(ul_option("ip")) < 0 ||
 	    option_addr("gw", &net_gateway) < 0 ||
 	    option_addr("dns", &net_dns) < 0)
 		return start_error = -UL_EINVAL;
-	if (!ul_thread_create("net-rx", rx_thread, NULL, RX_STACK))
+	if (net_rx_start() < 0)
 		return -UL_ENOMEM;
 	started = true;
 	bool any_dhcp = false;
 	for (unsigned i = 0; i < nplat; i++) {
-		if (plat_ifs[i].dhcp) {
+		if (net_device(i)->dhcp) {
 			any_dhcp = true;
-			dhcp_start(&plat_ifs[i]);
+			dhcp_start(net_device(i));
 		} else {
-			arp_announce(&plat_ifs[i]);
+			arp_announce(net_device(i));
 		}
 	}
 	int rc = any_dhcp ? dhcp_wait_bound(ul_deadline_after(DHCP_WAIT_NS))
 	                  : 0;
 	for (unsigned i = 0; i < nplat; i++)
-		describe(&plat_ifs[i]);
+		describe(net_device(i));
 	if (rc < 0)
 		ul_warn("net: no DHCP lease yet; still asking in the background");
 	return rc;

@@ -53,10 +53,3 @@ int ul_net_format_stats(char *buf, size_t cap)
 		buf[0] = '\0';
 	return (int)total;
 }
-
-void ul_net_print_stats(void)
-{
-	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
-		ul_printf("%-22s %llu\n", rows[i].name,
-		          (unsigned long long)value(rows[i].offset));
-}

@@ -13,13 +13,7 @@
 #include "ip.h"
 #include "pbuf.h"
 #include "ringbuf.h"
-
-#define TCP_HLEN 20
-#define TCP_FIN 0x01
-#define TCP_SYN 0x02
-#define TCP_RST 0x04
-#define TCP_PSH 0x08
-#define TCP_ACK 0x10
+#include "wire.h"
 
 #define TCP_MS (1000ull * 1000)
 #define TCP_BUF_DEFAULT (256u * 1024) /* send and receive buffers */

@@ -33,26 +33,33 @@ static size_t seg_len(const struct seg *s)
  * count only on a SYN. */
 static void parse_options(const uint8_t *o, size_t n, struct seg *s)
 {
-	while (n > 0 && o[0] != 0) {
-		if (o[0] == 1) {
+	while (n > 0 && o[TCP_OPT_KIND] != TCP_OPT_END) {
+		uint8_t kind = o[TCP_OPT_KIND];
+		if (kind == TCP_OPT_NOP) {
 			o++;
 			n--;
 			continue;
 		}
-		if (n < 2 || o[1] < 2 || o[1] > n)
+		if (n < TCP_OPT_VALUE || o[TCP_OPT_LEN] < TCP_OPT_VALUE ||
+		    o[TCP_OPT_LEN] > n)
 			return;
-		if (o[0] == 2 && o[1] == 4)
-			s->mss = rd16(o + 2);
-		else if (o[0] == 3 && o[1] == 3)
-			s->wscale = o[2] > 14 ? 14 : o[2]; /* RFC 7323 2.3 */
-		else if (o[0] == 4 && o[1] == 2)
+		uint8_t len = o[TCP_OPT_LEN];
+		const uint8_t *v = o + TCP_OPT_VALUE;
+		size_t vlen = len - TCP_OPT_VALUE;
+		if (kind == TCP_OPT_MSS && len == TCP_OPT_MSS_LEN)
+			s->mss = rd16(v);
+		else if (kind == TCP_OPT_WSCALE && len == TCP_OPT_WSCALE_LEN)
+			s->wscale = v[0] > TCP_WSCALE_MAX ? TCP_WSCALE_MAX
+			                                  : v[0];
+		else if (kind == TCP_OPT_SACK_OK && len == TCP_OPT_SACK_OK_LEN)
 			s->sack_ok = true;
-		else if (o[0] == 5 && o[1] >= 10 && (o[1] - 2) % 8 == 0) {
-			s->sack = o + 2;
-			s->nsack = (unsigned)(o[1] - 2) / 8;
+		else if (kind == TCP_OPT_SACK && vlen > 0 &&
+		         vlen % TCP_OPT_SACK_BLOCK == 0) {
+			s->sack = v;
+			s->nsack = (unsigned)(vlen / TCP_OPT_SACK_BLOCK);
 		}
-		n -= o[1];
-		o += o[1];
+		n -= len;
+		o += len;
 	}
 }
 
@@ -62,7 +69,7 @@ static bool parse(const struct ip_meta *m, const struct pbuf *p,
 	const uint8_t *h = p->data;
 	if (p->len < TCP_HLEN)
 		return false;
-	size_t hlen = (size_t)(h[12] >> 4) * 4;
+	size_t hlen = tcp_hlen(h);
 	if (hlen < TCP_HLEN || hlen > p->len)
 		return false;
 	if (csum_finish(csum_add(csum_pseudo(m->src, m->dst, IP_PROTO_TCP,
@@ -73,9 +80,10 @@ static bool parse(const struct ip_meta *m, const struct pbuf *p,
 	}
 	*s = (struct seg){
 		.src = m->src, .dst = m->dst,
-		.sport = rd16(h), .dport = rd16(h + 2),
-		.seq = rd32(h + 4), .ack = rd32(h + 8),
-		.flags = h[13] & 0x3f, .wnd = rd16(h + 14),
+		.sport = rd16(h + TCP_SPORT), .dport = rd16(h + TCP_DPORT),
+		.seq = rd32(h + TCP_SEQ), .ack = rd32(h + TCP_ACKNO),
+		.flags = h[TCP_FLAGS] & TCP_FLAGS_MASK,
+		.wnd = rd16(h + TCP_WINDOW),
 		.data = h + hlen, .len = p->len - hlen, .wscale = -1,
 	};
 	parse_options(h + TCP_HLEN, hlen - TCP_HLEN, s);
@@ -157,7 +165,8 @@ static bool cookie_ack(struct tcp_pcb *l, struct seg *s)
 	c->snd_una = c->recover = c->iss;
 	c->snd_nxt = c->snd_max = c->iss + 1;
 	uint32_t offered = tcp_rcv_window(c); /* what the SYN-ACK offered */
-	c->rcv_adv = c->rcv_nxt + (offered > 65535 ? 65535 : offered);
+	c->rcv_adv = c->rcv_nxt +
+	             (offered > TCP_WINDOW_MAX ? TCP_WINDOW_MAX : offered);
 	synchronized_input(c, s);
 	return true;
 }

@@ -37,7 +37,7 @@ static unsigned sack_blocks(const struct tcp_pcb *pcb)
 size_t tcp_ooo_option_length(const struct tcp_pcb *pcb)
 {
 	unsigned n = sack_blocks(pcb);
-	return n ? 4 + 8 * n : 0;
+	return n ? 2 + TCP_OPT_VALUE + TCP_OPT_SACK_BLOCK * n : 0;
 }
 
 /* The block holding the latest segment first, then the others in
@@ -51,20 +51,21 @@ size_t tcp_ooo_option(const struct tcp_pcb *pcb, uint8_t *o)
 		if (SEQ_GEQ(pcb->ooo_recent, pcb->ooo[i].start) &&
 		    SEQ_LT(pcb->ooo_recent, pcb->ooo[i].end))
 			first = i;
-	o[0] = 1;
-	o[1] = 1;
-	o[2] = 5;
-	o[3] = (uint8_t)(2 + 8 * n);
-	uint8_t *b = o + 4;
-	wr32(b, pcb->ooo[first].start);
-	wr32(b + 4, pcb->ooo[first].end);
-	b += 8;
-	for (unsigned i = 0; i < pcb->nooo && b < o + 4 + 8 * n; i++) {
+	size_t len = tcp_ooo_option_length(pcb);
+	o[0] = TCP_OPT_NOP; /* two of them: the blocks start word-aligned */
+	o[1] = TCP_OPT_NOP;
+	o[2 + TCP_OPT_KIND] = TCP_OPT_SACK;
+	o[2 + TCP_OPT_LEN] = (uint8_t)(len - 2);
+	uint8_t *b = o + 2 + TCP_OPT_VALUE;
+	wr32(b + TCP_SACK_LEFT, pcb->ooo[first].start);
+	wr32(b + TCP_SACK_RIGHT, pcb->ooo[first].end);
+	b += TCP_OPT_SACK_BLOCK;
+	for (unsigned i = 0; i < pcb->nooo && b < o + len; i++) {
 		if (i == first)
 			continue;
-		wr32(b, pcb->ooo[i].start);
-		wr32(b + 4, pcb->ooo[i].end);
-		b += 8;
+		wr32(b + TCP_SACK_LEFT, pcb->ooo[i].start);
+		wr32(b + TCP_SACK_RIGHT, pcb->ooo[i].end);
+		b += TCP_OPT_SACK_BLOCK;
 	}
-	return 4 + 8 * n;
+	return len;
 }

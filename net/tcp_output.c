@@ -22,7 +22,7 @@ uint32_t tcp_rcv_window(const struct tcp_pcb *pcb)
 	size_t space = rb->limit > rb->len ? rb->limit - rb->len : 0;
 	uint32_t cur = SEQ_GT(pcb->rcv_adv, pcb->rcv_nxt)
 	                       ? pcb->rcv_adv - pcb->rcv_nxt : 0;
-	size_t max = (size_t)65535 << pcb->rcv_wscale;
+	size_t max = (size_t)TCP_WINDOW_MAX << pcb->rcv_wscale;
 	size_t step = min_size(rb->limit / 2, pcb->mss);
 	space = min_size(space, max);
 	return space < (size_t)cur + step ? cur : (uint32_t)space;
@@ -31,7 +31,8 @@ uint32_t tcp_rcv_window(const struct tcp_pcb *pcb)
 uint8_t tcp_wscale_for(size_t limit)
 {
 	uint8_t shift = 0;
-	while (shift < 14 && ((size_t)65535 << shift) < limit)
+	while (shift < TCP_WSCALE_MAX &&
+	       ((size_t)TCP_WINDOW_MAX << shift) < limit)
 		shift++;
 	return shift;
 }
@@ -43,7 +44,7 @@ static uint16_t window_field(struct tcp_pcb *pcb, bool syn)
 	uint32_t win = tcp_rcv_window(pcb);
 	uint32_t field;
 	if (syn) {
-		field = win > 65535 ? 65535 : win;
+		field = win > TCP_WINDOW_MAX ? TCP_WINDOW_MAX : win;
 		pcb->rcv_adv = pcb->rcv_nxt + field;
 		return (uint16_t)field;
 	}
@@ -52,8 +53,8 @@ static uint16_t window_field(struct tcp_pcb *pcb, bool syn)
 	field = win >> pcb->rcv_wscale;
 	if ((field << pcb->rcv_wscale) < cur)
 		field++;
-	if (field > 65535)
-		field = 65535;
+	if (field > TCP_WINDOW_MAX)
+		field = TCP_WINDOW_MAX;
 	pcb->rcv_adv = pcb->rcv_nxt + (field << pcb->rcv_wscale);
 	return (uint16_t)field;
 }
@@ -64,18 +65,22 @@ static size_t syn_options(struct tcp_pcb *pcb, uint8_t *o)
 {
 	size_t mss = ip_mtu_for(pcb->raddr) - TCP_HLEN;
 	size_t n = 4;
-	o[0] = 2;
-	o[1] = 4;
-	wr16(o + 2, (uint16_t)(mss > 65535 ? 65535 : mss));
+	o[TCP_OPT_KIND] = TCP_OPT_MSS;
+	o[TCP_OPT_LEN] = TCP_OPT_MSS_LEN;
+	if (mss > UINT16_MAX)
+		mss = UINT16_MAX;
+	wr16(o + TCP_OPT_VALUE, (uint16_t)mss);
 	if (pcb->sack_ok) {
-		static const uint8_t sack_permitted[] = {1, 1, 4, 2};
+		static const uint8_t sack_permitted[] = {
+			TCP_OPT_NOP, TCP_OPT_NOP, TCP_OPT_SACK_OK,
+			TCP_OPT_SACK_OK_LEN};
 		ul_memcpy(o + n, sack_permitted, 4);
 		n += 4;
 	}
 	if (pcb->ws_ok) {
-		o[n] = 1;
-		o[n + 1] = 3;
-		o[n + 2] = 3;
+		o[n] = TCP_OPT_NOP;
+		o[n + 1] = TCP_OPT_WSCALE;
+		o[n + 2] = TCP_OPT_WSCALE_LEN;
 		o[n + 3] = pcb->rcv_wscale;
 		n += 4;
 	}
@@ -94,9 +99,9 @@ static void finish_and_send(struct pbuf *p, uint32_t src, uint32_t dst)
 	uint16_t sum = csum_finish(csum_add(
 		csum_pseudo(src, dst, IP_PROTO_TCP, (uint16_t)p->len), h,
 		p->len));
-	wr16(h + 16, sum);
+	wr16(h + TCP_CSUM, sum);
 	NET_COUNT(tcp_out);
-	if (h[13] & TCP_RST)
+	if (h[TCP_FLAGS] & TCP_RST)
 		NET_COUNT(tcp_rst_out);
 	ip_output(p, src, dst, IP_PROTO_TCP, -1);
 }
@@ -105,20 +110,20 @@ static void fill_header(uint8_t *h, uint16_t sport, uint16_t dport,
                         uint32_t seq, uint32_t ack, size_t hlen,
                         uint8_t flags, uint16_t wnd)
 {
-	wr16(h, sport);
-	wr16(h + 2, dport);
-	wr32(h + 4, seq);
-	wr32(h + 8, ack);
-	h[12] = (uint8_t)(hlen / 4 << 4);
-	h[13] = flags;
-	wr16(h + 14, wnd);
-	wr16(h + 16, 0);
-	wr16(h + 18, 0);
+	wr16(h + TCP_SPORT, sport);
+	wr16(h + TCP_DPORT, dport);
+	wr32(h + TCP_SEQ, seq);
+	wr32(h + TCP_ACKNO, ack);
+	h[TCP_OFFSET] = (uint8_t)(hlen / 4 << 4);
+	h[TCP_FLAGS] = flags;
+	wr16(h + TCP_WINDOW, wnd);
+	wr16(h + TCP_CSUM, 0);
+	wr16(h + TCP_URGENT, 0);
 }
 
 void tcp_emit(struct tcp_pcb *pcb, uint32_t seq, size_t len, uint8_t flags)
 {
-	uint8_t opts[40];
+	uint8_t opts[TCP_OPTIONS_MAX];
 	bool syn = flags & TCP_SYN;
 	size_t optlen = syn ? syn_options(pcb, opts)
 	                : flags & TCP_ACK ? tcp_ooo_option(pcb, opts) : 0;

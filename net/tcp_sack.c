@@ -9,8 +9,9 @@ void tcp_sack_update(struct tcp_pcb *pcb, const uint8_t *blocks,
                      unsigned n)
 {
 	for (unsigned i = 0; i < n; i++) {
-		uint32_t start = rd32(blocks + 8 * i);
-		uint32_t end = rd32(blocks + 8 * i + 4);
+		const uint8_t *b = blocks + TCP_OPT_SACK_BLOCK * i;
+		uint32_t start = rd32(b + TCP_SACK_LEFT);
+		uint32_t end = rd32(b + TCP_SACK_RIGHT);
 		/* Only what lies between SND.UNA and SND.MAX can be true. */
 		if (SEQ_LT(start, end) && SEQ_GT(start, pcb->snd_una) &&
 		    SEQ_LEQ(end, pcb->snd_max))

@@ -13,7 +13,7 @@ void udp_input(const struct ip_meta *m, struct pbuf *p)
 {
 	NET_COUNT(udp_in);
 	const uint8_t *h = p->data;
-	size_t ulen = p->len >= UDP_HLEN ? rd16(h + 4) : 0;
+	size_t ulen = p->len >= UDP_HLEN ? rd16(h + UDP_LEN) : 0;
 	if (ulen < UDP_HLEN || ulen > p->len) {
 		NET_COUNT(udp_drop);
 		pbuf_free(p);
@@ -21,7 +21,7 @@ void udp_input(const struct ip_meta *m, struct pbuf *p)
 	}
 	pbuf_trim(p, ulen);
 	/* A zero checksum means the sender computed none (RFC 768). */
-	if (rd16(h + 6) != 0 &&
+	if (rd16(h + UDP_CSUM) != 0 &&
 	    csum_finish(csum_add(csum_pseudo(m->src, m->dst, IP_PROTO_UDP,
 	                                     (uint16_t)ulen),
 	                         h, ulen)) != 0) {
@@ -29,7 +29,7 @@ void udp_input(const struct ip_meta *m, struct pbuf *p)
 		pbuf_free(p);
 		return;
 	}
-	uint16_t sport = rd16(h), dport = rd16(h + 2);
+	uint16_t sport = rd16(h + UDP_SPORT), dport = rd16(h + UDP_DPORT);
 	struct dgram_pcb *pcb = dgram_lookup(IP_PROTO_UDP, m->nif->index,
 	                                     m->dst, dport, m->src, sport);
 	if (!pcb) {
@@ -69,15 +69,15 @@ long udp_output(struct dgram_pcb *pcb, const void *data, size_t len,
 	if (!p)
 		return -UL_ENOMEM;
 	uint8_t *h = p->data;
-	wr16(h, pcb->lport);
-	wr16(h + 2, dport);
-	wr16(h + 4, (uint16_t)(UDP_HLEN + len));
-	wr16(h + 6, 0);
+	wr16(h + UDP_SPORT, pcb->lport);
+	wr16(h + UDP_DPORT, dport);
+	wr16(h + UDP_LEN, (uint16_t)(UDP_HLEN + len));
+	wr16(h + UDP_CSUM, 0);
 	ul_memcpy(h + UDP_HLEN, data, len);
 	uint16_t sum = csum_finish(csum_add(
 		csum_pseudo(src, dst, IP_PROTO_UDP, (uint16_t)p->len), h,
 		p->len));
-	wr16(h + 6, sum ? sum : 0xffff);
+	wr16(h + UDP_CSUM, sum ? sum : 0xffff);
 	NET_COUNT(udp_out);
 	rc = ip_output(p, src, dst, IP_PROTO_UDP, pcb->ifindex);
 	return rc < 0 ? rc : (long)len;

@@ -7,7 +7,6 @@
 #include "dgram.h"
 #include "ip.h"
 
-#define UDP_HLEN 8
 #define UDP_MAX_PAYLOAD (IP_MAX_LEN - IP_HLEN - UDP_HLEN)
 
 /* A received datagram (p->data at the UDP header); consumes p. */

@@ -137,7 +137,7 @@ static void serve(const struct request *r)
 	case DECLINE:
 		l = pool_at(r->requested);
 		if (r->server == me && l && !l->is_static &&
-		    ul_memcmp(l->mac, r->chaddr, 6) == 0) {
+		    ul_memcmp(l->mac, r->chaddr, MAC_LEN) == 0) {
 			ul_printf("dhcpd: %s declined %s: it is in use; resting it\n",
 			          mac, ip_text(l->addr));
 			l->state = DECLINED;
@@ -169,9 +169,9 @@ static int number(const char *s, unsigned long max, uint32_t *out)
 	return 0;
 }
 
-static int parse_mac(const char *s, uint8_t mac[6])
+static int parse_mac(const char *s, uint8_t mac[MAC_LEN])
 {
-	for (int i = 0; i < 6; i++) {
+	for (int i = 0; i < MAC_LEN; i++) {
 		char *end;
 		int err;
 		unsigned long v = ul_strtoul(s, &end, 16, &err);
@@ -197,7 +197,7 @@ static int usage(void)
 static int options(int argc, char **argv, int i)
 {
 	for (; i < argc; i++) {
-		uint8_t mac[6];
+		uint8_t mac[MAC_LEN];
 		uint32_t addr;
 		const char *a = argv[i];
 		if (ul_strncmp(a, "--static=", 9) == 0) {

@@ -3,14 +3,17 @@
 #include <unilab/string.h>
 #include "msg.h"
 
-#define FIXED 236 /* BOOTP's fixed fields, before the magic cookie */
-#define MIN_LEN 300 /* BOOTP's minimum, which old relays insist on */
 
 enum {
 	OPT_PAD = 0, OPT_MASK = 1, OPT_ROUTER = 3, OPT_DNS = 6, OPT_DOMAIN = 15,
 	OPT_REQUESTED = 50, OPT_LEASE = 51, OPT_TYPE = 53, OPT_SERVER = 54,
 	OPT_T1 = 58, OPT_T2 = 59, OPT_END = 255,
 };
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
 
 static uint32_t get32(const uint8_t *p)
 {
@@ -28,33 +31,34 @@ static void put32(uint8_t *p, uint32_t v)
 
 int msg_parse(const uint8_t *p, size_t len, struct request *r)
 {
-	static const uint8_t cookie[4] = {99, 130, 83, 99};
-	if (len < FIXED + 4 || p[0] != 1 || p[1] != 1 || p[2] != 6 ||
-	    ul_memcmp(p + FIXED, cookie, 4) != 0)
+	if (len < BOOTP_OPTIONS || p[BOOTP_OP] != BOOTREQUEST ||
+	    p[BOOTP_HTYPE] != HTYPE_ETHERNET || p[BOOTP_HLEN] != MAC_LEN ||
+	    get32(p + BOOTP_COOKIE) != DHCP_COOKIE)
 		return -1;
 	*r = (struct request){
-		.xid = get32(p + 4),
-		.flags = (uint16_t)(p[10] << 8 | p[11]),
-		.ciaddr = get32(p + 12),
-		.giaddr = get32(p + 24),
+		.xid = get32(p + BOOTP_XID),
+		.flags = get16(p + BOOTP_FLAGS),
+		.ciaddr = get32(p + BOOTP_CIADDR),
+		.giaddr = get32(p + BOOTP_GIADDR),
 	};
-	ul_memcpy(r->chaddr, p + 28, 6);
-	for (size_t i = FIXED + 4; i < len && p[i] != OPT_END;) {
-		if (p[i] == OPT_PAD) {
+	ul_memcpy(r->chaddr, p + BOOTP_CHADDR, MAC_LEN);
+	for (size_t i = BOOTP_OPTIONS; i < len && p[i] != OPT_END;) {
+		const uint8_t *o = p + i;
+		if (o[OPT_CODE] == OPT_PAD) {
 			i++;
 			continue;
 		}
-		if (i + 2 > len || i + 2 + p[i + 1] > len)
+		if (i + OPT_VALUE > len || i + OPT_VALUE + o[OPT_LEN] > len)
 			return -1;
-		const uint8_t *v = p + i + 2;
-		uint8_t olen = p[i + 1];
-		if (p[i] == OPT_TYPE && olen == 1)
+		const uint8_t *v = o + OPT_VALUE;
+		uint8_t olen = o[OPT_LEN];
+		if (o[OPT_CODE] == OPT_TYPE && olen == 1)
 			r->type = v[0];
-		else if (p[i] == OPT_REQUESTED && olen == 4)
+		else if (o[OPT_CODE] == OPT_REQUESTED && olen == 4)
 			r->requested = get32(v);
-		else if (p[i] == OPT_SERVER && olen == 4)
+		else if (o[OPT_CODE] == OPT_SERVER && olen == 4)
 			r->server = get32(v);
-		i += 2 + (size_t)olen;
+		i += OPT_VALUE + (size_t)olen;
 	}
 	return r->type >= DISCOVER && r->type <= INFORM ? 0 : -1;
 }
@@ -63,29 +67,28 @@ static uint8_t *option32(uint8_t *p, uint8_t code, uint32_t v)
 {
 	if (!v)
 		return p;
-	p[0] = code;
-	p[1] = 4;
-	put32(p + 2, v);
-	return p + 6;
+	p[OPT_CODE] = code;
+	p[OPT_LEN] = 4;
+	put32(p + OPT_VALUE, v);
+	return p + OPT_VALUE + 4;
 }
 
 size_t msg_reply(uint8_t *out, const struct request *r, uint8_t type,
                  uint32_t yiaddr, const struct reply_options *o)
 {
 	ul_memset(out, 0, MSG_MAX);
-	out[0] = 2; /* BOOTREPLY */
-	out[1] = 1;
-	out[2] = 6;
-	put32(out + 4, r->xid);
-	out[10] = (uint8_t)(r->flags >> 8);
+	out[BOOTP_OP] = BOOTREPLY;
+	out[BOOTP_HTYPE] = HTYPE_ETHERNET;
+	out[BOOTP_HLEN] = MAC_LEN;
+	put32(out + BOOTP_XID, r->xid);
+	out[BOOTP_FLAGS] = (uint8_t)(r->flags >> 8); /* the broadcast bit */
 	if (type == ACK || type == OFFER)
-		put32(out + 12, r->ciaddr);
-	put32(out + 16, yiaddr);
-	put32(out + 20, o->server);
-	ul_memcpy(out + 28, r->chaddr, 6);
-	uint8_t *p = out + FIXED;
-	put32(p, 0x63825363);
-	p += 4;
+		put32(out + BOOTP_CIADDR, r->ciaddr);
+	put32(out + BOOTP_YIADDR, yiaddr);
+	put32(out + BOOTP_SIADDR, o->server);
+	ul_memcpy(out + BOOTP_CHADDR, r->chaddr, MAC_LEN);
+	put32(out + BOOTP_COOKIE, DHCP_COOKIE);
+	uint8_t *p = out + BOOTP_OPTIONS;
 	*p++ = OPT_TYPE;
 	*p++ = 1;
 	*p++ = type;
@@ -109,5 +112,5 @@ size_t msg_reply(uint8_t *out, const struct request *r, uint8_t type,
 	}
 	*p++ = OPT_END;
 	size_t len = (size_t)(p - out);
-	return len < MIN_LEN ? MIN_LEN : len;
+	return len < BOOTP_MIN_LEN ? BOOTP_MIN_LEN : len;
 }

@@ -9,6 +9,30 @@
 #define SERVER_PORT 67
 #define CLIENT_PORT 68
 #define MSG_MAX 1024
+#define MAC_LEN 6
+
+/* BOOTP's fixed part (RFC 2131 figure 1) at its byte offsets, then the
+ * magic cookie and the options: code, length, value (RFC 2132). */
+#define BOOTP_OP 0
+#define BOOTP_HTYPE 1
+#define BOOTP_HLEN 2
+#define BOOTP_XID 4
+#define BOOTP_FLAGS 10
+#define BOOTP_CIADDR 12
+#define BOOTP_YIADDR 16
+#define BOOTP_SIADDR 20
+#define BOOTP_GIADDR 24
+#define BOOTP_CHADDR 28
+#define BOOTP_COOKIE 236
+#define BOOTP_OPTIONS 240
+#define BOOTP_MIN_LEN 300 /* which old relays insist on */
+#define BOOTREQUEST 1
+#define BOOTREPLY 2
+#define HTYPE_ETHERNET 1
+#define DHCP_COOKIE 0x63825363u
+#define OPT_CODE 0
+#define OPT_LEN 1
+#define OPT_VALUE 2
 
 enum { DISCOVER = 1, OFFER, REQUEST, DECLINE, ACK, NAK, RELEASE, INFORM };
 
@@ -17,7 +41,7 @@ struct request {
 	uint8_t type;
 	uint32_t xid, ciaddr, giaddr, requested, server;
 	uint16_t flags;
-	uint8_t chaddr[6];
+	uint8_t chaddr[MAC_LEN];
 };
 
 /* What a reply carries besides its type; zero fields are left out. */

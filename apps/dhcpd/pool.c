@@ -30,15 +30,15 @@ struct lease *pool_at(uint32_t addr)
 	return NULL;
 }
 
-static struct lease *static_of(const uint8_t mac[6])
+static struct lease *static_of(const uint8_t mac[MAC_LEN])
 {
 	for (unsigned i = POOL_MAX; i < POOL_MAX + nstatic; i++)
-		if (ul_memcmp(leases[i].mac, mac, 6) == 0)
+		if (ul_memcmp(leases[i].mac, mac, MAC_LEN) == 0)
 			return &leases[i];
 	return NULL;
 }
 
-int pool_add_static(const uint8_t mac[6], uint32_t addr)
+int pool_add_static(const uint8_t mac[MAC_LEN], uint32_t addr)
 {
 	if (static_of(mac))
 		return -UL_EEXIST;
@@ -49,7 +49,7 @@ int pool_add_static(const uint8_t mac[6], uint32_t addr)
 		return -UL_ENOSPC;
 	struct lease *l = &leases[POOL_MAX + nstatic++];
 	*l = (struct lease){.addr = addr, .is_static = true};
-	ul_memcpy(l->mac, mac, 6);
+	ul_memcpy(l->mac, mac, MAC_LEN);
 	return 0;
 }
 
@@ -68,7 +68,7 @@ static bool reserved(uint32_t addr)
 	return false;
 }
 
-struct lease *pool_of(const uint8_t mac[6], uint64_t now)
+struct lease *pool_of(const uint8_t mac[MAC_LEN], uint64_t now)
 {
 	struct lease *s = static_of(mac);
 	if (s)
@@ -76,18 +76,18 @@ struct lease *pool_of(const uint8_t mac[6], uint64_t now)
 	for (unsigned i = 0; i < ndynamic; i++) {
 		struct lease *l = &leases[i];
 		if ((l->state == OFFERED || l->state == BOUND) && now < l->until &&
-		    ul_memcmp(l->mac, mac, 6) == 0)
+		    ul_memcmp(l->mac, mac, MAC_LEN) == 0)
 			return l;
 	}
 	return NULL;
 }
 
-struct lease *pool_offer(const uint8_t mac[6], uint32_t requested,
+struct lease *pool_offer(const uint8_t mac[MAC_LEN], uint32_t requested,
                          uint64_t now, uint64_t hold_end)
 {
 	struct lease *l = pool_of(mac, now);
 	if (!l) {
-		static const uint8_t nobody[6];
+		static const uint8_t nobody[MAC_LEN];
 		struct lease *want = NULL, *had = NULL, *fresh = NULL, *any = NULL;
 		for (unsigned i = 0; i < ndynamic; i++) {
 			struct lease *c = &leases[i];
@@ -95,11 +95,11 @@ struct lease *pool_offer(const uint8_t mac[6], uint32_t requested,
 				continue;
 			if (c->addr == requested)
 				want = c;
-			if (!had && ul_memcmp(c->mac, mac, 6) == 0)
+			if (!had && ul_memcmp(c->mac, mac, MAC_LEN) == 0)
 				had = c;
 			/* Addresses no one has had before others: a client
 			 * that had one may come back for it. */
-			if (!fresh && ul_memcmp(c->mac, nobody, 6) == 0)
+			if (!fresh && ul_memcmp(c->mac, nobody, MAC_LEN) == 0)
 				fresh = c;
 			if (!any)
 				any = c;
@@ -112,6 +112,6 @@ struct lease *pool_offer(const uint8_t mac[6], uint32_t requested,
 		l->state = OFFERED;
 		l->until = hold_end;
 	}
-	ul_memcpy(l->mac, mac, 6);
+	ul_memcpy(l->mac, mac, MAC_LEN);
 	return l;
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "msg.h"
 
 #define POOL_MAX 1024
 #define STATIC_MAX 64
@@ -19,7 +20,7 @@ enum lease_state {
 
 struct lease {
 	uint32_t addr;
-	uint8_t mac[6]; /* the last client's (kept when free: it gets it again) */
+	uint8_t mac[MAC_LEN]; /* the last client's (kept when free: it gets it again) */
 	bool is_static;
 	enum lease_state state;
 	uint64_t until; /* when OFFERED, BOUND or DECLINED ends */
@@ -29,16 +30,16 @@ struct lease {
 void pool_init(uint32_t first, uint32_t count);
 /* A static lease: mac always gets addr. 0, -UL_EEXIST (that MAC or that
  * address has one already), -UL_ENOSPC (STATIC_MAX). */
-int pool_add_static(const uint8_t mac[6], uint32_t addr);
+int pool_add_static(const uint8_t mac[MAC_LEN], uint32_t addr);
 
 /* mac's lease (static, bound or offered, not ended), or NULL. */
-struct lease *pool_of(const uint8_t mac[6], uint64_t now);
+struct lease *pool_of(const uint8_t mac[MAC_LEN], uint64_t now);
 /* The lease with address addr (dynamic or static), or NULL. */
 struct lease *pool_at(uint32_t addr);
 /* What to offer mac: its own lease, else the address it asks for if that
  * is free, else the free address it had last, else any free one; NULL
  * when the pool is exhausted. The lease is then OFFERED until hold_end. */
-struct lease *pool_offer(const uint8_t mac[6], uint32_t requested,
+struct lease *pool_offer(const uint8_t mac[MAC_LEN], uint32_t requested,
                          uint64_t now, uint64_t hold_end);
 /* Whether l is free for anyone at now (state and time together). */
 bool pool_free(const struct lease *l, uint64_t now);

@@ -21,8 +21,13 @@ static uint16_t rd16(const uint8_t *p)
 
 static uint32_t rd32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)rd16(p) << 16 | rd16(p + 2);
+}
+
+static void wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
 }
 
 struct query {
@@ -48,19 +53,20 @@ static bool read_records(const uint8_t *q, size_t len, size_t pos,
 {
 	uint8_t name[NAME_WIRE_MAX];
 	for (unsigned i = 0; i < skip + additional; i++) {
-		if (!name_read(q, len, &pos, name) || pos + 10 > len)
+		if (!name_read(q, len, &pos, name) || pos + RR_LEN > len)
 			return false;
-		uint16_t type = rd16(q + pos), rdlen = rd16(q + pos + 8);
-		if (pos + 10 + rdlen > len)
+		uint16_t type = rd16(q + pos + RR_TYPE);
+		uint16_t rdlen = rd16(q + pos + RR_RDLENGTH);
+		if (pos + RR_LEN + rdlen > len)
 			return false;
 		if (i >= skip && type == T_OPT) {
 			if (qu->edns || name[0] != 0)
 				return false; /* two OPTs, or one not at the root */
 			qu->edns = true;
-			qu->edns_size = rd16(q + pos + 2);
-			qu->edns_version = q[pos + 5];
+			qu->edns_size = rd16(q + pos + RR_CLASS);
+			qu->edns_version = q[pos + OPT_VERSION];
 		}
-		pos += 10 + (size_t)rdlen;
+		pos += RR_LEN + (size_t)rdlen;
 	}
 	return true;
 }
@@ -229,25 +235,28 @@ static int classify(const struct query *qu)
 size_t dns_answer(const struct zone *zones, const uint8_t *q, size_t qlen,
                   uint8_t *out, size_t cap, bool tcp)
 {
-	if (qlen < MSG_HDR || cap < UDP_PLAIN || (q[2] & 0x80))
+	if (qlen < MSG_HDR || cap < UDP_PLAIN ||
+	    (rd16(q + HDR_FLAGS) & FLAG_QR))
 		return 0;
 	struct query qu = {0};
 	struct reply r = {.m = {.buf = out, .limit = cap}};
-	unsigned opcode = (q[2] >> 3) & 0xf;
+	uint16_t flags = rd16(q + HDR_FLAGS);
+	unsigned opcode = flags >> FLAG_OPCODE_SHIFT & FLAG_OPCODE_MASK;
 	size_t pos = MSG_HDR;
 	bool question = false;
 	msg_put(&r.m, q, MSG_HDR); /* the header, rewritten below */
 	if (opcode != 0) {
 		r.rcode = RC_NOTIMP;
-	} else if (rd16(q + 4) != 1 || !name_read(q, qlen, &pos, qu.qname) ||
-	           pos + 4 > qlen) {
+	} else if (rd16(q + HDR_QDCOUNT) != 1 ||
+	           !name_read(q, qlen, &pos, qu.qname) || pos + Q_LEN > qlen) {
 		r.rcode = RC_FORMERR;
 	} else {
-		qu.qtype = rd16(q + pos);
-		qu.qclass = rd16(q + pos + 2);
+		qu.qtype = rd16(q + pos + Q_TYPE);
+		qu.qclass = rd16(q + pos + Q_CLASS);
 		question = true;
-		if (!read_records(q, qlen, pos + 4, rd16(q + 6) + rd16(q + 8),
-		                  rd16(q + 10), &qu))
+		if (!read_records(q, qlen, pos + Q_LEN,
+		                  rd16(q + HDR_ANCOUNT) + rd16(q + HDR_NSCOUNT),
+		                  rd16(q + HDR_ARCOUNT), &qu))
 			r.rcode = RC_FORMERR;
 		else
 			r.rcode = classify(&qu);
@@ -279,14 +288,14 @@ size_t dns_answer(const struct zone *zones, const uint8_t *q, size_t qlen,
 		msg_put(&r.m, opt, OPT_LEN);
 		r.ar++;
 	}
-	out[2] = (uint8_t)(0x80 | (q[2] & 0x79) | (r.aa ? 0x04 : 0) |
-	                   (r.tc ? 0x02 : 0));
-	out[3] = (uint8_t)(r.rcode & 0xf);
-	uint16_t counts[4] = {question, (uint16_t)r.an, (uint16_t)r.ns,
-	                      (uint16_t)r.ar};
-	for (int i = 0; i < 4; i++) {
-		out[4 + 2 * i] = (uint8_t)(counts[i] >> 8);
-		out[5 + 2 * i] = (uint8_t)counts[i];
-	}
+	/* Of the query's flags, only the opcode and RD stay. */
+	uint16_t kept = flags & (FLAG_OPCODE_MASK << FLAG_OPCODE_SHIFT | FLAG_RD);
+	wr16(out + HDR_FLAGS, (uint16_t)(FLAG_QR | kept | (r.aa ? FLAG_AA : 0) |
+	                                 (r.tc ? FLAG_TC : 0) |
+	                                 (r.rcode & FLAG_RCODE_MASK)));
+	wr16(out + HDR_QDCOUNT, question);
+	wr16(out + HDR_ANCOUNT, (uint16_t)r.an);
+	wr16(out + HDR_NSCOUNT, (uint16_t)r.ns);
+	wr16(out + HDR_ARCOUNT, (uint16_t)r.ar);
 	return r.m.len;
 }

@@ -7,7 +7,33 @@
 #include <stdint.h>
 #include "zone.h"
 
+/* The header (RFC 1035 4.1.1) at its byte offsets, and its flags. */
+#define HDR_ID 0
+#define HDR_FLAGS 2
+#define HDR_QDCOUNT 4
+#define HDR_ANCOUNT 6
+#define HDR_NSCOUNT 8
+#define HDR_ARCOUNT 10
 #define MSG_HDR 12
+#define FLAG_QR 0x8000 /* a response */
+#define FLAG_OPCODE_SHIFT 11
+#define FLAG_OPCODE_MASK 0xf
+#define FLAG_AA 0x0400
+#define FLAG_TC 0x0200
+#define FLAG_RD 0x0100
+#define FLAG_RCODE_MASK 0x000f
+/* A question after its name (4.1.2), a record after its owner's name
+ * (4.1.3; an OPT record's class is the UDP size it offers, its TTL the
+ * extended rcode, version and flags: RFC 6891 6.1.2). */
+#define Q_TYPE 0
+#define Q_CLASS 2
+#define Q_LEN 4
+#define RR_TYPE 0
+#define RR_CLASS 2
+#define RR_TTL 4
+#define RR_RDLENGTH 8
+#define RR_LEN 10
+#define OPT_VERSION (RR_TTL + 1)
 #define MSG_PTRS 128 /* name suffixes remembered for compression */
 
 struct msg {

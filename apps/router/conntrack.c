@@ -7,6 +7,7 @@
 #include <unilab/string.h>
 #include <unilab/time.h>
 #include "conntrack.h"
+#include "wire.h"
 
 #define BUCKETS 2048
 #define TCP_OPENING (60 * UL_S)
@@ -14,8 +15,6 @@
 #define TCP_CLOSED (10 * UL_S)
 #define DGRAM_UNANSWERED (30 * UL_S)
 #define DGRAM_ANSWERED (120 * UL_S)
-#define TCP_FIN 0x01
-#define TCP_RST 0x04
 
 static struct conn pool[CT_MAX];
 static struct ct_hnode *buckets[BUCKETS];
@@ -125,7 +124,7 @@ struct conn *ct_add(const struct tuple *orig, const struct tuple *reply)
 	}
 	live++;
 	c->expires = ul_now() +
-	             (orig->proto == 6 ? TCP_OPENING : DGRAM_UNANSWERED);
+	             (orig->proto == PROTO_TCP ? TCP_OPENING : DGRAM_UNANSWERED);
 	return c;
 }
 
@@ -134,7 +133,7 @@ void ct_seen(struct conn *c, int dir, uint8_t tcp_flags)
 	if (dir == CT_REPLY)
 		c->replied = true;
 	uint64_t life;
-	if (c->t[CT_ORIG].proto == 6) {
+	if (c->t[CT_ORIG].proto == PROTO_TCP) {
 		if (tcp_flags & TCP_RST)
 			c->rst = true;
 		if (tcp_flags & TCP_FIN)

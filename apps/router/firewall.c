@@ -63,7 +63,7 @@ static bool masquerade(const struct tuple *d, uint32_t addr, struct tuple *r)
 		if (!ct_taken(r))
 			return true;
 		r->dport = next_port;
-		if (d->proto == 1)
+		if (d->proto == PROTO_ICMP)
 			r->sport = next_port;
 		next_port = next_port == NAT_PORT_HI ? NAT_PORT_LO : next_port + 1;
 	}
@@ -86,8 +86,8 @@ static enum ul_fwd_verdict first(struct packet *pt, int in_if)
 	struct tuple d = pt->t;
 	/* An ICMP error of no known flow is judged by its own addresses. */
 	if (pt->icmp_error)
-		d = (struct tuple){get32(pt->pk->ip + 12), get32(pt->pk->ip + 16),
-		                   0, 0, 1};
+		d = (struct tuple){get32(pt->pk->ip + IP_SRC),
+		                   get32(pt->pk->ip + IP_DST), 0, 0, PROTO_ICMP};
 	struct ul_net_if nif = {0};
 	ul_net_if_get((unsigned)in_if, &nif);
 	const struct port_forward *f =
@@ -98,9 +98,9 @@ static enum ul_fwd_verdict first(struct packet *pt, int in_if)
 		d.dport = f->to_port;
 	}
 	int out = ul_forward_route(d.dst);
+	bool ports = d.proto == PROTO_TCP || d.proto == PROTO_UDP;
 	struct flow_key key = {in_if, out == UL_FWD_SELF ? RULE_OUT_SELF : out,
-	                       d.proto, d.src, d.dst,
-	                       d.proto == 6 || d.proto == 17 ? d.dport : 0};
+	                       d.proto, d.src, d.dst, ports ? d.dport : 0};
 	struct rule *r = rules_match(rules, &key);
 	count(r, pt->pk->len);
 	if (r ? !r->allow : !rules->policy_allow) {

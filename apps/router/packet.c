@@ -6,19 +6,16 @@
 #include <unilab/string.h>
 #include "packet.h"
 
-#define P_ICMP 1
-#define P_TCP 6
-#define P_UDP 17
-#define FRAG_OFFSET 0x1fff
-
 static bool is_echo(uint8_t type)
 {
-	return type == 0 || type == 8;
+	return type == ICMP_ECHO_REPLY || type == ICMP_ECHO;
 }
 
 static bool is_error(uint8_t type)
 {
-	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+	return type == ICMP_UNREACH || type == ICMP_SOURCE_QUENCH ||
+	       type == ICMP_REDIRECT || type == ICMP_TIME_EXCEEDED ||
+	       type == ICMP_PARAM_PROBLEM;
 }
 
 /* Ports (or the echo identifier) of a transport header of len bytes;
@@ -27,15 +24,16 @@ static bool ports(uint8_t proto, const uint8_t *l4, size_t len, bool whole,
                   struct tuple *t)
 {
 	t->sport = t->dport = 0;
-	if (proto == P_TCP || proto == P_UDP) {
-		if (len < (whole ? (proto == P_TCP ? 20u : 8u) : 8u))
+	if (proto == PROTO_TCP || proto == PROTO_UDP) {
+		size_t need = whole && proto == PROTO_TCP ? TCP_HLEN : UDP_HLEN;
+		if (len < need)
 			return false;
-		t->sport = get16(l4);
-		t->dport = get16(l4 + 2);
-	} else if (proto == P_ICMP) {
-		if (len < 8 || !is_echo(l4[0]))
+		t->sport = get16(l4 + L4_SPORT);
+		t->dport = get16(l4 + L4_DPORT);
+	} else if (proto == PROTO_ICMP) {
+		if (len < ICMP_HLEN || !is_echo(l4[ICMP_TYPE]))
 			return false;
-		t->sport = t->dport = get16(l4 + 4);
+		t->sport = t->dport = get16(l4 + ICMP_ID);
 	}
 	return true;
 }
@@ -44,15 +42,15 @@ static bool ports(uint8_t proto, const uint8_t *l4, size_t len, bool whole,
  * error travels the way a reply to it would). */
 static bool parse_error(struct packet *pt)
 {
-	uint8_t *q = pt->l4 + 8;
-	size_t qlen = pt->l4len - 8;
-	if (pt->l4len < 8 + 20 || (q[0] >> 4) != 4)
+	uint8_t *q = pt->l4 + ICMP_HLEN;
+	size_t qlen = pt->l4len - ICMP_HLEN;
+	if (pt->l4len < ICMP_HLEN + IP_HLEN || q[IP_VERSION_IHL] >> 4 != IP_VERSION)
 		return false;
-	size_t qh = (size_t)(q[0] & 0xf) * 4;
-	if (qh < 20 || qlen < qh + 8)
+	size_t qh = ip_hlen(q);
+	if (qh < IP_HLEN || qlen < qh + ICMP_QUOTE)
 		return false;
-	struct tuple in = {.src = get32(q + 12), .dst = get32(q + 16),
-	                   .proto = q[9]};
+	struct tuple in = {.src = get32(q + IP_SRC), .dst = get32(q + IP_DST),
+	                   .proto = q[IP_PROTO]};
 	if (!ports(in.proto, q + qh, qlen - qh, false, &in))
 		return false;
 	pt->icmp_error = true;
@@ -69,26 +67,27 @@ bool packet_parse(struct ul_fwd_pkt *pk, struct packet *pt)
 	pt->pk = pk;
 	pt->l4 = h + pk->hlen;
 	pt->l4len = pk->len - pk->hlen;
-	pt->t.src = get32(h + 12);
-	pt->t.dst = get32(h + 16);
-	pt->t.proto = h[9];
-	if (get16(h + 6) & FRAG_OFFSET)
+	pt->t.src = get32(h + IP_SRC);
+	pt->t.dst = get32(h + IP_DST);
+	pt->t.proto = h[IP_PROTO];
+	if (get16(h + IP_FRAG) & IP_FRAG_OFFSET)
 		return false;
-	if (pt->t.proto == P_ICMP && pt->l4len >= 8 && is_error(pt->l4[0]))
+	if (pt->t.proto == PROTO_ICMP && pt->l4len >= ICMP_HLEN &&
+	    is_error(pt->l4[ICMP_TYPE]))
 		return parse_error(pt);
 	if (!ports(pt->t.proto, pt->l4, pt->l4len, true, &pt->t))
 		return false;
-	if (pt->t.proto == P_TCP)
-		pt->tcp_flags = pt->l4[13];
+	if (pt->t.proto == PROTO_TCP)
+		pt->tcp_flags = pt->l4[TCP_FLAGS];
 	return true;
 }
 
 static void set_addrs(uint8_t *h, uint32_t src, uint32_t dst)
 {
-	ul_csum_update32(h + 10, get32(h + 12), src);
-	ul_csum_update32(h + 10, get32(h + 16), dst);
-	put32(h + 12, src);
-	put32(h + 16, dst);
+	ul_csum_update32(h + IP_CSUM, get32(h + IP_SRC), src);
+	ul_csum_update32(h + IP_CSUM, get32(h + IP_DST), dst);
+	put32(h + IP_SRC, src);
+	put32(h + IP_DST, dst);
 }
 
 /* Rewrite the addresses and ports of the IP datagram at h (l4: its
@@ -96,25 +95,27 @@ static void set_addrs(uint8_t *h, uint32_t src, uint32_t dst)
 static void rewrite(uint8_t *h, uint8_t *l4, size_t l4len, const struct tuple *t)
 {
 	uint8_t *sum = NULL;
-	if (t->proto == P_TCP && l4len >= 18)
-		sum = l4 + 16;
-	else if (t->proto == P_UDP && l4len >= 8 && get16(l4 + 6) != 0)
-		sum = l4 + 6;
-	uint32_t old_src = get32(h + 12), old_dst = get32(h + 16);
+	if (t->proto == PROTO_TCP && l4len >= TCP_CSUM + 2)
+		sum = l4 + TCP_CSUM;
+	else if (t->proto == PROTO_UDP && l4len >= UDP_HLEN &&
+	         get16(l4 + UDP_CSUM) != 0)
+		sum = l4 + UDP_CSUM;
+	uint32_t old_src = get32(h + IP_SRC), old_dst = get32(h + IP_DST);
 	set_addrs(h, t->src, t->dst);
-	if (t->proto == P_ICMP) {
-		if (l4len >= 8) {
-			uint16_t old = get16(l4 + 4);
-			put16(l4 + 4, t->sport);
-			ul_csum_update16(l4 + 2, old, t->sport);
+	if (t->proto == PROTO_ICMP) {
+		if (l4len >= ICMP_HLEN) {
+			uint16_t old = get16(l4 + ICMP_ID);
+			put16(l4 + ICMP_ID, t->sport);
+			ul_csum_update16(l4 + ICMP_CSUM, old, t->sport);
 		}
 		return;
 	}
-	if (t->proto != P_TCP && t->proto != P_UDP)
+	if (t->proto != PROTO_TCP && t->proto != PROTO_UDP)
 		return;
-	uint16_t old_sport = get16(l4), old_dport = get16(l4 + 2);
-	put16(l4, t->sport);
-	put16(l4 + 2, t->dport);
+	uint16_t old_sport = get16(l4 + L4_SPORT);
+	uint16_t old_dport = get16(l4 + L4_DPORT);
+	put16(l4 + L4_SPORT, t->sport);
+	put16(l4 + L4_DPORT, t->dport);
 	if (!sum)
 		return;
 	ul_csum_update32(sum, old_src, t->src);
@@ -123,7 +124,7 @@ static void rewrite(uint8_t *h, uint8_t *l4, size_t l4len, const struct tuple *t
 	ul_csum_update16(sum, old_dport, t->dport);
 	/* 0 means "no checksum" to UDP: its ones' complement twin stands in
 	 * (RFC 768). */
-	if (t->proto == P_UDP && get16(sum) == 0)
+	if (t->proto == PROTO_UDP && get16(sum) == 0)
 		put16(sum, 0xffff);
 }
 
@@ -151,14 +152,15 @@ void packet_rewrite_error(struct packet *pt, const struct tuple *quoted,
 {
 	uint8_t *h = pt->pk->ip;
 	uint8_t *q = pt->inner;
-	uint32_t old_q_dst = get32(q + 16);
-	rewrite(q, q + pt->inner_hlen, pt->l4len - 8 - pt->inner_hlen, quoted);
+	uint32_t old_q_dst = get32(q + IP_DST);
+	rewrite(q, q + pt->inner_hlen, pt->l4len - ICMP_HLEN - pt->inner_hlen,
+	        quoted);
 	/* The quote's transport checksum is left to the end it goes back
 	 * to (the quote may be cut short); its header's is redone whole. */
-	put16(q + 10, 0);
-	put16(q + 10, checksum(q, pt->inner_hlen));
-	uint32_t src = get32(h + 12);
+	put16(q + IP_CSUM, 0);
+	put16(q + IP_CSUM, checksum(q, pt->inner_hlen));
+	uint32_t src = get32(h + IP_SRC);
 	set_addrs(h, src == old_q_dst ? from : src, quoted->src);
-	put16(pt->l4 + 2, 0);
-	put16(pt->l4 + 2, checksum(pt->l4, pt->l4len));
+	put16(pt->l4 + ICMP_CSUM, 0);
+	put16(pt->l4 + ICMP_CSUM, checksum(pt->l4, pt->l4len));
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <unilab/forward.h>
 #include "conntrack.h"
+#include "wire.h"
 
 struct packet {
 	struct ul_fwd_pkt *pk;
@@ -32,27 +33,5 @@ void packet_rewrite(struct packet *pt, const struct tuple *t);
  * from the quoted datagram's destination itself gets from as source. */
 void packet_rewrite_error(struct packet *pt, const struct tuple *quoted,
                           uint32_t from);
-
-static inline uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
-static inline void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static inline void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
-}
 
 #endif

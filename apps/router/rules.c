@@ -14,6 +14,7 @@
 #include <unilab/string.h>
 #include <unilab/strtol.h>
 #include "rules.h"
+#include "wire.h"
 
 #define WORDS_MAX 16
 #define LINE_MAX 256
@@ -58,11 +59,11 @@ static bool proto(struct parser *ps, const char *s, uint8_t *out)
 {
 	unsigned long n;
 	if (ul_strcmp(s, "tcp") == 0)
-		*out = 6;
+		*out = PROTO_TCP;
 	else if (ul_strcmp(s, "udp") == 0)
-		*out = 17;
+		*out = PROTO_UDP;
 	else if (ul_strcmp(s, "icmp") == 0)
-		*out = 1;
+		*out = PROTO_ICMP;
 	else if (number(s, 255, &n) && n > 0)
 		*out = (uint8_t)n;
 	else
@@ -280,5 +281,6 @@ const struct port_forward *rules_forward(const struct ruleset *rs, int in_if,
 
 const char *rules_proto_name(uint8_t proto)
 {
-	return proto == 6 ? "tcp" : proto == 17 ? "udp" : proto == 1 ? "icmp" : "any";
+	return proto == PROTO_TCP ? "tcp" : proto == PROTO_UDP ? "udp"
+	     : proto == PROTO_ICMP ? "icmp" : "any";
 }

@@ -269,6 +269,21 @@ START_TEST(closed_descriptors_are_refused)
 }
 END_TEST
 
+/* A full descriptor table is out of descriptors, not out of memory; a
+ * closed descriptor is the next one given. */
+START_TEST(full_table_is_no_space)
+{
+	int last = -1, fd;
+	while ((fd = ul_socket(UL_SOCK_DGRAM)) >= 0)
+		last = fd;
+	ck_assert_int_eq(fd, -UL_ENOSPC);
+	ck_assert_int_eq(last, 65535);
+	ck_assert_int_eq(ul_close(1234), 0);
+	ck_assert_int_eq(ul_socket(UL_SOCK_DGRAM), 1234);
+	ck_assert_int_eq(ul_socket(UL_SOCK_STREAM), -UL_ENOSPC);
+}
+END_TEST
+
 /* Blocking calls on the real clock, with threads. */
 static void setup_threads(void)
 {
@@ -356,6 +371,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, receive_queue_is_bounded);
 	tcase_add_test(tc, poll_reports_readable_sockets);
 	tcase_add_test(tc, closed_descriptors_are_refused);
+	tcase_add_test(tc, full_table_is_no_space);
 	suite_add_tcase(s, tc);
 	TCase *live = tcase_create("blocking");
 	tcase_add_checked_fixture(live, setup_threads, NULL);

@@ -14,9 +14,8 @@ enum ul_log_level {
 };
 
 void ul_log(enum ul_log_level level, const char *fmt, ...) UL_PRINTF(2, 3);
-/* Set or read the level; ul_log_parse_level returns -1 for an unknown name. */
+/* Set the level; ul_log_parse_level returns -1 for an unknown name. */
 void ul_log_set_level(enum ul_log_level level);
-enum ul_log_level ul_log_get_level(void);
 int ul_log_parse_level(const char *name);
 
 #define ul_error(...) ul_log(UL_LOG_ERROR, __VA_ARGS__)

@@ -81,6 +81,5 @@ void ul_net_stats(struct ul_net_stats *st);
 /* The counters as "name value" lines, snprintf-like: returns the length
  * the whole text has, writes at most cap-1 bytes and a NUL. */
 int ul_net_format_stats(char *buf, size_t cap);
-void ul_net_print_stats(void);
 
 #endif

@@ -34,6 +34,8 @@ struct ul_sockaddr {
 #define UL_SHUT_WR 1
 #define UL_SHUT_RDWR 2
 
+/* A new socket's descriptor (the lowest free one), or -UL_EINVAL for an
+ * unknown type, -UL_ENOSPC when 65536 are open, -UL_ENOMEM. */
 int ul_socket(int type);
 int ul_bind(int fd, const struct ul_sockaddr *addr);
 /* backlog: established connections waiting for accept (1..1024). */

@@ -1,16 +1,9 @@
-/* The stack's clock and its pseudo-random numbers. */
+/* The stack's pseudo-random numbers (splitmix64, not cryptographic) and
+ * the keyed hash behind initial sequence numbers and SYN cookies. */
 #include <unilab/time.h>
 #include "stack.h"
 
-uint64_t (*net_clock)(void) = ul_now;
-
 static uint64_t rng_state;
-
-uint64_t net_deadline(uint64_t delta)
-{
-	uint64_t now = net_now();
-	return delta > UL_FOREVER - now ? UL_FOREVER : now + delta;
-}
 
 /* splitmix64: every call moves the state on by an odd constant and mixes
  * it, so the stream never sticks even from a zero seed. */

@@ -1,17 +1,13 @@
 /* baremetal: what the machine looks like, printed before the app starts:
  * at info level with verbose=1 (as the core's own boot lines), else at
- * debug level. The image is linked with --wrap=ul_main, so the core's call
- * to the app lands here first, after the command line has been read. */
-#include <unilab/app.h>
+ * debug level. The core calls bm_before_main (ul_boot_info.before_main)
+ * just before the app, after the command line has been read. */
 #include <unilab/cmdline.h>
 #include <unilab/log.h>
 #include <unilab/string.h>
 
 #include "bm.h"
 #include "platform.h"
-
-int __real_ul_main(int argc, char **argv);
-int __wrap_ul_main(int argc, char **argv);
 
 static void describe_driver(enum ul_log_level l, const char *driver,
                             unsigned unit)
@@ -31,7 +27,7 @@ static void describe_driver(enum ul_log_level l, const char *driver,
 		       blk.read_only ? ", read-only" : "");
 }
 
-int __wrap_ul_main(int argc, char **argv)
+void bm_before_main(void)
 {
 	const char *verbose = ul_option("verbose");
 	enum ul_log_level l = verbose && verbose[0] == '1' ? UL_LOG_INFO
@@ -62,5 +58,4 @@ int __wrap_ul_main(int argc, char **argv)
 			describe_driver(l, m->driver, m->unit);
 	}
 	bm_gdb_start();
-	return __real_ul_main(argc, argv);
 }

@@ -22,18 +22,11 @@
 
 #include <unilab/errno.h>
 
+#include "exception_gate.h"
 #include "gdb_kvm.h"
 #include "gdb_tcp.h"
 #include "x86_64/cpu.h"
 #include "x86_64/exception.h"
-
-/* The rflags bits gdb may change (CF PF AF ZF SF DF OF); the monitor
- * keeps TF and RF for itself and the rest are the system's. */
-#define RFLAGS_GDB 0xcd5ull
-#define RFLAGS_TF (1ull << 8)  /* trap after the next instruction */
-#define RFLAGS_RF (1ull << 16) /* no instruction breakpoint on the next */
-#define DR6_BS (1ull << 14)    /* the #DB is a single step */
-#define IST_EXCEPTION_STACK 1
 
 enum context {
 	CTX_VCPU,  /* between instructions: the vCPU's registers */
@@ -130,7 +123,7 @@ static int write_reg(void *ctx, enum ul_gdb_reg r, uint64_t v)
 		return -UL_EPERM;
 	uint64_t *p = reg_ptr(r);
 	if (r == UL_GDB_EFLAGS)
-		v = (*p & ~RFLAGS_GDB) | (v & RFLAGS_GDB);
+		v = (*p & ~X86_RFLAGS_STATUS) | (v & X86_RFLAGS_STATUS);
 	*p = v;
 	s.regs_dirty = true;
 	return 0;
@@ -314,8 +307,8 @@ static void stop_vcpu(struct vm *vm, int signal)
 	s.ctx = CTX_VCPU;
 	stop(vm, &why);
 	/* TF may be left from emulated watchpoints that gdb has removed. */
-	uint64_t rflags = single_step() ? s.regs.rflags | RFLAGS_TF
-	                                : s.regs.rflags & ~RFLAGS_TF;
+	uint64_t rflags = single_step() ? s.regs.rflags | X86_RFLAGS_TF
+	                                : s.regs.rflags & ~X86_RFLAGS_TF;
 	if (rflags != s.regs.rflags) {
 		s.regs.rflags = rflags;
 		s.regs_dirty = true;
@@ -347,7 +340,7 @@ static bool why_trapped(struct vm *vm, struct ul_kvm_debug *d,
 		why->signal = UL_GDB_SIGINT;
 		return true;
 	}
-	return !(d->dr6 & DR6_BS) || !points_stepping();
+	return !(d->dr6 & X86_DR6_BS) || !points_stepping();
 }
 
 /* A debug exception with no debugger is a crash like any other. */
@@ -374,12 +367,12 @@ void hc_debug(struct vm *vm, uint64_t gpa)
 		debug_crash(vm, d);
 	s.ctx = CTX_TRAP;
 	s.frame = d;
-	d->rflags &= ~RFLAGS_TF;
+	d->rflags &= ~X86_RFLAGS_TF;
 	if (why_trapped(vm, d, &why))
 		stop(vm, &why);
 	/* RF: an instruction breakpoint at the resume address must not fire
 	 * again at once. */
-	d->rflags |= RFLAGS_RF | (single_step() ? RFLAGS_TF : 0);
+	d->rflags |= X86_RFLAGS_RF | (single_step() ? X86_RFLAGS_TF : 0);
 }
 
 void gdb_crash(struct vm *vm, const struct ul_kvm_abort *a)
@@ -493,19 +486,8 @@ static void install_debug_gates(struct vm *vm)
 
 	if (!idt || !image_lookup(&vm->image, "ul_x86_exception_stubs", &stubs))
 		return;
-	for (unsigned i = 0; i < 2; i++) {
-		unsigned v = vectors[i];
-		uint64_t a = stubs + X86_EXCEPTION_STUB_SIZE * v;
-		idt[v] = (struct x86_idt_gate){
-			.offset_lo = (uint16_t)a,
-			.selector = UL_KVM_SEL_KERNEL_CODE,
-			.ist = IST_EXCEPTION_STACK,
-			.type_attr = v == X86_EXC_BP ? X86_GATE_INTR_USER
-			                             : X86_GATE_INTR,
-			.offset_mid = (uint16_t)(a >> 16),
-			.offset_hi = (uint32_t)(a >> 32),
-		};
-	}
+	for (unsigned i = 0; i < 2; i++)
+		idt[vectors[i]] = ul_kvm_exception_gate(stubs, vectors[i]);
 }
 
 static void begin_session(struct vm *vm)

@@ -48,6 +48,7 @@ static struct {
 	struct kvm_sregs sregs;     /* segments, their bases and cr3 */
 	bool step;                  /* gdb asked for one instruction */
 	bool interrupt;             /* gdb sent Ctrl-C, not yet reported */
+	bool trap_armed;            /* trap_on_return set TF for it */
 	int crash_signal;           /* gdb saw a crash: the end is an X */
 } s;
 
@@ -363,8 +364,15 @@ void hc_debug(struct vm *vm, uint64_t gpa)
 		hypercall_arg(vm, UL_KVM_HC_DEBUG, gpa, sizeof(*d));
 	struct ul_gdb_stop why = {.signal = UL_GDB_SIGTRAP};
 
+	if (!s.attached && s.trap_armed && d->vector == X86_EXC_DB) {
+		/* The trap was for a Ctrl-C, and gdb has gone since. */
+		s.trap_armed = false;
+		d->rflags &= ~X86_RFLAGS_TF;
+		return;
+	}
 	if (!s.attached)
 		debug_crash(vm, d);
+	s.trap_armed = false;
 	s.ctx = CTX_TRAP;
 	s.frame = d;
 	d->rflags &= ~X86_RFLAGS_TF;
@@ -395,6 +403,21 @@ void gdb_crash(struct vm *vm, const struct ul_kvm_abort *a)
 	s.crash_signal = why.signal; /* it cannot go on: the report ends it */
 }
 
+/* Set TF in the rflags with which the guest's exception handler returns
+ * to the program (the CPU's part of the frame at the top of the exception
+ * stack, x86_64/exception.h): the program then traps after its first
+ * instruction, and that debug exception reports the held interrupt. */
+static void trap_on_return(struct vm *vm)
+{
+	struct x86_exception_frame *f = guest_ptr(
+		&vm->mem, UL_KVM_EXC_STACK_TOP - sizeof(*f), sizeof(*f), 8);
+
+	if (f && (f->cs & 3) == 3) {
+		f->rflags |= X86_RFLAGS_TF;
+		s.trap_armed = true;
+	}
+}
+
 void gdb_poll(struct vm *vm)
 {
 	if (!input && !listen_asked && !s.interrupt)
@@ -422,11 +445,14 @@ void gdb_poll(struct vm *vm)
 		return;
 	/* In the guest's exception path (kernel mode) the stop would show
 	 * the handler, not the program: keep the interrupt for the debug
-	 * exception or exit that comes next. */
+	 * exception or exit that comes next, and make sure one comes even
+	 * if the program then runs without a single exit. */
 	settle(vm);
 	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &s.sregs) == 0 &&
-	    (s.sregs.cs.selector & 3) == 0)
+	    (s.sregs.cs.selector & 3) == 0) {
+		trap_on_return(vm);
 		return;
+	}
 	stop_vcpu(vm, UL_GDB_SIGINT);
 }
 

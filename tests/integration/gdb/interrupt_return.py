@@ -18,7 +18,7 @@ import socket
 import subprocess
 import sys
 
-from raw_packets import SANITIZER_REPORTS, Client, packet
+from raw_packets import SANITIZER_REPORTS, Client, no_kvm, packet, run, start
 
 LOOP_LINE = "main.c:51"  # the first line of spin()'s loop, once per run
 STOP_WAIT = 10           # seconds: a stop comes at once, or never
@@ -34,24 +34,16 @@ def loop_address(image):
 
 def main():
     build, monitor = sys.argv[1:3]
-    try:
-        os.close(os.open("/dev/kvm", os.O_RDWR))
-    except OSError as e:
-        print(f"SKIP: cannot open /dev/kvm: {e.strerror}")
-        return 77
-    if not shutil.which("gdb"):
-        print("SKIP: gdb is not installed (apt-get install gdb)")
+    why = no_kvm() or (not shutil.which("gdb") and
+                       "gdb is not installed (apt-get install gdb)")
+    if why:
+        print(f"SKIP: {why}")
         return 77
 
-    image = os.path.join(build, "tests/images/debugee/debugee.kvm")
-    addr = loop_address(image)
-    proc = subprocess.Popen([monitor, "--gdb=0", "--timeout=60", image,
-                             "spin"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    first = proc.stdout.readline().decode()
-    m = re.search(r"127\.0\.0\.1:(\d+)", first)
-    assert m, f"no port in {first!r}"
-    c = Client(int(m.group(1)))
+    addr = loop_address(os.path.join(build,
+                                     "tests/images/debugee/debugee.kvm"))
+    proc, first, port = start(build, monitor, ["spin"])
+    c = Client(port)
     try:
         assert c.ask("?").startswith("T05")
         assert c.ask(f"Z0,{addr:x},1") == "OK"
@@ -81,8 +73,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except (AssertionError, EOFError, OSError, subprocess.TimeoutExpired) as e:
-        print(f"FAIL: {e!r}")
-        sys.exit(1)
+    run(main)

@@ -28,27 +28,23 @@ static bool read_u32(struct ul_gdb *g, uint64_t addr, uint32_t *v)
 	return read_exact(g, addr, v, sizeof(*v));
 }
 
-/* Whether a 64-bit word at offset off fits in size bytes. */
-static bool word_in(uint32_t off, uint32_t size)
+/* Whether len bytes at offset off fit in size bytes. */
+static bool fits(uint32_t off, uint32_t len, uint32_t size)
 {
-	return off <= size && size - off >= 8;
+	return off <= size && size - off >= len;
 }
 
 static bool layout_sane(const struct ul_debug_info *l)
 {
-	uint32_t fs = l->frame_size;
+	uint32_t ts = l->thread_size, fs = l->frame_size;
 
 	return l->version == UL_DEBUG_INFO_VERSION && l->name_size > 0 &&
-	       l->name_size <= l->thread_size &&
-	       l->name <= l->thread_size - l->name_size &&
-	       word_in(l->sp, l->thread_size) &&
-	       word_in(l->id, l->thread_size + 4) &&
-	       word_in(l->state, l->thread_size + 4) &&
-	       word_in(l->all_next, l->thread_size) &&
-	       word_in(l->frame_rip, fs) && word_in(l->frame_rbp, fs) &&
-	       word_in(l->frame_rbx, fs) && word_in(l->frame_r12, fs) &&
-	       word_in(l->frame_r13, fs) && word_in(l->frame_r14, fs) &&
-	       word_in(l->frame_r15, fs);
+	       fits(l->name, l->name_size, ts) && fits(l->sp, 8, ts) &&
+	       fits(l->id, 4, ts) && fits(l->state, 4, ts) &&
+	       fits(l->all_next, 8, ts) && fits(l->frame_rip, 8, fs) &&
+	       fits(l->frame_rbp, 8, fs) && fits(l->frame_rbx, 8, fs) &&
+	       fits(l->frame_r12, 8, fs) && fits(l->frame_r13, 8, fs) &&
+	       fits(l->frame_r14, 8, fs) && fits(l->frame_r15, 8, fs);
 }
 
 /* The layout is constant for the life of the image: read it once. */

@@ -582,6 +582,26 @@ START_TEST(threads)
 }
 END_TEST
 
+START_TEST(thread_layout_checked)
+{
+	/* A descriptor whose saved rip lies past the end of the frame is
+	 * not believed: no thread list is read through it. */
+	struct ul_debug_info info;
+	const struct ul_gdb_thread_syms syms = {
+		THREAD_AT(0), CURRENT_AT, INFO_AT,
+	};
+
+	setup_threads();
+	ck_assert_str_eq(ask("qfThreadInfo"), "m1,2");
+	memcpy(&info, mem + (INFO_AT - MEM_BASE), sizeof(info));
+	info.frame_rip = info.frame_size - 4;
+	memcpy(mem + (INFO_AT - MEM_BASE), &info, sizeof(info));
+	ul_gdb_set_threads(&g, &syms);
+	ck_assert_str_eq(ask("qfThreadInfo"), "m1");
+	ck_assert(is_error(ask("Hg2")));
+}
+END_TEST
+
 START_TEST(thread_list_cycle)
 {
 	/* A list that loops without coming back to main must not hang. */
@@ -811,6 +831,7 @@ static Suite *gdb_suite(void)
 	tcase_add_test(commands, target_description);
 	tcase_add_test(commands, resume_actions);
 	tcase_add_test(commands, threads);
+	tcase_add_test(commands, thread_layout_checked);
 	tcase_add_test(commands, thread_list_cycle);
 	suite_add_tcase(s, commands);
 	tcase_add_test(loop, serve_loop_acks);

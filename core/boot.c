@@ -70,6 +70,8 @@ _Noreturn void ul_boot(const struct ul_boot_info *info)
 	describe_machine(info, apply_options());
 	if (ul_fs_boot)
 		ul_fs_boot();
+	if (info->before_main)
+		info->before_main();
 
 	int status = ul_main(boot_cmdline.argc, boot_cmdline.argv);
 	ul_exit(status);

@@ -25,6 +25,12 @@ struct ul_boot_info {
 	                        parsed by core/cmdline.c (may be "") */
 	unsigned net_count;   /* interfaces 0..net_count-1 exist */
 	unsigned block_count; /* block devices 0..block_count-1 exist */
+	/* Optional (NULL for none): the backend's last step before the app,
+	 * called once just before ul_main, when the command line is read and
+	 * the file systems are mounted: the kvm backend's "app main" boot
+	 * phase, the baremetal backend's description of the machine and its
+	 * wait for gdb with break=1. */
+	void (*before_main)(void);
 };
 
 /* Entry into the core. The backend calls it once, on a stack of at least

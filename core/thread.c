@@ -41,6 +41,14 @@ const struct ul_debug_info ul_debug_info = {
 	.name_size = sizeof(ul_main_thread.name),
 	.state = offsetof(struct ul_thread, state),
 	.all_next = offsetof(struct ul_thread, all_next),
+	.frame_size = UL_SWITCH_WORDS * sizeof(uint64_t),
+	.frame_rip = UL_SWITCH_RIP * sizeof(uint64_t),
+	.frame_rbp = UL_SWITCH_RBP * sizeof(uint64_t),
+	.frame_rbx = UL_SWITCH_RBX * sizeof(uint64_t),
+	.frame_r12 = UL_SWITCH_R12 * sizeof(uint64_t),
+	.frame_r13 = UL_SWITCH_R13 * sizeof(uint64_t),
+	.frame_r14 = UL_SWITCH_R14 * sizeof(uint64_t),
+	.frame_r15 = UL_SWITCH_R15 * sizeof(uint64_t),
 };
 
 void ul_thread_init_main(void)

@@ -107,8 +107,8 @@ struct ul_gdb_target {
 	                uint64_t addr, uint64_t len);
 };
 
-/* Where the core keeps its threads in the machine's memory (the addresses
- * of ul_main_thread, ul_current and ul_debug_info, see core/sched.h). */
+/* Where the core keeps its threads in the machine's memory: the addresses
+ * of ul_main_thread, ul_current and ul_debug_info (core/debug_info.h). */
 struct ul_gdb_thread_syms {
 	uint64_t main_thread, current, debug_info;
 };

@@ -7,15 +7,11 @@
 #include <unilab/errno.h>
 
 #include "internal.h"
-#include "sched.h"
 
 /* More than any image has; ends the walk of a list that has become a
  * cycle not through ul_main_thread. */
 #define MAX_THREADS 4096
 
-/* The frame ul_arch_switch leaves (core/sched.h), lowest address first. */
-enum { FRAME_R15, FRAME_R14, FRAME_R13, FRAME_R12, FRAME_RBX, FRAME_RBP,
-       FRAME_RIP, FRAME_WORDS };
 
 static bool read_exact(struct ul_gdb *g, uint64_t addr, void *buf, size_t n)
 {
@@ -32,13 +28,23 @@ static bool read_u32(struct ul_gdb *g, uint64_t addr, uint32_t *v)
 	return read_exact(g, addr, v, sizeof(*v));
 }
 
+/* Whether len bytes at offset off fit in size bytes. */
+static bool fits(uint32_t off, uint32_t len, uint32_t size)
+{
+	return off <= size && size - off >= len;
+}
+
 static bool layout_sane(const struct ul_debug_info *l)
 {
+	uint32_t ts = l->thread_size, fs = l->frame_size;
+
 	return l->version == UL_DEBUG_INFO_VERSION && l->name_size > 0 &&
-	       l->sp + 8 <= l->thread_size && l->id + 4 <= l->thread_size &&
-	       l->name + l->name_size <= l->thread_size &&
-	       l->state + 4 <= l->thread_size &&
-	       l->all_next + 8 <= l->thread_size;
+	       fits(l->name, l->name_size, ts) && fits(l->sp, 8, ts) &&
+	       fits(l->id, 4, ts) && fits(l->state, 4, ts) &&
+	       fits(l->all_next, 8, ts) && fits(l->frame_rip, 8, fs) &&
+	       fits(l->frame_rbp, 8, fs) && fits(l->frame_rbx, 8, fs) &&
+	       fits(l->frame_r12, 8, fs) && fits(l->frame_r13, 8, fs) &&
+	       fits(l->frame_r14, 8, fs) && fits(l->frame_r15, 8, fs);
 }
 
 /* The layout is constant for the life of the image: read it once. */
@@ -74,7 +80,7 @@ static bool live(struct ul_gdb *g, uint64_t t)
 {
 	uint32_t state;
 	return read_u32(g, t + g->layout.state, &state) &&
-	       state != UL_THREAD_ZOMBIE;
+	       state != UL_DEBUG_THREAD_ZOMBIE;
 }
 
 /* The next thread in creation order, or 0 at the end of the list. */
@@ -163,34 +169,41 @@ size_t ul_gdb_thread_list(struct ul_gdb *g, unsigned skip, long *ids,
 	return c.n;
 }
 
-/* A switched-out thread resumes where its ul_arch_switch will return:
- * the callee-saved registers and rip are in its frame, rsp is just above
- * it; the caller-saved registers are gone, as they are across any call.
- * Segments are the CPU's: all threads share them. */
+/* A switched-out thread resumes where its context switch will return:
+ * the callee-saved registers and rip are in its frame (at the offsets the
+ * image's descriptor gives), rsp is just above it; the caller-saved
+ * registers are gone, as they are across any call. Segments are the
+ * CPU's: all threads share them. */
 static int frame_regs(struct ul_gdb *g, uint64_t t, struct ul_gdb_regs *r)
 {
-	static const enum ul_gdb_reg saved[FRAME_WORDS] = {
-		[FRAME_R15] = UL_GDB_R15, [FRAME_R14] = UL_GDB_R14,
-		[FRAME_R13] = UL_GDB_R13, [FRAME_R12] = UL_GDB_R12,
-		[FRAME_RBX] = UL_GDB_RBX, [FRAME_RBP] = UL_GDB_RBP,
-		[FRAME_RIP] = UL_GDB_RIP,
+	const struct ul_debug_info *l = &g->layout;
+	const struct {
+		enum ul_gdb_reg reg;
+		uint32_t at;
+	} saved[] = {
+		{UL_GDB_RIP, l->frame_rip}, {UL_GDB_RBP, l->frame_rbp},
+		{UL_GDB_RBX, l->frame_rbx}, {UL_GDB_R12, l->frame_r12},
+		{UL_GDB_R13, l->frame_r13}, {UL_GDB_R14, l->frame_r14},
+		{UL_GDB_R15, l->frame_r15},
 	};
-	uint64_t sp, frame[FRAME_WORDS];
+	uint64_t sp, v[sizeof(saved) / sizeof(saved[0])];
 	int err = g->target->read_regs(g->ctx, r);
 
 	if (err < 0)
 		return err;
-	if (!read_u64(g, t + g->layout.sp, &sp) ||
-	    !read_exact(g, sp, frame, sizeof(frame)))
+	if (!read_u64(g, t + l->sp, &sp))
 		return -UL_EFAULT;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		if (!read_u64(g, sp + saved[i].at, &v[i]))
+			return -UL_EFAULT;
 	r->valid &= (1u << UL_GDB_CS) | (1u << UL_GDB_SS) | (1u << UL_GDB_DS) |
 	            (1u << UL_GDB_ES) | (1u << UL_GDB_FS) | (1u << UL_GDB_GS) |
 	            (1u << UL_GDB_FS_BASE) | (1u << UL_GDB_GS_BASE);
-	for (unsigned i = 0; i < FRAME_WORDS; i++) {
-		r->value[saved[i]] = frame[i];
-		r->valid |= 1u << saved[i];
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		r->value[saved[i].reg] = v[i];
+		r->valid |= 1u << saved[i].reg;
 	}
-	r->value[UL_GDB_RSP] = sp + sizeof(frame);
+	r->value[UL_GDB_RSP] = sp + l->frame_size;
 	r->valid |= 1u << UL_GDB_RSP;
 	return 0;
 }
@@ -208,11 +221,11 @@ int ul_gdb_thread_regs(struct ul_gdb *g, long id, struct ul_gdb_regs *regs)
 static const char *state_name(uint32_t state)
 {
 	switch (state) {
-	case UL_THREAD_RUNNING:
+	case UL_DEBUG_THREAD_RUNNING:
 		return "running";
-	case UL_THREAD_READY:
+	case UL_DEBUG_THREAD_READY:
 		return "ready";
-	case UL_THREAD_BLOCKED:
+	case UL_DEBUG_THREAD_BLOCKED:
 		return "blocked";
 	default:
 		return "?";

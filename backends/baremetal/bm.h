@@ -136,6 +136,10 @@ void bm_serial_enable_input(void);
 /* Wait until every byte written has left the UART. */
 void bm_serial_drain(void);
 
+/* verbose.c: the core's last call before the app: describe the machine,
+ * then wait for gdb if break=1. */
+void bm_before_main(void);
+
 /* gdb.c: the gdb stub on COM2. bm_gdb_start waits for gdb there when the
  * command line has break=1 (call it once the core has parsed options);
  * bm_gdb_exception takes an exception while gdb is attached: true when

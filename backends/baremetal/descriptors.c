@@ -30,14 +30,7 @@ struct table_ptr {
 
 static struct x86_idt_gate gate(uintptr_t addr, uint8_t ist)
 {
-	return (struct x86_idt_gate){
-		.offset_lo = (uint16_t)addr,
-		.selector = SEL_CODE64,
-		.ist = ist,
-		.type_attr = X86_GATE_INTR,
-		.offset_mid = (uint16_t)(addr >> 16),
-		.offset_hi = (uint32_t)(addr >> 32),
-	};
+	return x86_gate(addr, SEL_CODE64, ist, X86_GATE_INTR);
 }
 
 static void load_gdt(void)

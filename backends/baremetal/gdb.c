@@ -13,30 +13,12 @@
 
 #include "bm.h"
 #include "platform.h"
-#include "sched.h"
 #include "stub.h"
 #include "x86_64/cpu.h"
 #include "x86_64/exception.h"
+#include "x86_64/io.h"
 
-#define EXC_DB 1
 #define COM2_IRQ 3
-/* The rflags bits gdb may change (CF PF AF ZF SF DF OF); the stub keeps TF
- * and RF for itself and the rest are the system's. */
-#define RFLAGS_GDB 0xcd5ull
-#define RFLAGS_TF (1ull << 8)  /* trap after the next instruction */
-#define RFLAGS_RF (1ull << 16) /* no instruction breakpoint on the next */
-
-#define DEBUG_REGS 4
-#define DR6_HITS 0xfull        /* B0..B3: which debug register matched */
-#define DR7_LOCAL(i) (1ull << (2 * (i)))
-#define DR7_EXACT (3ull << 8)  /* LE, GE: report data hits exactly */
-#define DR7_RW(i, rw) ((uint64_t)(rw) << (16 + 4 * (i)))
-#define DR7_LEN(i, len) ((uint64_t)(len) << (18 + 4 * (i)))
-#define DR7_FIXED (1ull << 10)
-enum { RW_EXEC = 0, RW_WRITE = 1, RW_ACCESS = 3 };
-
-#define MSR_FS_BASE 0xc0000100
-#define MSR_GS_BASE 0xc0000101
 /* As unilab-kvm's status when gdb kills the guest. */
 #define EXIT_KILLED 118
 
@@ -53,7 +35,7 @@ static struct {
 	bool interrupt;    /* gdb sent Ctrl-C: the next #DB reports it */
 	int crash_signal;  /* gdb saw a crash: the end is an X */
 	struct x86_exception_frame *frame;
-	struct slot slot[DEBUG_REGS];
+	struct slot slot[X86_DEBUG_REGS];
 	struct ul_gdb stub;
 } s;
 
@@ -96,14 +78,6 @@ static uint64_t *reg_ptr(enum ul_gdb_reg r)
 	return regs[r];
 }
 
-static uint64_t read_msr(uint32_t msr)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-	return (uint64_t)hi << 32 | lo;
-}
-
 static int read_regs(void *ctx, struct ul_gdb_regs *r)
 {
 	uint16_t ds, es, fs, gs;
@@ -120,8 +94,8 @@ static int read_regs(void *ctx, struct ul_gdb_regs *r)
 	r->value[UL_GDB_ES] = es;
 	r->value[UL_GDB_FS] = fs;
 	r->value[UL_GDB_GS] = gs;
-	r->value[UL_GDB_FS_BASE] = read_msr(MSR_FS_BASE);
-	r->value[UL_GDB_GS_BASE] = read_msr(MSR_GS_BASE);
+	r->value[UL_GDB_FS_BASE] = x86_rdmsr(X86_MSR_FS_BASE);
+	r->value[UL_GDB_GS_BASE] = x86_rdmsr(X86_MSR_GS_BASE);
 	r->valid = (1u << UL_GDB_NREGS) - 1;
 	return 0;
 }
@@ -134,7 +108,7 @@ static int write_reg(void *ctx, enum ul_gdb_reg r, uint64_t v)
 		return -UL_EPERM;
 	uint64_t *p = reg_ptr(r);
 	if (r == UL_GDB_EFLAGS)
-		v = (*p & ~RFLAGS_GDB) | (v & RFLAGS_GDB);
+		v = (*p & ~X86_RFLAGS_STATUS) | (v & X86_RFLAGS_STATUS);
 	*p = v;
 	return 0;
 }
@@ -165,12 +139,11 @@ static int write_mem(void *ctx, uint64_t addr, const void *buf, size_t len)
 
 /* --- debug registers --- */
 
-/* DR7's LEN field for len bytes: 1, 2, 4 or 8, aligned to itself. */
-static int dr7_len(uint64_t addr, uint64_t len)
+/* Whether one debug register covers len bytes at addr: 1, 2, 4 or 8,
+ * aligned to itself. */
+static bool one_register(uint64_t addr, uint64_t len)
 {
-	if ((len != 1 && len != 2 && len != 4 && len != 8) || addr % len)
-		return -1;
-	return len == 8 ? 2 : (int)len - 1;
+	return (len == 1 || len == 2 || len == 4 || len == 8) && addr % len == 0;
 }
 
 static int hw_point(void *ctx, bool insert, enum ul_gdb_point kind,
@@ -181,7 +154,7 @@ static int hw_point(void *ctx, bool insert, enum ul_gdb_point kind,
 		return -UL_ENOSYS; /* x86 watches reads only with writes */
 	if (kind == UL_GDB_HW_BREAK)
 		len = 1;
-	for (unsigned i = 0; i < DEBUG_REGS; i++) {
+	for (unsigned i = 0; i < X86_DEBUG_REGS; i++) {
 		struct slot *sl = &s.slot[i];
 		if (!insert && sl->used && sl->kind == kind && sl->addr == addr &&
 		    sl->len == len) {
@@ -191,9 +164,9 @@ static int hw_point(void *ctx, bool insert, enum ul_gdb_point kind,
 	}
 	if (!insert)
 		return -UL_EINVAL;
-	if (dr7_len(addr, len) < 0)
+	if (!one_register(addr, len))
 		return -UL_EINVAL; /* one register covers one aligned piece */
-	for (unsigned i = 0; i < DEBUG_REGS; i++)
+	for (unsigned i = 0; i < X86_DEBUG_REGS; i++)
 		if (!s.slot[i].used) {
 			s.slot[i] = (struct slot){true, kind, addr, len};
 			return 0;
@@ -204,18 +177,20 @@ static int hw_point(void *ctx, bool insert, enum ul_gdb_point kind,
 static void load_debug_regs(void)
 {
 	static const int rw[] = {
-		[UL_GDB_HW_BREAK] = RW_EXEC, [UL_GDB_WATCH_WRITE] = RW_WRITE,
-		[UL_GDB_WATCH_ACCESS] = RW_ACCESS,
+		[UL_GDB_HW_BREAK] = X86_DR7_EXEC,
+		[UL_GDB_WATCH_WRITE] = X86_DR7_WRITE,
+		[UL_GDB_WATCH_ACCESS] = X86_DR7_ACCESS,
 	};
-	uint64_t dr7 = DR7_FIXED, a[DEBUG_REGS] = {0};
+	uint64_t dr7 = X86_DR7_FIXED, a[X86_DEBUG_REGS] = {0};
 
-	for (unsigned i = 0; i < DEBUG_REGS; i++) {
+	for (unsigned i = 0; i < X86_DEBUG_REGS; i++) {
 		const struct slot *sl = &s.slot[i];
 		if (!sl->used)
 			continue;
 		a[i] = sl->addr;
-		dr7 |= DR7_LOCAL(i) | DR7_EXACT | DR7_RW(i, rw[sl->kind]) |
-		       DR7_LEN(i, dr7_len(sl->addr, sl->len));
+		dr7 |= X86_DR7_LOCAL(i) | X86_DR7_EXACT |
+		       X86_DR7_RW(i, rw[sl->kind]) |
+		       X86_DR7_LEN(i, x86_dr7_len(sl->len));
 	}
 	__asm__ volatile("movq %0, %%dr0; movq %1, %%dr1; movq %2, %%dr2; "
 	                 "movq %3, %%dr3; movq %4, %%dr7"
@@ -284,7 +259,7 @@ static void why_trapped(struct x86_exception_frame *f, struct ul_gdb_stop *why)
 {
 	uint64_t hits;
 
-	if (f->vector != EXC_DB) {
+	if (f->vector != X86_EXC_DB) {
 		/* An int3 traps after itself: gdb wants the address of its
 		 * breakpoint, where the image resumes once it is out. One
 		 * that is not gdb's is the program's own (break=1's). */
@@ -295,8 +270,8 @@ static void why_trapped(struct x86_exception_frame *f, struct ul_gdb_stop *why)
 		}
 		return;
 	}
-	hits = take_dr6() & DR6_HITS;
-	for (unsigned i = 0; i < DEBUG_REGS; i++) {
+	hits = take_dr6() & X86_DR6_HITS;
+	for (unsigned i = 0; i < X86_DEBUG_REGS; i++) {
 		const struct slot *sl = &s.slot[i];
 		if (!(hits & (1u << i)) || !sl->used)
 			continue;
@@ -311,16 +286,16 @@ static void trap(struct x86_exception_frame *f)
 {
 	struct ul_gdb_stop why = {.signal = UL_GDB_SIGTRAP};
 
-	f->rflags &= ~RFLAGS_TF;
+	f->rflags &= ~X86_RFLAGS_TF;
 	why_trapped(f, &why);
-	if (s.interrupt && f->vector == EXC_DB && !why.breakpoint &&
+	if (s.interrupt && f->vector == X86_EXC_DB && !why.breakpoint &&
 	    !why.watchpoint)
 		why.signal = UL_GDB_SIGINT;
 	s.interrupt = false;
 	stop(&why);
 	/* RF: an instruction breakpoint at the resume address must not fire
 	 * again at once. */
-	f->rflags |= RFLAGS_RF | (s.step ? RFLAGS_TF : 0);
+	f->rflags |= X86_RFLAGS_RF | (s.step ? X86_RFLAGS_TF : 0);
 }
 
 bool bm_gdb_exception(struct x86_exception_frame *f)
@@ -328,7 +303,7 @@ bool bm_gdb_exception(struct x86_exception_frame *f)
 	if (!s.attached)
 		return false;
 	s.frame = f;
-	if (f->vector == EXC_DB || f->vector == X86_EXC_BP) {
+	if (f->vector == X86_EXC_DB || f->vector == X86_EXC_BP) {
 		trap(f);
 		return true;
 	}
@@ -360,7 +335,7 @@ static void line_interrupt(void)
 			ul_gdb_set_attached_late(&s.stub);
 		}
 		s.interrupt = true;
-		*bm_irq_rflags() |= RFLAGS_TF;
+		*bm_irq_rflags() |= X86_RFLAGS_TF;
 	}
 }
 

@@ -34,7 +34,8 @@ console on stdout; exits with the image's exit status.
   --gdb=PORT         the image's second serial port (COM2) on TCP port
                      PORT of 127.0.0.1, for gdb's "target remote :PORT";
                      add break=1 to the image's options to stop it before
-                     main until gdb is there (docs/debugging.md)
+                     main until gdb is there (docs/debugging.md); a gdb
+                     that goes without detaching is detached for it
   --gdb-listen=PORT  the same port, and the image runs: gdb may attach at
                      any time (it stops where the image is, and runs on
                      after gdb detaches)
@@ -194,11 +195,14 @@ else
 	qemu+=(-kernel "$image" -append "$cmdline")
 fi
 qemu+=("${devices[@]}")
-# COM2 as a device of its own: microvm makes only COM1 of -serial.
-# wait=off: the machine starts at once; an image with break=1 waits for
-# gdb's first packet itself.
+# COM2 as a device of its own (microvm makes only COM1 of -serial), on
+# a Unix socket of gdb_relay.py's, which listens for gdb on the port: a
+# serial line cannot tell the image that gdb has gone, the relay can. The
+# machine starts at once; an image with break=1 waits for gdb's first
+# packet itself.
+relay_dir=${TMPDIR:-/tmp}/unilab-gdb.$$
 [[ -n $gdb_port ]] &&
-	qemu+=(-chardev "socket,id=gdb,host=127.0.0.1,port=$gdb_port,server=on,wait=off"
+	qemu+=(-chardev "socket,id=gdb,path=$relay_dir/com2"
 	       -device isa-serial,index=1,chardev=gdb)
 if [[ -n $monitor ]]; then
 	qemu+=(-monitor "unix:${monitor//,/,,},server=on,wait=off") # QEMU doubles commas
@@ -211,6 +215,18 @@ if $dry_run; then
 	printf '%q ' "${qemu[@]}"
 	printf '\n'
 	exit 0
+fi
+
+relay=''
+if [[ -n $gdb_port ]]; then
+	mkdir -m 700 "$relay_dir" || die "cannot make $relay_dir"
+	trap 'kill $relay 2>/dev/null; rm -rf "$relay_dir"' EXIT
+	"$(dirname "$0")/gdb_relay.py" "$gdb_port" "$relay_dir/com2" &
+	relay=$!
+	until [[ -S $relay_dir/com2 ]]; do
+		kill -0 $relay 2>/dev/null || exit 122 # it said why
+		sleep 0.02
+	done
 fi
 
 # QEMU runs as a child we wait for, so that a signal to us (timeout(1),

@@ -83,5 +83,6 @@ _Noreturn void ul_bm_start(void)
 	bm_memory_heap(&info.heap_base, &info.heap_size);
 	info.net_count = bm_net_count();
 	info.block_count = bm_block_count();
+	info.before_main = bm_before_main;
 	ul_boot(&info);
 }

@@ -1,17 +1,14 @@
 /* baremetal: what the machine looks like, printed before the app starts
  * (and its network counters at exit, exit.c): at info level with
- * verbose=1 (as the core's own boot lines), else at debug level. The image is linked with --wrap=ul_main, so the core's call
- * to the app lands here first, after the command line has been read. */
-#include <unilab/app.h>
+ * verbose=1 (as the core's own boot lines), else at debug level. The core
+ * calls bm_before_main (ul_boot_info.before_main) just before the app,
+ * after the command line has been read. */
 #include <unilab/cmdline.h>
 #include <unilab/log.h>
 #include <unilab/string.h>
 
 #include "bm.h"
 #include "platform.h"
-
-int __real_ul_main(int argc, char **argv);
-int __wrap_ul_main(int argc, char **argv);
 
 static void describe_driver(enum ul_log_level l, const char *driver,
                             unsigned unit)
@@ -37,7 +34,7 @@ enum ul_log_level bm_verbose_level(void)
 	return verbose && verbose[0] == '1' ? UL_LOG_INFO : UL_LOG_DEBUG;
 }
 
-int __wrap_ul_main(int argc, char **argv)
+void bm_before_main(void)
 {
 	enum ul_log_level l = bm_verbose_level();
 
@@ -66,5 +63,4 @@ int __wrap_ul_main(int argc, char **argv)
 			describe_driver(l, m->driver, m->unit);
 	}
 	bm_gdb_start();
-	return __real_ul_main(argc, argv);
 }

@@ -95,6 +95,7 @@
 #define UL_KVM_IDT_GATES 32 /* the CPU exceptions; IDTR limit 32*16-1 */
 #define UL_KVM_EXC_STACK 0xe000ull
 #define UL_KVM_EXC_STACK_TOP 0xf000ull
+#define UL_KVM_EXC_IST 1 /* the TSS's IST slot that holds EXC_STACK_TOP */
 #define UL_KVM_STACK 0x10000ull
 #define UL_KVM_STACK_TOP 0x20000ull
 #define UL_KVM_IMAGE_BASE 0x20000ull

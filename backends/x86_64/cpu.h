@@ -26,8 +26,35 @@
  * usual address, enabled, BSP flag set. */
 #define X86_APIC_BASE_RESET 0xfee00900ull
 
-/* RFLAGS. Bit 1 is reserved and always reads as 1. */
+/* RFLAGS (SDM 3.4.3). Bit 1 is reserved and always reads as 1. */
 #define X86_RFLAGS_RESERVED (1ull << 1)
+#define X86_RFLAGS_TF (1ull << 8)  /* trap after the next instruction */
+#define X86_RFLAGS_RF (1ull << 16) /* no instruction breakpoint on the next */
+/* The status flags a program computes with (CF PF AF ZF SF DF OF): the
+ * ones a debugger lets gdb change, keeping TF and RF for itself. */
+#define X86_RFLAGS_STATUS 0xcd5ull
+
+/* Debug registers (SDM 17.2): four address registers DR0-DR3, the status
+ * in DR6 and the control in DR7. */
+#define X86_DEBUG_REGS 4
+#define X86_DR6_HITS 0xfull         /* B0..B3: which address matched */
+#define X86_DR6_BS (1ull << 14)     /* the #DB is a single step */
+#define X86_DR6_CLEAR 0xffff0ff0ull /* DR6 with no status bit set */
+#define X86_DR7_FIXED (1ull << 10)  /* reserved, reads as 1 */
+#define X86_DR7_LOCAL(i) (1ull << (2 * (i))) /* DRi enabled */
+#define X86_DR7_EXACT (3ull << 8)   /* LE, GE: report data hits exactly */
+/* What DRi watches (X86_DR7_EXEC, _WRITE or _ACCESS), over how many
+ * bytes (x86_dr7_len). */
+#define X86_DR7_RW(i, rw) ((uint64_t)(rw) << (16 + 4 * (i)))
+#define X86_DR7_LEN(i, len) ((uint64_t)(len) << (18 + 4 * (i)))
+enum { X86_DR7_EXEC = 0, X86_DR7_WRITE = 1, X86_DR7_ACCESS = 3 };
+
+/* DR7's LEN code for a watch of len bytes, len being 1, 2, 4 or 8 (the
+ * address aligned to it). */
+static inline unsigned x86_dr7_len(uint64_t len)
+{
+	return len == 1 ? 0 : len == 2 ? 1 : len == 8 ? 2 : 3;
+}
 
 /* Page-table entries, same layout at every level of 4-level paging
  * (SDM 4.5). PS in a PDPT or PD entry maps a 1 GiB or 2 MiB page. */
@@ -97,6 +124,21 @@ struct x86_idt_gate {
 #define X86_GATE_INTR 0x8e /* present, DPL 0, 64-bit interrupt gate */
 #define X86_GATE_INTR_USER 0xee /* the same, and INT n allowed at CPL 3 */
 
+/* The gate that runs handler with code selector sel, on IST slot ist (0:
+ * the current stack), of type type_attr (X86_GATE_*). */
+static inline struct x86_idt_gate x86_gate(uint64_t handler, uint16_t sel,
+                                         uint8_t ist, uint8_t type_attr)
+{
+	return (struct x86_idt_gate){
+		.offset_lo = (uint16_t)handler,
+		.selector = sel,
+		.ist = ist,
+		.type_attr = type_attr,
+		.offset_mid = (uint16_t)(handler >> 16),
+		.offset_hi = (uint32_t)(handler >> 32),
+	};
+}
+
 /* Exception vectors (SDM 6.3.1). */
 #define X86_EXC_DB 1
 #define X86_EXC_BP 3
@@ -113,6 +155,8 @@ struct x86_idt_gate {
 
 /* Model-specific registers (SDM vol. 4). */
 #define X86_MSR_APIC_BASE 0x1b    /* local APIC physical base and enable */
+#define X86_MSR_FS_BASE 0xc0000100
+#define X86_MSR_GS_BASE 0xc0000101
 #define X86_APIC_BASE_ENABLE (1ull << 11)
 
 /* Cache control bits of a page-table entry: PCD|PWT selects PAT entry 3,

@@ -6,41 +6,30 @@
  * (Intel's DRNG guide: 10 tries for RDRAND). */
 #include <stdint.h>
 
-#include "entropy.h"
-#include "platform.h"
 #include <unilab/console.h>
 #include <unilab/errno.h>
 #include <unilab/string.h>
+
+#include "entropy.h"
+#include "io.h"
+#include "platform.h"
 
 #define CPUID1_ECX_RDRAND (1u << 30)
 #define CPUID7_EBX_RDSEED (1u << 18)
 #define RDSEED_TRIES 100
 #define RDRAND_TRIES 10
 
-static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-	__asm__ volatile("cpuid"
-	                 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-	                 : "a"(leaf), "c"(sub));
-}
-
 static int probed, has_rdseed, has_rdrand;
 
 static void probe(void)
 {
-	uint32_t r[4];
-
 	if (probed)
 		return;
 	probed = 1;
-	cpuid(0, 0, r);
-	uint32_t max_leaf = r[0];
-	cpuid(1, 0, r);
-	has_rdrand = (r[2] & CPUID1_ECX_RDRAND) != 0;
-	if (max_leaf >= 7) {
-		cpuid(7, 0, r);
-		has_rdseed = (r[1] & CPUID7_EBX_RDSEED) != 0;
-	}
+	uint32_t max_leaf = x86_cpuid(0, 0).eax;
+	has_rdrand = (x86_cpuid(1, 0).ecx & CPUID1_ECX_RDRAND) != 0;
+	if (max_leaf >= 7)
+		has_rdseed = (x86_cpuid(7, 0).ebx & CPUID7_EBX_RDSEED) != 0;
 }
 
 void ul_x86_entropy_check(const char *backend)

@@ -11,7 +11,6 @@
 
 #include <unilab/errno.h>
 
-#include "sched.h"
 #include "stub.h"
 
 #define MEM_BASE 0x1000u
@@ -135,6 +134,9 @@ static void make_machine(void)
 		.name_size = 16,
 		.state = offsetof(struct fake_thread, state),
 		.all_next = offsetof(struct fake_thread, all_next),
+		.frame_size = 56, .frame_r15 = 0, .frame_r14 = 8,
+		.frame_r13 = 16, .frame_r12 = 24, .frame_rbx = 32,
+		.frame_rbp = 40, .frame_rip = 48,
 	};
 	uint64_t current = THREAD_AT(0);
 
@@ -144,7 +146,8 @@ static void make_machine(void)
 	for (unsigned i = 0; i < THREADS; i++) {
 		struct fake_thread t = {
 			.sp = 0x1f000 - 0x100 * i, .id = i + 1,
-			.state = i ? UL_THREAD_BLOCKED : UL_THREAD_RUNNING,
+			.state = i ? UL_DEBUG_THREAD_BLOCKED
+			           : UL_DEBUG_THREAD_RUNNING,
 			.all_next = THREAD_AT((i + 1) % THREADS),
 		};
 		memcpy(t.name, i ? "worker" : "main", i ? 7 : 5);

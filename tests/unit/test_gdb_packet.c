@@ -14,7 +14,6 @@
 
 #include "internal.h"
 #include "packet.h"
-#include "sched.h"
 #include "stub.h"
 
 /* --- a fake machine --- */
@@ -534,21 +533,26 @@ static void setup_threads(void)
 		.name_size = 16,
 		.state = offsetof(struct fake_thread, state),
 		.all_next = offsetof(struct fake_thread, all_next),
+		/* Not the core's order, and a spare word: the stub must
+		 * follow the descriptor, not know the frame. */
+		.frame_size = 64, .frame_rip = 0, .frame_rbp = 8,
+		.frame_rbx = 16, .frame_r12 = 24, .frame_r13 = 32,
+		.frame_r14 = 40, .frame_r15 = 48,
 	};
 	const struct ul_gdb_thread_syms syms = {
 		THREAD_AT(0), CURRENT_AT, INFO_AT,
 	};
-	/* The switched-out frame: r15 r14 r13 r12 rbx rbp rip. */
-	const uint64_t frame[7] = {15, 14, 13, 12, 0xb0, 0xbb, 0x12345};
+	/* The switched-out frame, as the descriptor above lays it out. */
+	const uint64_t frame[8] = {0x12345, 0xbb, 0xb0, 12, 13, 14, 15, 0};
 	uint64_t current = THREAD_AT(0);
 
 	setup();
 	memcpy(mem + (INFO_AT - MEM_BASE), &info, sizeof(info));
 	memcpy(mem + (CURRENT_AT - MEM_BASE), &current, sizeof(current));
 	memcpy(mem + (STACK_AT - MEM_BASE), frame, sizeof(frame));
-	put_thread(0, 1, "main", UL_THREAD_RUNNING, 0, 1);
-	put_thread(1, 2, "worker", UL_THREAD_BLOCKED, STACK_AT, 2);
-	put_thread(2, 3, "gone", UL_THREAD_ZOMBIE, 0, 0);
+	put_thread(0, 1, "main", UL_DEBUG_THREAD_RUNNING, 0, 1);
+	put_thread(1, 2, "worker", UL_DEBUG_THREAD_BLOCKED, STACK_AT, 2);
+	put_thread(2, 3, "gone", UL_DEBUG_THREAD_ZOMBIE, 0, 0);
 	ul_gdb_set_threads(&g, &syms);
 }
 
@@ -569,7 +573,8 @@ START_TEST(threads)
 	ck_assert_str_eq(ask("p0"), "xxxxxxxxxxxxxxxx");   /* rax: lost */
 	ck_assert_str_eq(ask("p1"), "b000000000000000");   /* rbx */
 	ck_assert_str_eq(ask("p10"), "4523010000000000");  /* rip */
-	ck_assert_str_eq(ask("p7"), "38a0010000000000");   /* rsp: sp + 56 */
+	ck_assert_str_eq(ask("p7"), "40a0010000000000");   /* rsp: sp + 64 */
+	ck_assert_str_eq(ask("pf"), "0f00000000000000");   /* r15 */
 	ck_assert(is_error(ask("P0=0000000000000000"))); /* not the CPU's */
 	ck_assert(is_error(ask("Hg3")));
 	ck_assert_str_eq(ask("Hg0"), "OK");
@@ -577,11 +582,31 @@ START_TEST(threads)
 }
 END_TEST
 
+START_TEST(thread_layout_checked)
+{
+	/* A descriptor whose saved rip lies past the end of the frame is
+	 * not believed: no thread list is read through it. */
+	struct ul_debug_info info;
+	const struct ul_gdb_thread_syms syms = {
+		THREAD_AT(0), CURRENT_AT, INFO_AT,
+	};
+
+	setup_threads();
+	ck_assert_str_eq(ask("qfThreadInfo"), "m1,2");
+	memcpy(&info, mem + (INFO_AT - MEM_BASE), sizeof(info));
+	info.frame_rip = info.frame_size - 4;
+	memcpy(mem + (INFO_AT - MEM_BASE), &info, sizeof(info));
+	ul_gdb_set_threads(&g, &syms);
+	ck_assert_str_eq(ask("qfThreadInfo"), "m1");
+	ck_assert(is_error(ask("Hg2")));
+}
+END_TEST
+
 START_TEST(thread_list_cycle)
 {
 	/* A list that loops without coming back to main must not hang. */
 	setup_threads();
-	put_thread(1, 2, "worker", UL_THREAD_BLOCKED, STACK_AT, 1);
+	put_thread(1, 2, "worker", UL_DEBUG_THREAD_BLOCKED, STACK_AT, 1);
 	const char *r = ask("qfThreadInfo");
 	ck_assert(strncmp(r, "m1,2,2,", 7) == 0);
 	/* The walk is bounded: the replies come to an end. */
@@ -806,6 +831,7 @@ static Suite *gdb_suite(void)
 	tcase_add_test(commands, target_description);
 	tcase_add_test(commands, resume_actions);
 	tcase_add_test(commands, threads);
+	tcase_add_test(commands, thread_layout_checked);
 	tcase_add_test(commands, thread_list_cycle);
 	suite_add_tcase(s, commands);
 	tcase_add_test(loop, serve_loop_acks);

@@ -36,5 +36,8 @@ uint32_t ul_kvm_net_flush(void);
 void ul_kvm_idt_init(void);
 /* Hand the console buffer to the monitor now. */
 void ul_kvm_console_flush(void);
+/* The "app main" boot phase (trace.c), the core's last step before the
+ * app. */
+void ul_kvm_trace_main(void);
 
 #endif

@@ -6,12 +6,11 @@
  * report with symbols and exits with UL_KVM_EXIT_CRASH. */
 #include <stddef.h>
 
+#include "exception_gate.h"
 #include "guest.h"
 #include "x86_64/cpu.h"
 #include "x86_64/exception.h"
-
-#define IST_EXCEPTION_STACK 1 /* the TSS slot the monitor filled */
-#define DR6_CLEAR 0xffff0ff0u /* DR6 with no status bit set */
+#include "x86_64/io.h"
 
 /* The debug call's argument is the stubs' frame itself. */
 _Static_assert(sizeof(struct x86_exception_frame) ==
@@ -28,27 +27,9 @@ void ul_kvm_idt_init(void)
 {
 	struct x86_idt_gate *idt = (struct x86_idt_gate *)(uintptr_t)UL_KVM_IDT;
 
-	for (unsigned v = 0; v < UL_KVM_IDT_GATES; v++) {
-		uint64_t a = (uintptr_t)ul_x86_exception_stubs +
-		             X86_EXCEPTION_STUB_SIZE * v;
-		idt[v] = (struct x86_idt_gate){
-			.offset_lo = (uint16_t)a,
-			.selector = UL_KVM_SEL_KERNEL_CODE,
-			.ist = IST_EXCEPTION_STACK,
-			/* int3 from user mode is a breakpoint, not a #GP */
-			.type_attr = v == X86_EXC_BP ? X86_GATE_INTR_USER
-			                             : X86_GATE_INTR,
-			.offset_mid = (uint16_t)(a >> 16),
-			.offset_hi = (uint32_t)(a >> 32),
-		};
-	}
-}
-
-static uint64_t read_cr2(void)
-{
-	uint64_t cr2;
-	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
-	return cr2;
+	for (unsigned v = 0; v < UL_KVM_IDT_GATES; v++)
+		idt[v] = ul_kvm_exception_gate(
+			(uintptr_t)ul_x86_exception_stubs, v);
 }
 
 /* For #DB the debugger wants DR6 (in the error-code slot, which the CPU
@@ -59,7 +40,7 @@ static void debug_exception(struct x86_exception_frame *f)
 		uint64_t dr6;
 		__asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
 		f->error_code = dr6;
-		__asm__ volatile("mov %0, %%dr6" : : "r"((uint64_t)DR6_CLEAR));
+		__asm__ volatile("mov %0, %%dr6" : : "r"(X86_DR6_CLEAR));
 	}
 	ul_kvm_hypercall(UL_KVM_HC_DEBUG, f);
 }
@@ -70,7 +51,7 @@ static _Noreturn void crash(const struct x86_exception_frame *f)
 	struct ul_kvm_abort a = {
 		.vector = f->vector, .error_code = f->error_code,
 		.rip = f->rip, .cs = f->cs, .rflags = f->rflags,
-		.rsp = f->rsp, .ss = f->ss, .cr2 = read_cr2(),
+		.rsp = f->rsp, .ss = f->ss, .cr2 = x86_read_cr2(),
 		.rax = f->rax, .rbx = f->rbx, .rcx = f->rcx, .rdx = f->rdx,
 		.rsi = f->rsi, .rdi = f->rdi, .rbp = f->rbp,
 		.r8 = f->r8, .r9 = f->r9, .r10 = f->r10, .r11 = f->r11,

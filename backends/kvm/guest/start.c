@@ -49,5 +49,6 @@ _Noreturn void ul_kvm_start(const struct ul_kvm_boot_info *bi)
 	info.cmdline = (const char *)(uintptr_t)bi->cmdline;
 	info.net_count = bi->net_count;
 	info.block_count = bi->block_count;
+	info.before_main = ul_kvm_trace_main;
 	ul_boot(&info);
 }

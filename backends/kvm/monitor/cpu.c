@@ -125,7 +125,7 @@ static void build_gdt(const struct vm *vm)
 	gdt[UL_KVM_SEL_TSS / 8] = x86_seg_desc(X86_SEG_TSS64_BUSY, 0,
 	                                       (uint32_t)tss_base, TSS_LIMIT);
 	gdt[UL_KVM_SEL_TSS / 8 + 1] = tss_base >> 32;
-	tss->ist[0] = UL_KVM_EXC_STACK_TOP;
+	tss->ist[UL_KVM_EXC_IST - 1] = UL_KVM_EXC_STACK_TOP;
 	tss->iomap_base = IOMAP_OFFSET - TSS_OFFSET;
 
 	uint8_t *iomap = guest_ptr(&vm->mem, UL_KVM_BOOT_PAGE + IOMAP_OFFSET,

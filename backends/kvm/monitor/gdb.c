@@ -22,18 +22,11 @@
 
 #include <unilab/errno.h>
 
+#include "exception_gate.h"
 #include "gdb_kvm.h"
 #include "gdb_tcp.h"
 #include "x86_64/cpu.h"
 #include "x86_64/exception.h"
-
-/* The rflags bits gdb may change (CF PF AF ZF SF DF OF); the monitor
- * keeps TF and RF for itself and the rest are the system's. */
-#define RFLAGS_GDB 0xcd5ull
-#define RFLAGS_TF (1ull << 8)  /* trap after the next instruction */
-#define RFLAGS_RF (1ull << 16) /* no instruction breakpoint on the next */
-#define DR6_BS (1ull << 14)    /* the #DB is a single step */
-#define IST_EXCEPTION_STACK 1
 
 enum context {
 	CTX_VCPU,  /* between instructions: the vCPU's registers */
@@ -55,6 +48,7 @@ static struct {
 	struct kvm_sregs sregs;     /* segments, their bases and cr3 */
 	bool step;                  /* gdb asked for one instruction */
 	bool interrupt;             /* gdb sent Ctrl-C, not yet reported */
+	bool trap_armed;            /* trap_on_return set TF for it */
 	int crash_signal;           /* gdb saw a crash: the end is an X */
 } s;
 
@@ -130,7 +124,7 @@ static int write_reg(void *ctx, enum ul_gdb_reg r, uint64_t v)
 		return -UL_EPERM;
 	uint64_t *p = reg_ptr(r);
 	if (r == UL_GDB_EFLAGS)
-		v = (*p & ~RFLAGS_GDB) | (v & RFLAGS_GDB);
+		v = (*p & ~X86_RFLAGS_STATUS) | (v & X86_RFLAGS_STATUS);
 	*p = v;
 	s.regs_dirty = true;
 	return 0;
@@ -314,8 +308,8 @@ static void stop_vcpu(struct vm *vm, int signal)
 	s.ctx = CTX_VCPU;
 	stop(vm, &why);
 	/* TF may be left from emulated watchpoints that gdb has removed. */
-	uint64_t rflags = single_step() ? s.regs.rflags | RFLAGS_TF
-	                                : s.regs.rflags & ~RFLAGS_TF;
+	uint64_t rflags = single_step() ? s.regs.rflags | X86_RFLAGS_TF
+	                                : s.regs.rflags & ~X86_RFLAGS_TF;
 	if (rflags != s.regs.rflags) {
 		s.regs.rflags = rflags;
 		s.regs_dirty = true;
@@ -347,7 +341,7 @@ static bool why_trapped(struct vm *vm, struct ul_kvm_debug *d,
 		why->signal = UL_GDB_SIGINT;
 		return true;
 	}
-	return !(d->dr6 & DR6_BS) || !points_stepping();
+	return !(d->dr6 & X86_DR6_BS) || !points_stepping();
 }
 
 /* A debug exception with no debugger is a crash like any other. */
@@ -370,16 +364,23 @@ void hc_debug(struct vm *vm, uint64_t gpa)
 		hypercall_arg(vm, UL_KVM_HC_DEBUG, gpa, sizeof(*d));
 	struct ul_gdb_stop why = {.signal = UL_GDB_SIGTRAP};
 
+	if (!s.attached && s.trap_armed && d->vector == X86_EXC_DB) {
+		/* The trap was for a Ctrl-C, and gdb has gone since. */
+		s.trap_armed = false;
+		d->rflags &= ~X86_RFLAGS_TF;
+		return;
+	}
 	if (!s.attached)
 		debug_crash(vm, d);
+	s.trap_armed = false;
 	s.ctx = CTX_TRAP;
 	s.frame = d;
-	d->rflags &= ~RFLAGS_TF;
+	d->rflags &= ~X86_RFLAGS_TF;
 	if (why_trapped(vm, d, &why))
 		stop(vm, &why);
 	/* RF: an instruction breakpoint at the resume address must not fire
 	 * again at once. */
-	d->rflags |= RFLAGS_RF | (single_step() ? RFLAGS_TF : 0);
+	d->rflags |= X86_RFLAGS_RF | (single_step() ? X86_RFLAGS_TF : 0);
 }
 
 void gdb_crash(struct vm *vm, const struct ul_kvm_abort *a)
@@ -400,6 +401,21 @@ void gdb_crash(struct vm *vm, const struct ul_kvm_abort *a)
 	s.frame = &s.crashed;
 	stop(vm, &why);
 	s.crash_signal = why.signal; /* it cannot go on: the report ends it */
+}
+
+/* Set TF in the rflags with which the guest's exception handler returns
+ * to the program (the CPU's part of the frame at the top of the exception
+ * stack, x86_64/exception.h): the program then traps after its first
+ * instruction, and that debug exception reports the held interrupt. */
+static void trap_on_return(struct vm *vm)
+{
+	struct x86_exception_frame *f = guest_ptr(
+		&vm->mem, UL_KVM_EXC_STACK_TOP - sizeof(*f), sizeof(*f), 8);
+
+	if (f && (f->cs & 3) == 3) {
+		f->rflags |= X86_RFLAGS_TF;
+		s.trap_armed = true;
+	}
 }
 
 void gdb_poll(struct vm *vm)
@@ -429,11 +445,14 @@ void gdb_poll(struct vm *vm)
 		return;
 	/* In the guest's exception path (kernel mode) the stop would show
 	 * the handler, not the program: keep the interrupt for the debug
-	 * exception or exit that comes next. */
+	 * exception or exit that comes next, and make sure one comes even
+	 * if the program then runs without a single exit. */
 	settle(vm);
 	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &s.sregs) == 0 &&
-	    (s.sregs.cs.selector & 3) == 0)
+	    (s.sregs.cs.selector & 3) == 0) {
+		trap_on_return(vm);
 		return;
+	}
 	stop_vcpu(vm, UL_GDB_SIGINT);
 }
 
@@ -493,19 +512,8 @@ static void install_debug_gates(struct vm *vm)
 
 	if (!idt || !image_lookup(&vm->image, "ul_x86_exception_stubs", &stubs))
 		return;
-	for (unsigned i = 0; i < 2; i++) {
-		unsigned v = vectors[i];
-		uint64_t a = stubs + X86_EXCEPTION_STUB_SIZE * v;
-		idt[v] = (struct x86_idt_gate){
-			.offset_lo = (uint16_t)a,
-			.selector = UL_KVM_SEL_KERNEL_CODE,
-			.ist = IST_EXCEPTION_STACK,
-			.type_attr = v == X86_EXC_BP ? X86_GATE_INTR_USER
-			                             : X86_GATE_INTR,
-			.offset_mid = (uint16_t)(a >> 16),
-			.offset_hi = (uint32_t)(a >> 32),
-		};
-	}
+	for (unsigned i = 0; i < 2; i++)
+		idt[vectors[i]] = ul_kvm_exception_gate(stubs, vectors[i]);
 }
 
 static void begin_session(struct vm *vm)

@@ -23,15 +23,7 @@
 #include <unilab/errno.h>
 
 #include "gdb_kvm.h"
-
-#define DEBUG_REGS 4
-#define DR7_LOCAL(i) (1ull << (2 * (i)))
-#define DR7_EXACT (3ull << 8) /* LE, GE: report data hits exactly */
-#define DR7_RW(i, rw) ((uint64_t)(rw) << (16 + 4 * (i)))
-#define DR7_LEN(i, len) ((uint64_t)(len) << (18 + 4 * (i)))
-#define DR7_FIXED (1ull << 10)
-#define DR6_CLEAR 0xffff0ff0ull
-enum { RW_EXEC = 0, RW_WRITE = 1, RW_ACCESS = 3 };
+#include "x86_64/cpu.h"
 
 #define MAX_WATCHES 4
 #define MAX_WATCH_BYTES 64
@@ -53,18 +45,12 @@ struct watch {
 
 static bool native;
 static bool dirty; /* the debug registers changed since the last load */
-static struct slot slots[DEBUG_REGS];
+static struct slot slots[X86_DEBUG_REGS];
 static struct watch watches[MAX_WATCHES];
 
 void points_init(void)
 {
 	native = access("/sys/module/kvm_pvm", F_OK) != 0;
-}
-
-/* DR7's LEN field for a piece of len bytes. */
-static unsigned len_code(uint64_t len)
-{
-	return len == 1 ? 0 : len == 2 ? 1 : len == 8 ? 2 : 3;
 }
 
 /* The largest piece (8, 4, 2 or 1 bytes) that starts at addr, is aligned
@@ -88,7 +74,7 @@ static unsigned pieces(uint64_t addr, uint64_t len)
 static unsigned free_slots(void)
 {
 	unsigned n = 0;
-	for (unsigned i = 0; i < DEBUG_REGS; i++)
+	for (unsigned i = 0; i < X86_DEBUG_REGS; i++)
 		n += !slots[i].used;
 	return n;
 }
@@ -97,7 +83,8 @@ static int native_insert(enum ul_gdb_point kind, uint64_t addr, uint64_t len)
 {
 	if (kind == UL_GDB_HW_BREAK)
 		len = 1;
-	if (len == 0 || len > DEBUG_REGS * 8 || pieces(addr, len) > free_slots())
+	if (len == 0 || len > X86_DEBUG_REGS * 8 ||
+	    pieces(addr, len) > free_slots())
 		return -UL_ENOSPC;
 	for (uint64_t a = addr, left = len; left > 0;) {
 		uint64_t p = piece(a, left);
@@ -114,7 +101,7 @@ static int native_insert(enum ul_gdb_point kind, uint64_t addr, uint64_t len)
 
 static int native_remove(enum ul_gdb_point kind, uint64_t addr, uint64_t len)
 {
-	for (unsigned i = 0; i < DEBUG_REGS; i++)
+	for (unsigned i = 0; i < X86_DEBUG_REGS; i++)
 		if (slots[i].used && slots[i].kind == kind &&
 		    slots[i].point_addr == addr &&
 		    (kind == UL_GDB_HW_BREAK || slots[i].point_len == len)) {
@@ -178,7 +165,7 @@ bool points_stepping(void)
 
 static bool native_hit(uint64_t dr6, struct ul_gdb_stop *why)
 {
-	for (unsigned i = 0; i < DEBUG_REGS; i++) {
+	for (unsigned i = 0; i < X86_DEBUG_REGS; i++) {
 		if (!slots[i].used || !(dr6 & (1ull << i)))
 			continue;
 		why->kind = slots[i].kind;
@@ -218,24 +205,25 @@ void points_load(struct vm *vm)
 {
 	struct kvm_debugregs d;
 	static const unsigned rw[] = {
-		[UL_GDB_HW_BREAK] = RW_EXEC, [UL_GDB_WATCH_WRITE] = RW_WRITE,
-		[UL_GDB_WATCH_ACCESS] = RW_ACCESS,
+		[UL_GDB_HW_BREAK] = X86_DR7_EXEC,
+		[UL_GDB_WATCH_WRITE] = X86_DR7_WRITE,
+		[UL_GDB_WATCH_ACCESS] = X86_DR7_ACCESS,
 	};
 
 	if (!native || !dirty)
 		return;
 	memset(&d, 0, sizeof(d));
-	d.dr6 = DR6_CLEAR;
-	d.dr7 = DR7_FIXED;
-	for (unsigned i = 0; i < DEBUG_REGS; i++) {
+	d.dr6 = X86_DR6_CLEAR;
+	d.dr7 = X86_DR7_FIXED;
+	for (unsigned i = 0; i < X86_DEBUG_REGS; i++) {
 		if (!slots[i].used)
 			continue;
 		d.db[i] = slots[i].addr;
-		d.dr7 |= DR7_LOCAL(i) | DR7_EXACT |
-		         DR7_RW(i, rw[slots[i].kind]) |
-		         DR7_LEN(i, slots[i].kind == UL_GDB_HW_BREAK
+		d.dr7 |= X86_DR7_LOCAL(i) | X86_DR7_EXACT |
+		         X86_DR7_RW(i, rw[slots[i].kind]) |
+		         X86_DR7_LEN(i, slots[i].kind == UL_GDB_HW_BREAK
 		                            ? 0
-		                            : len_code(slots[i].len));
+		                            : x86_dr7_len(slots[i].len));
 	}
 	if (ioctl(vm->vcpu_fd, KVM_SET_DEBUGREGS, &d) < 0)
 		fatal(UL_KVM_EXIT_HOST, "KVM_SET_DEBUGREGS failed: %s",
@@ -245,7 +233,7 @@ void points_load(struct vm *vm)
 
 void points_clear(struct vm *vm)
 {
-	for (unsigned i = 0; i < DEBUG_REGS; i++)
+	for (unsigned i = 0; i < X86_DEBUG_REGS; i++)
 		if (slots[i].used) {
 			slots[i].used = false;
 			dirty = true;

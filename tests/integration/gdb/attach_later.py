@@ -16,8 +16,10 @@ CASE is one of
           MONITOR is run-qemu.sh and HTTPD_IMAGE httpd.bm (TCG): QEMU runs
           with --gdb-listen=PORT; gdb attaches to the image's own stub on
           COM2 twice while httpd serves, sees its threads, and detaches;
-          then QEMU's dump-guest-memory (run-qemu.sh --monitor) writes a
-          core of the running image that gdb reads
+          a third gdb stops the image and is killed without a word, and
+          httpd serves on (run-qemu.sh's relay detached it); then QEMU's
+          dump-guest-memory (run-qemu.sh --monitor) writes a core of the
+          running image that gdb reads
   errors  attach to a process that is not a monitor, to one that does not
           exist, twice at the same time (through UNILAB attach, and a raw
           second connection), and a gdb killed without detaching: each a
@@ -303,6 +305,32 @@ def check_dump(httpd, image, folder):
     httpd.served("after the dump")
 
 
+def kill_stopping_gdb(image, port, httpd):
+    """A gdb that attaches, has the image stopped, and is killed."""
+    gdb = subprocess.Popen(
+        ["gdb", "-q", "-nx", "-batch", image,
+         "-ex", f"target remote 127.0.0.1:{port}", "-ex", "bt 1",
+         "-ex", "shell sleep 300"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL)
+    lines = []
+
+    def read():
+        for line in gdb.stdout:
+            lines.append(line)
+
+    threading.Thread(target=read, daemon=True).start()
+    deadline = time.monotonic() + 60
+    while not any(line.startswith(b"#0 ") for line in lines):
+        if time.monotonic() > deadline or gdb.poll() is not None:
+            gdb.kill()
+            fail(f"the third gdb did not stop the image: {lines!r}", httpd)
+        time.sleep(0.1)
+    gdb.kill()
+    gdb.wait()
+    httpd.served("after a gdb that had it stopped was killed")
+
+
 def case_baremetal(launcher, image, unilab):
     port = free_port()
     folder = tempfile.mkdtemp(prefix="attach-bm-")
@@ -327,8 +355,9 @@ def case_baremetal(launcher, image, unilab):
                      f"/{pattern}/:\n{out}", httpd)
         print(out)
     httpd.served("after gdb detached")
-    if httpd.output().count("gdb detached; the image runs on") != 2:
-        fail("the image did not say twice that gdb detached", httpd)
+    kill_stopping_gdb(image, port, httpd)
+    if httpd.output().count("gdb detached; the image runs on") != 3:
+        fail("the image did not say three times that gdb detached", httpd)
     check_dump(httpd, image, folder)
     httpd.stop()
     shutil.rmtree(folder)

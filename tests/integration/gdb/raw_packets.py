@@ -60,9 +60,21 @@ class Client:
         return data
 
 
-def start(build, monitor):
+def no_kvm():
+    """Why /dev/kvm cannot be used, or None."""
+    try:
+        os.close(os.open("/dev/kvm", os.O_RDWR))
+    except OSError as e:
+        return f"cannot open /dev/kvm: {e.strerror}"
+    return None
+
+
+def start(build, monitor, args=()):
+    """The monitor on the debugee, waiting for gdb: it, its first line of
+    output and the port it waits on."""
     image = os.path.join(build, "tests/images/debugee/debugee.kvm")
-    proc = subprocess.Popen([monitor, "--gdb=0", "--timeout=60", image],
+    proc = subprocess.Popen([monitor, "--gdb=0", "--timeout=60", image,
+                             *args],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     first = proc.stdout.readline().decode()
     m = re.search(r"127\.0\.0\.1:(\d+)", first)
@@ -109,10 +121,9 @@ def hostile_session(c):
 
 def main():
     build, monitor = sys.argv[1:3]
-    try:
-        os.close(os.open("/dev/kvm", os.O_RDWR))
-    except OSError as e:
-        print(f"SKIP: cannot open /dev/kvm: {e.strerror}")
+    why = no_kvm()
+    if why:
+        print(f"SKIP: {why}")
         return 77
 
     # 1: a hostile client that detaches properly at the end.
@@ -133,9 +144,14 @@ def main():
     return 0
 
 
-if __name__ == "__main__":
+def run(main):
+    """Exit with main's status; a failed check is status 1."""
     try:
         sys.exit(main())
     except (AssertionError, EOFError, OSError, subprocess.TimeoutExpired) as e:
         print(f"FAIL: {e!r}")
         sys.exit(1)
+
+
+if __name__ == "__main__":
+    run(main)

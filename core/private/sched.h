@@ -1,5 +1,6 @@
-/* Core-internal view of threads: the thread structure (laid out for the
- * debugger to walk), and the seams between thread.c, sched.c and switch.S. */
+/* Core-internal view of threads: the thread structure (described to
+ * debuggers by debug_info.h), and the seams between thread.c, sched.c and
+ * switch.S. Private to core/: nothing outside it includes this. */
 #ifndef UL_SCHED_H
 #define UL_SCHED_H
 
@@ -7,19 +8,32 @@
 #include <stdint.h>
 #include <unilab/thread.h>
 #include <unilab/timer.h>
+#include "debug_info.h"
 
+/* Their values are the debuggers' (debug_info.h). */
 enum ul_thread_state {
-	UL_THREAD_RUNNING, /* the current thread (ul_current) */
-	UL_THREAD_READY,   /* on the run queue */
-	UL_THREAD_BLOCKED, /* on a wait queue, in ul_device_wait or asleep */
-	UL_THREAD_ZOMBIE,  /* exited; its stack is freed, its struct is not */
+	/* the current thread (ul_current) */
+	UL_THREAD_RUNNING = UL_DEBUG_THREAD_RUNNING,
+	/* on the run queue */
+	UL_THREAD_READY = UL_DEBUG_THREAD_READY,
+	/* on a wait queue, in ul_device_wait or asleep */
+	UL_THREAD_BLOCKED = UL_DEBUG_THREAD_BLOCKED,
+	/* exited; its stack is freed, its struct is not */
+	UL_THREAD_ZOMBIE = UL_DEBUG_THREAD_ZOMBIE,
+};
+
+/* The frame ul_arch_switch (arch/x86_64/switch.S) leaves on a
+ * switched-out thread's stack, in words, lowest address first. */
+enum ul_switch_frame {
+	UL_SWITCH_R15, UL_SWITCH_R14, UL_SWITCH_R13, UL_SWITCH_R12,
+	UL_SWITCH_RBX, UL_SWITCH_RBP, UL_SWITCH_RIP, UL_SWITCH_WORDS
 };
 
 struct ul_thread {
 	/* While the thread is switched out, sp points at the frame
-	 * ul_arch_switch saved, lowest address first: r15 r14 r13 r12 rbx
-	 * rbp rip. Loading rbp, rip and rsp = sp + 56 resumes the unwind in
-	 * the function that called the scheduler. */
+	 * ul_arch_switch saved (enum ul_switch_frame). Loading rbp, rip and
+	 * rsp just above the frame resumes the unwind in the function that
+	 * called the scheduler. */
 	void *sp;
 	unsigned id;
 	char name[16];
@@ -55,8 +69,7 @@ struct ul_thread {
 	struct ul_thread *all_next, *all_prev;
 };
 
-/* sched.c */
-extern struct ul_thread *ul_current; /* the running thread */
+/* sched.c: ul_current, the running thread (declared in debug_info.h) */
 /* Make the calling context (the boot stack) the main thread, "main", id 1,
  * with an empty run queue. Needs nothing else of the core. */
 void ul_sched_init(void);
@@ -69,8 +82,7 @@ void ul_sched_arrive(void);
  * good. The next thread to run frees its stack. */
 _Noreturn void ul_sched_exit(void);
 
-/* thread.c */
-extern struct ul_thread ul_main_thread;
+/* thread.c: ul_main_thread (declared in debug_info.h) */
 /* Reset the thread list to the main thread alone; new ids start at 2. */
 void ul_thread_init_main(void);
 /* Free what a thread that has just exited no longer needs: its stack, and

@@ -38,6 +38,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
+
 #define HOST_NET_MAX 4      /* as UL_MAX_NET in core/platform.h */
 #define HOST_NET_MAX_FWD 16 /* hostfwd rules per user-mode interface */
 
@@ -46,12 +48,6 @@
 #define HOST_USER_GATEWAY "10.0.2.2" /* also the host's own 127.0.0.1 */
 #define HOST_USER_DNS "10.0.2.3"
 #define HOST_USER_GUEST "10.0.2.15" /* what DHCP hands out */
-
-/* Why a call failed, in words a user can act on (no program name, no
- * newline): the caller prints it its own way. */
-struct host_error {
-	char msg[512];
-};
 
 enum host_net_kind { HOST_NET_TAP, HOST_NET_PCAP, HOST_NET_USER };
 

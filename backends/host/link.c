@@ -1,9 +1,7 @@
 /* Host networking: what the kernel says about an existing interface
- * (present, up, MTU), and the error helper every kind uses. */
+ * (present, up, MTU). */
 #include <errno.h>
 #include <net/if.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -12,15 +10,6 @@
 #include <unilab/errno.h>
 
 #include "nic.h"
-
-int host_fail(struct host_error *err, int code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return code;
-}
 
 int host_link_check(const char *name, const char *advice, uint16_t *mtu,
                     struct host_error *err)

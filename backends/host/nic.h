@@ -49,10 +49,6 @@ bool host_fd_poll_done(struct host_nic *nic, const struct host_pollset *ps,
 int host_link_check(const char *name, const char *advice, uint16_t *mtu,
                     struct host_error *err);
 
-/* Format err; returns code so callers can `return host_fail(...)`. */
-int host_fail(struct host_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
 /* A library function loaded at run time (dynload.c): its name, and where
  * the pointer goes; HOST_SYMBOL(api, f) names api.f, a member declared as
  * __typeof__(f) *f so calls read api.f(...). */

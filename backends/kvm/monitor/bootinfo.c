@@ -96,7 +96,7 @@ void boot_info_write(struct vm *vm, const struct options *opt,
 	bi->block_count = vm->block_count;
 	for (unsigned i = 0; i < vm->block_count; i++) {
 		bi->block[i].sectors = vm->block[i].sectors;
-		bi->block[i].sector_size = BLOCK_SECTOR_SIZE;
+		bi->block[i].sector_size = HOST_DISK_SECTOR;
 		bi->block[i].read_only = vm->block[i].read_only;
 	}
 	bi->tsc_khz = tsc_khz;

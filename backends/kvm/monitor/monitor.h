@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "abi.h"
+#include "disk.h"
 #include "host_net.h"
 
 #define MONITOR_NAME "unilab-kvm"
@@ -117,21 +118,13 @@ void image_symbolize(const struct image *img, uint64_t addr, char *buf,
 /* The address of the symbol called name; false when there is none. */
 bool image_lookup(const struct image *img, const char *name, uint64_t *addr);
 
-/* --- devices (block.c; net.c's interfaces are backends/host's) --- */
-#define BLOCK_SECTOR_SIZE 512
-struct block_dev {
-	int fd;
-	uint64_t sectors;
-	bool read_only;
-};
-
 /* --- the machine --- */
 struct vm {
 	int kvm_fd, vm_fd, vcpu_fd;
 	struct kvm_run *run;
 	struct guest_mem mem;
 	struct image image;
-	struct block_dev block[UL_KVM_MAX_BLOCK];
+	struct host_disk block[UL_KVM_MAX_BLOCK]; /* block.c */
 	unsigned block_count;
 	uint64_t timeout_us;
 };

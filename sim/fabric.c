@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "host_net.h"
-#include "sim_channel.h"
+#include "abi.h"
 #include "sim.h"
 
 static struct frame *frame_new(uint64_t id, unsigned origin, const void *data,

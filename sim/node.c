@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim_channel.h"
+#include "abi.h"
 #include "sim.h"
 
 #define CHANNEL_FD 3       /* where the node finds its end */

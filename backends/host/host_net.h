@@ -115,29 +115,14 @@ void host_pcap_write(struct host_pcap *pcap, uint64_t ts_ns,
                      const void *frame, size_t len);
 void host_pcap_close(struct host_pcap *pcap);
 
-/* The descriptors a program sleeps on in ppoll(). The interfaces add
- * theirs; the program may add its own after them. */
-struct host_pollset {
-	struct pollfd *fds;
-	unsigned count, cap;
-};
-/* Empty the set (keeping its memory) before each sleep. */
-void host_pollset_reset(struct host_pollset *ps);
-/* Add fd; returns its index in ps->fds, or -1 when out of memory. */
-int host_pollset_add(struct host_pollset *ps, int fd, short events);
-
-/* Before ppoll: add every interface's descriptors and lower *timeout_ns
- * (relative, UINT64_MAX for none) to the interfaces' own timers. Only the
- * interfaces in wait (bit i for interface i) may wake the sleep: the
- * others' descriptors are added with no events, so frames nobody reads
- * stay queued (and are dropped by the host when the queue fills) instead
- * of making ppoll return at once. Returns the interfaces of wait that
- * already have a frame waiting, and then sets *timeout_ns to 0. */
-uint32_t host_net_poll_fill(struct host_pollset *ps, uint64_t *timeout_ns,
-                            uint32_t wait);
-/* After ppoll (failed: it returned -1, so no revents are valid): let the
- * interfaces serve their descriptors and timers. Returns the interfaces
- * that have a frame waiting. */
-uint32_t host_net_poll_done(const struct host_pollset *ps, bool failed);
+/* Sleep in ppoll until an interface of wait (bit i for interface i) has
+ * a frame, timeout_ns passes (relative; UINT64_MAX: no timeout) or a
+ * signal arrives, serving the interfaces' descriptors and timers (user-mode
+ * networking's) meanwhile. The other interfaces cannot wake the sleep:
+ * frames nobody reads stay queued (and are dropped by the host when the
+ * queue fills) instead of making ppoll return at once. Returns 0 with
+ * *ready, the interfaces of wait that have a frame waiting; or -1 with
+ * errno when ppoll failed for another reason than a signal. */
+int host_net_sleep(uint64_t timeout_ns, uint32_t wait, uint32_t *ready);
 
 #endif

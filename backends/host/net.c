@@ -1,8 +1,10 @@
 /* Host networking: the table of attached interfaces and what every kind
  * shares: default MAC addresses, length checks, the pcap recording, and
- * the two halves of a sleep in ppoll. */
+ * the sleep in ppoll. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <unilab/errno.h>
 
@@ -137,8 +139,12 @@ bool host_fd_poll_done(struct host_nic *nic, const struct host_pollset *ps,
 	return ps->fds[nic->poll_index].revents & (POLLIN | POLLERR | POLLHUP);
 }
 
-uint32_t host_net_poll_fill(struct host_pollset *ps, uint64_t *timeout_ns,
-                            uint32_t wait)
+/* Before ppoll: add every interface's descriptors and lower *timeout_ns
+ * to the interfaces' own timers; the interfaces not in wait get theirs
+ * with no events. Returns the interfaces of wait that already have a frame
+ * waiting, and then sets *timeout_ns to 0. */
+static uint32_t poll_fill(struct host_pollset *ps, uint64_t *timeout_ns,
+                          uint32_t wait)
 {
 	uint32_t ready = 0;
 	for (unsigned i = 0; i < nic_count; i++) {
@@ -157,11 +163,35 @@ uint32_t host_net_poll_fill(struct host_pollset *ps, uint64_t *timeout_ns,
 	return ready;
 }
 
-uint32_t host_net_poll_done(const struct host_pollset *ps, bool failed)
+/* After ppoll (failed: it returned -1, so no revents are valid): let the
+ * interfaces serve their descriptors and timers. Returns the interfaces
+ * that have a frame waiting. */
+static uint32_t poll_done(const struct host_pollset *ps, bool failed)
 {
 	uint32_t ready = 0;
 	for (unsigned i = 0; i < nic_count; i++)
 		if (nics[i].ops->poll_done(&nics[i], ps, failed))
 			ready |= 1u << i;
 	return ready;
+}
+
+int host_net_sleep(uint64_t timeout_ns, uint32_t wait, uint32_t *ready)
+{
+	static struct host_pollset ps; /* its memory is kept between sleeps */
+	host_pollset_reset(&ps);
+	uint32_t now = poll_fill(&ps, &timeout_ns, wait);
+
+	struct timespec ts, *timeout = NULL;
+	if (timeout_ns != UINT64_MAX) {
+		ts.tv_sec = (time_t)(timeout_ns / 1000000000ull);
+		ts.tv_nsec = (long)(timeout_ns % 1000000000ull);
+		timeout = &ts;
+	}
+	/* A timeout or a signal leaves every revents 0: the caller checks
+	 * again. */
+	int n = ppoll(ps.fds, ps.count, timeout, NULL);
+	int e = errno;
+	*ready = (now | poll_done(&ps, n < 0)) & wait;
+	errno = e;
+	return n < 0 && e != EINTR ? -1 : 0;
 }

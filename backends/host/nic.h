@@ -7,6 +7,17 @@
 
 #define ETH_HEADER 14
 
+/* The descriptors host_net_sleep waits on in ppoll(); each interface
+ * adds its own. */
+struct host_pollset {
+	struct pollfd *fds;
+	unsigned count, cap;
+};
+/* Empty the set (keeping its memory) before each sleep. */
+void host_pollset_reset(struct host_pollset *ps);
+/* Add fd; returns its index in ps->fds, or -1 when out of memory. */
+int host_pollset_add(struct host_pollset *ps, int fd, short events);
+
 struct host_nic;
 
 struct host_nic_ops {

@@ -275,7 +275,6 @@ static size_t echo_request(uint8_t *f, const uint8_t *dst_mac, const char *src,
 /* Sleep as a backend does until a frame waits on interface 0. */
 static int wait_frame(unsigned ms)
 {
-	static struct host_pollset ps;
 	struct timespec end, now;
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += ms / 1000;
@@ -283,12 +282,8 @@ static int wait_frame(unsigned ms)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec > end.tv_sec)
 			return 0;
-		uint64_t timeout = 100 * 1000000ull;
-		host_pollset_reset(&ps);
-		uint32_t ready = host_net_poll_fill(&ps, &timeout, ~0u);
-		struct timespec ts = {0, (long)timeout};
-		int n = ppoll(ps.fds, ps.count, &ts, NULL);
-		ready |= host_net_poll_done(&ps, n < 0);
+		uint32_t ready;
+		ck_assert_int_eq(host_net_sleep(100 * 1000000ull, ~0u, &ready), 0);
 		if (ready & 1)
 			return 1;
 	}

@@ -155,7 +155,7 @@ int main(int argc, char **argv)
 	}
 	int i = args.next;
 
-	if (posix_sim() && host_net_options) {
+	if (posix_ops != &posix_host_ops && host_net_options) {
 		fprintf(stderr, "%s: --net and --pcap cannot be used with --sim: "
 		        "the simulator gives the interfaces and records them\n",
 		        argv[0]);
@@ -178,7 +178,7 @@ int main(int argc, char **argv)
 		.heap_base = heap,
 		.heap_size = mem,
 		.cmdline = line,
-		.net_count = posix_net_count(),
+		.net_count = posix_ops->net_count(),
 		.block_count = posix_block_count(),
 	};
 	ul_boot(&info);

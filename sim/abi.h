@@ -1,7 +1,11 @@
-/* The channel between the simulator's controller (sim/, unilab-sim) and one
- * node: a posix image started with --sim=FD, where FD is one end of an
- * AF_UNIX SOCK_SEQPACKET socketpair the controller made. Both programs are
- * built from this tree at once, so the two ends always agree.
+/* The simulator's ABI: the channel between the simulator's controller
+ * (sim/, unilab-sim) and one node, a posix image started with --sim=FD,
+ * where FD is one end of an AF_UNIX SOCK_SEQPACKET socketpair the
+ * controller made. This header is the whole contract between the two
+ * programs (as kvm/abi.h is between the kvm monitor and its guests): both
+ * include it, and both link the one implementation of sim_send and
+ * sim_recv (backends/host/sim_channel.c). Both programs are built from this
+ * tree at once, so the two ends always agree.
  *
  * Every message is a struct sim_header followed by up to SIM_PAYLOAD_MAX
  * payload bytes, in one datagram (SEQPACKET keeps the boundaries). Times
@@ -24,8 +28,8 @@
  * status from waitpid(). Only one side ever waits for the other, so a
  * full socket buffer cannot deadlock them.
  */
-#ifndef UL_SIM_CHANNEL_H
-#define UL_SIM_CHANNEL_H
+#ifndef UL_SIM_ABI_H
+#define UL_SIM_ABI_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -4,7 +4,7 @@
 
 #include "console.h"
 
-void host_console_write(const void *buf, size_t len)
+void ul_host_console_write(const void *buf, size_t len)
 {
 	const char *p = buf;
 	while (len > 0) {

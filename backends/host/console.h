@@ -9,6 +9,6 @@
 /* Write all of buf, resuming after signals and short writes. A closed
  * stdout (the reader of a pipe went away) drops the rest silently: there
  * is no one left to tell. */
-void host_console_write(const void *buf, size_t len);
+void ul_host_console_write(const void *buf, size_t len);
 
 #endif

@@ -11,8 +11,8 @@
 
 #include "disk.h"
 
-int host_disk_open(const char *path, struct host_disk *disk,
-                   struct host_error *err)
+int ul_host_disk_open(const char *path, struct ul_host_disk *disk,
+		      struct ul_host_error *err)
 {
 	disk->read_only = false;
 	disk->fd = open(path, O_RDWR | O_CLOEXEC);
@@ -24,8 +24,8 @@ int host_disk_open(const char *path, struct host_disk *disk,
 		disk->fd = open(path, O_RDONLY | O_CLOEXEC);
 	}
 	if (disk->fd < 0)
-		return host_fail(err, -UL_EIO, "cannot open disk %s: %s", path,
-		                 strerror(errno));
+		return ul_host_fail(err, -UL_EIO, "cannot open disk %s: %s",
+				    path, strerror(errno));
 
 	struct stat st;
 	/* A FIFO or a terminal has no sectors to address: refuse it before
@@ -33,29 +33,36 @@ int host_disk_open(const char *path, struct host_disk *disk,
 	if (fstat(disk->fd, &st) < 0 ||
 	    (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))) {
 		close(disk->fd);
-		return host_fail(err, -UL_EINVAL, "disk %s: not a regular file "
-		                 "or block device", path);
+		return ul_host_fail(err, -UL_EINVAL,
+				    "disk %s: not a regular file "
+				    "or block device",
+				    path);
 	}
 	/* lseek, not st_size: a block device's size is only known this way. */
 	off_t size = lseek(disk->fd, 0, SEEK_END);
 	if (size < 0) {
 		int e = errno;
 		close(disk->fd);
-		return host_fail(err, -UL_EIO, "cannot find the size of disk "
-		                 "%s: %s", path, strerror(e));
+		return ul_host_fail(err, -UL_EIO,
+				    "cannot find the size of disk "
+				    "%s: %s",
+				    path, strerror(e));
 	}
 	if (size < (off_t)HOST_DISK_SECTOR) {
 		close(disk->fd);
-		return host_fail(err, -UL_EINVAL, "disk %s is smaller than one "
-		                 "sector (%u bytes); make one with e.g. truncate "
-		                 "-s 1M %s", path, HOST_DISK_SECTOR, path);
+		return ul_host_fail(
+			err, -UL_EINVAL,
+			"disk %s is smaller than one "
+			"sector (%u bytes); make one with e.g. truncate "
+			"-s 1M %s",
+			path, HOST_DISK_SECTOR, path);
 	}
 	disk->sectors = (uint64_t)size / HOST_DISK_SECTOR;
 	return 0;
 }
 
-int host_disk_check(const struct host_disk *disk, uint64_t sector,
-                    uint64_t count, bool write)
+int ul_host_disk_check(const struct ul_host_disk *disk, uint64_t sector,
+		       uint64_t count, bool write)
 {
 	if (sector > disk->sectors || count > disk->sectors - sector)
 		return -UL_EINVAL;
@@ -64,10 +71,10 @@ int host_disk_check(const struct host_disk *disk, uint64_t sector,
 	return 0;
 }
 
-int host_disk_io(const struct host_disk *disk, uint64_t sector, void *buf,
-                 uint64_t count, bool write)
+int ul_host_disk_io(const struct ul_host_disk *disk, uint64_t sector, void *buf,
+		    uint64_t count, bool write)
 {
-	int r = host_disk_check(disk, sector, count, write);
+	int r = ul_host_disk_check(disk, sector, count, write);
 	if (r < 0)
 		return r;
 	/* In range, so no overflow: sectors * 512 is the file's size. */

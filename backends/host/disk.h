@@ -16,7 +16,7 @@
 
 #define HOST_DISK_SECTOR 512u
 
-struct host_disk {
+struct ul_host_disk {
 	int fd;
 	uint64_t sectors; /* whole sectors; a partial last one is not used */
 	bool read_only;   /* the file could not be opened for writing */
@@ -27,19 +27,19 @@ struct host_disk {
  * regular file or a block device of at least one sector. 0, or a negative
  * error with err saying what is wrong and, for a short file, how to make
  * one that will do. */
-int host_disk_open(const char *path, struct host_disk *disk,
-                   struct host_error *err);
+int ul_host_disk_open(const char *path, struct ul_host_disk *disk,
+		      struct ul_host_error *err);
 
 /* May count sectors from sector be read (write false) or written? 0,
  * -UL_EINVAL when they are not all on the disk, -UL_EROFS for a write to
  * a read-only disk. */
-int host_disk_check(const struct host_disk *disk, uint64_t sector,
-                    uint64_t count, bool write);
+int ul_host_disk_check(const struct ul_host_disk *disk, uint64_t sector,
+		       uint64_t count, bool write);
 
 /* Read or write count sectors from sector, between the disk and buf:
- * host_disk_check's errors, or -UL_EIO when the host's read or write
+ * ul_host_disk_check's errors, or -UL_EIO when the host's read or write
  * fails; 0 when the whole range moved. */
-int host_disk_io(const struct host_disk *disk, uint64_t sector, void *buf,
-                 uint64_t count, bool write);
+int ul_host_disk_io(const struct ul_host_disk *disk, uint64_t sector, void *buf,
+		    uint64_t count, bool write);
 
 #endif

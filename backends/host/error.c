@@ -1,10 +1,10 @@
-/* Host library: the one formatter of struct host_error. */
+/* Host library: the one formatter of struct ul_host_error. */
 #include <stdarg.h>
 #include <stdio.h>
 
 #include "error.h"
 
-int host_fail(struct host_error *err, int code, const char *fmt, ...)
+int ul_host_fail(struct ul_host_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

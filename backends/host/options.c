@@ -9,8 +9,8 @@
 
 #include "options.h"
 
-static const struct host_option *find(const struct host_option *opts,
-                                      const char *name, size_t len)
+static const struct ul_host_option *find(const struct ul_host_option *opts,
+					 const char *name, size_t len)
 {
 	for (; opts->name; opts++)
 		if (strlen(opts->name) == len && memcmp(opts->name, name, len) == 0)
@@ -18,8 +18,9 @@ static const struct host_option *find(const struct host_option *opts,
 	return NULL;
 }
 
-int host_option_next(struct host_args *args, const struct host_option *opts,
-                     const char **value, struct host_error *err)
+int ul_host_option_next(struct ul_host_args *args,
+			const struct ul_host_option *opts, const char **value,
+			struct ul_host_error *err)
 {
 	*value = NULL;
 	if (args->next >= args->argc)
@@ -37,13 +38,14 @@ int host_option_next(struct host_args *args, const struct host_option *opts,
 
 	const char *name = word + 2, *eq = strchr(name, '=');
 	size_t len = eq ? (size_t)(eq - name) : strlen(name);
-	const struct host_option *o = find(opts, name, len);
+	const struct ul_host_option *o = find(opts, name, len);
 	if (!o)
-		return host_fail(err, -1, "unknown option '%.*s'", (int)(len + 2),
-		                 word);
+		return ul_host_fail(err, -1, "unknown option '%.*s'",
+				    (int)(len + 2), word);
 	if (!o->value) {
 		if (eq)
-			return host_fail(err, -1, "--%s takes no value", o->name);
+			return ul_host_fail(err, -1, "--%s takes no value",
+					    o->name);
 		return o->id;
 	}
 	if (eq) {
@@ -51,8 +53,8 @@ int host_option_next(struct host_args *args, const struct host_option *opts,
 	} else if (args->next < args->argc) {
 		*value = args->argv[args->next++];
 	} else {
-		return host_fail(err, -1, "--%s needs a value: --%s=VALUE",
-		                 o->name, o->name);
+		return ul_host_fail(err, -1, "--%s needs a value: --%s=VALUE",
+				    o->name, o->name);
 	}
 	return o->id;
 }
@@ -69,32 +71,32 @@ static void size_text(uint64_t n, char buf[24])
 	snprintf(buf, 24, "%llu%s", (unsigned long long)n, unit);
 }
 
-int host_option_size(const char *option, const char *text, uint64_t min,
-                     uint64_t max, uint64_t *out, struct host_error *err)
+int ul_host_option_size(const char *option, const char *text, uint64_t min,
+			uint64_t max, uint64_t *out, struct ul_host_error *err)
 {
 	unsigned long long n;
 	int r = ul_parse_size(text, &n);
 	if (r == -UL_EINVAL)
-		return host_fail(err, -1, "%s=%s: not a size (try %s=8M)", option,
-		                 text, option);
+		return ul_host_fail(err, -1, "%s=%s: not a size (try %s=8M)",
+				    option, text, option);
 	if (r < 0 || n < min || n > max) {
 		char lo[24], hi[24];
 		size_text(min, lo);
 		size_text(max, hi);
-		return host_fail(err, -1, "%s=%s: must be %s..%s", option, text,
-		                 lo, hi);
+		return ul_host_fail(err, -1, "%s=%s: must be %s..%s", option,
+				    text, lo, hi);
 	}
 	*out = n;
 	return 0;
 }
 
-int host_option_port(const char *option, const char *text, unsigned *out,
-                     struct host_error *err)
+int ul_host_option_port(const char *option, const char *text, unsigned *out,
+			struct ul_host_error *err)
 {
 	unsigned long port;
 	if (ul_parse_number(text, 65535, &port) < 0)
-		return host_fail(err, -1, "%s=%s: want a port, 0..65535", option,
-		                 text);
+		return ul_host_fail(err, -1, "%s=%s: want a port, 0..65535",
+				    option, text);
 	*out = (unsigned)port;
 	return 0;
 }

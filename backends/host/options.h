@@ -16,14 +16,14 @@
 #include "error.h"
 
 /* One entry of a program's table, which ends with an entry of name NULL. */
-struct host_option {
+struct ul_host_option {
 	const char *name; /* without the "--" */
 	bool value;       /* takes a value */
-	int id;           /* what host_option_next returns for it, > 0 */
+	int id;           /* what ul_host_option_next returns for it, > 0 */
 };
 
 /* Where the parser is in argv; start with {argc, argv, 1}. */
-struct host_args {
+struct ul_host_args {
 	int argc;
 	char **argv;
 	int next; /* the word to look at next */
@@ -34,18 +34,19 @@ struct host_args {
  * the first word after them; -1 with err for a word that is no option of
  * opts, an option missing its value, or a value given to an option that
  * takes none. */
-int host_option_next(struct host_args *args, const struct host_option *opts,
-                     const char **value, struct host_error *err);
+int ul_host_option_next(struct ul_host_args *args,
+			const struct ul_host_option *opts, const char **value,
+			struct ul_host_error *err);
 
 /* A size given to option (e.g. "--mem"): digits with an optional unit K,
  * M, G or T (powers of 1024), from min to max bytes. 0 with *out, or -1
  * with err saying what is wanted. */
-int host_option_size(const char *option, const char *text, uint64_t min,
-                     uint64_t max, uint64_t *out, struct host_error *err);
+int ul_host_option_size(const char *option, const char *text, uint64_t min,
+			uint64_t max, uint64_t *out, struct ul_host_error *err);
 
 /* A TCP or UDP port given to option: 0..65535. 0 with *out, or -1 with
  * err. */
-int host_option_port(const char *option, const char *text, unsigned *out,
-                     struct host_error *err);
+int ul_host_option_port(const char *option, const char *text, unsigned *out,
+			struct ul_host_error *err);
 
 #endif

@@ -39,9 +39,9 @@ static const char *make_file(const char *name, size_t size, int byte)
 /* path is refused, and the message contains want. */
 static void open_bad(const char *path, const char *want)
 {
-	struct host_disk d;
-	struct host_error err = {""};
-	ck_assert_int_lt(host_disk_open(path, &d, &err), 0);
+	struct ul_host_disk d;
+	struct ul_host_error err = { "" };
+	ck_assert_int_lt(ul_host_disk_open(path, &d, &err), 0);
 	ck_assert_msg(strstr(err.msg, want), "%s: '%s' lacks '%s'", path,
 	              err.msg, want);
 }
@@ -50,20 +50,20 @@ START_TEST(whole_sectors_read_and_written)
 {
 	/* Three sectors and a partial fourth, which is not used. */
 	const char *path = make_file("three", 3 * 512 + 100, 'a');
-	struct host_disk d;
-	struct host_error err = {""};
-	ck_assert_msg(host_disk_open(path, &d, &err) == 0, "%s", err.msg);
+	struct ul_host_disk d;
+	struct ul_host_error err = { "" };
+	ck_assert_msg(ul_host_disk_open(path, &d, &err) == 0, "%s", err.msg);
 	ck_assert_uint_eq(d.sectors, 3);
 	ck_assert(!d.read_only);
 
 	char buf[1024], back[1024];
 	memset(buf, 'x', sizeof(buf));
-	ck_assert_int_eq(host_disk_io(&d, 1, buf, 2, true), 0);
-	ck_assert_int_eq(host_disk_io(&d, 0, back, 2, false), 0);
+	ck_assert_int_eq(ul_host_disk_io(&d, 1, buf, 2, true), 0);
+	ck_assert_int_eq(ul_host_disk_io(&d, 0, back, 2, false), 0);
 	ck_assert_int_eq(back[0], 'a');
 	ck_assert_int_eq(back[511], 'a');
 	ck_assert_int_eq(back[512], 'x');
-	ck_assert_int_eq(host_disk_io(&d, 2, back, 1, false), 0);
+	ck_assert_int_eq(ul_host_disk_io(&d, 2, back, 1, false), 0);
 	ck_assert_int_eq(back[511], 'x');
 	/* What the file holds, seen by the host: sector 1 at byte 512. */
 	int fd = open(path, O_RDONLY);
@@ -78,18 +78,21 @@ END_TEST
 
 START_TEST(ranges_outside_the_disk)
 {
-	struct host_disk d;
-	struct host_error err = {""};
-	ck_assert_int_eq(host_disk_open(make_file("two", 1024, 0), &d, &err), 0);
+	struct ul_host_disk d;
+	struct ul_host_error err = { "" };
+	ck_assert_int_eq(ul_host_disk_open(make_file("two", 1024, 0), &d, &err),
+			 0);
 	char buf[512];
-	ck_assert_int_eq(host_disk_check(&d, 0, 2, true), 0);
-	ck_assert_int_eq(host_disk_check(&d, 2, 0, false), 0);
-	ck_assert_int_eq(host_disk_io(&d, 2, buf, 1, false), -UL_EINVAL);
-	ck_assert_int_eq(host_disk_io(&d, 1, buf, 2, false), -UL_EINVAL);
-	ck_assert_int_eq(host_disk_check(&d, 3, 0, false), -UL_EINVAL);
+	ck_assert_int_eq(ul_host_disk_check(&d, 0, 2, true), 0);
+	ck_assert_int_eq(ul_host_disk_check(&d, 2, 0, false), 0);
+	ck_assert_int_eq(ul_host_disk_io(&d, 2, buf, 1, false), -UL_EINVAL);
+	ck_assert_int_eq(ul_host_disk_io(&d, 1, buf, 2, false), -UL_EINVAL);
+	ck_assert_int_eq(ul_host_disk_check(&d, 3, 0, false), -UL_EINVAL);
 	/* sector + count wraps around: still refused. */
-	ck_assert_int_eq(host_disk_check(&d, 1, UINT64_MAX, false), -UL_EINVAL);
-	ck_assert_int_eq(host_disk_check(&d, UINT64_MAX, 2, true), -UL_EINVAL);
+	ck_assert_int_eq(ul_host_disk_check(&d, 1, UINT64_MAX, false),
+			 -UL_EINVAL);
+	ck_assert_int_eq(ul_host_disk_check(&d, UINT64_MAX, 2, true),
+			 -UL_EINVAL);
 	close(d.fd);
 }
 END_TEST
@@ -122,14 +125,14 @@ END_TEST
 /* A file the host will not let us write is attached read-only. */
 static void check_read_only(const char *path)
 {
-	struct host_disk d;
-	struct host_error err = {""};
-	ck_assert_msg(host_disk_open(path, &d, &err) == 0, "%s", err.msg);
+	struct ul_host_disk d;
+	struct ul_host_error err = { "" };
+	ck_assert_msg(ul_host_disk_open(path, &d, &err) == 0, "%s", err.msg);
 	ck_assert(d.read_only);
 	char buf[512];
-	ck_assert_int_eq(host_disk_io(&d, 0, buf, 1, false), 0);
+	ck_assert_int_eq(ul_host_disk_io(&d, 0, buf, 1, false), 0);
 	ck_assert_int_eq(buf[0], 'r');
-	ck_assert_int_eq(host_disk_io(&d, 0, buf, 1, true), -UL_EROFS);
+	ck_assert_int_eq(ul_host_disk_io(&d, 0, buf, 1, true), -UL_EROFS);
 	close(d.fd);
 }
 
@@ -175,7 +178,7 @@ static void remove_dir(void)
 
 static int run(TCase *tc)
 {
-	Suite *s = suite_create("host_disk");
+	Suite *s = suite_create("ul_host_disk");
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

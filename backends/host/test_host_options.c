@@ -9,12 +9,10 @@
 
 enum { HELP = 1, MEM, STATS, DISK };
 
-static const struct host_option table[] = {
-	{"help", false, HELP},
-	{"mem", true, MEM},
-	{"stats", false, STATS},
-	{"disk", true, DISK},
-	{NULL, false, 0},
+static const struct ul_host_option table[] = {
+	{ "help", false, HELP },   { "mem", true, MEM },
+	{ "stats", false, STATS }, { "disk", true, DISK },
+	{ NULL, false, 0 },
 };
 
 /* Parse words (NULL-ended) and describe what came out, one "id=value" or
@@ -26,12 +24,12 @@ static const char *parse(char **words)
 	int argc = 0;
 	while (words[argc])
 		argc++;
-	struct host_args args = {argc, words, 1};
-	struct host_error err;
+	struct ul_host_args args = { argc, words, 1 };
+	struct ul_host_error err;
 	const char *v;
 	int id;
 	out[0] = '\0';
-	while ((id = host_option_next(&args, table, &v, &err)) > 0) {
+	while ((id = ul_host_option_next(&args, table, &v, &err)) > 0) {
 		size_t n = strlen(out);
 		if (v)
 			snprintf(out + n, sizeof(out) - n, "%d=%s ", id, v);
@@ -85,9 +83,9 @@ END_TEST
 static const char *size(const char *text, uint64_t min, uint64_t max)
 {
 	static char out[600];
-	struct host_error err;
+	struct ul_host_error err;
 	uint64_t n;
-	if (host_option_size("--mem", text, min, max, &n, &err) < 0)
+	if (ul_host_option_size("--mem", text, min, max, &n, &err) < 0)
 		snprintf(out, sizeof(out), "! %s", err.msg);
 	else
 		snprintf(out, sizeof(out), "%llu", (unsigned long long)n);
@@ -123,15 +121,16 @@ END_TEST
 
 START_TEST(ports)
 {
-	struct host_error err;
+	struct ul_host_error err;
 	unsigned port = 1;
-	ck_assert_int_eq(host_option_port("--gdb", "0", &port, &err), 0);
+	ck_assert_int_eq(ul_host_option_port("--gdb", "0", &port, &err), 0);
 	ck_assert_uint_eq(port, 0);
-	ck_assert_int_eq(host_option_port("--gdb", "65535", &port, &err), 0);
+	ck_assert_int_eq(ul_host_option_port("--gdb", "65535", &port, &err), 0);
 	ck_assert_uint_eq(port, 65535);
 	const char *bad[] = {"65536", "-1", "", "12ab", " 1", "0x10"};
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		ck_assert_int_eq(host_option_port("--gdb", bad[i], &port, &err), -1);
+		ck_assert_int_eq(
+			ul_host_option_port("--gdb", bad[i], &port, &err), -1);
 		ck_assert_msg(strstr(err.msg, "want a port, 0..65535"), "%s: %s",
 		              bad[i], err.msg);
 	}

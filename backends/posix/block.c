@@ -7,17 +7,17 @@
 #include "posix.h"
 #include <unilab/errno.h>
 
-static struct host_disk disks[UL_MAX_BLOCK];
+static struct ul_host_disk disks[UL_MAX_BLOCK];
 static unsigned ndisks;
 
-int posix_block_attach(const char *path)
+int ul_posix_block_attach(const char *path)
 {
-	struct host_error err;
+	struct ul_host_error err;
 	if (ndisks == UL_MAX_BLOCK) {
 		fprintf(stderr, "too many disks (at most %u)\n", UL_MAX_BLOCK);
 		return -1;
 	}
-	if (host_disk_open(path, &disks[ndisks], &err) < 0) {
+	if (ul_host_disk_open(path, &disks[ndisks], &err) < 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		return -1;
 	}
@@ -25,7 +25,7 @@ int posix_block_attach(const char *path)
 	return 0;
 }
 
-unsigned posix_block_count(void)
+unsigned ul_posix_block_count(void)
 {
 	return ndisks;
 }
@@ -44,7 +44,7 @@ int ul_plat_block_read(unsigned i, uint64_t sector, void *buf, uint32_t count)
 {
 	if (i >= ndisks)
 		return -UL_ENODEV;
-	return host_disk_io(&disks[i], sector, buf, count, false);
+	return ul_host_disk_io(&disks[i], sector, buf, count, false);
 }
 
 int ul_plat_block_write(unsigned i, uint64_t sector, const void *buf,
@@ -52,7 +52,7 @@ int ul_plat_block_write(unsigned i, uint64_t sector, const void *buf,
 {
 	if (i >= ndisks)
 		return -UL_ENODEV;
-	/* host_disk_io takes one buffer for both ways; it never writes
+	/* ul_host_disk_io takes one buffer for both ways; it never writes
 	 * into buf when write is true. */
-	return host_disk_io(&disks[i], sector, (void *)buf, count, true);
+	return ul_host_disk_io(&disks[i], sector, (void *)buf, count, true);
 }

@@ -43,46 +43,47 @@ static uint32_t sleep_until(uint64_t deadline, uint32_t wait)
 	uint32_t ready;
 	/* A failed sleep returns early with what it saw: the core checks
 	 * again and sleeps again. */
-	host_net_sleep(left, wait, &ready);
+	ul_host_net_sleep(left, wait, &ready);
 	return ready;
 }
 
 static void console_write(const char *buf, size_t len)
 {
-	host_console_write(buf, len);
+	ul_host_console_write(buf, len);
 }
 
 static int net_info(unsigned i, struct ul_net_info *info)
 {
-	return host_net_info(i, info->mac, &info->mtu);
+	return ul_host_net_info(i, info->mac, &info->mtu);
 }
 
-const struct posix_ops posix_host_ops = {
+const struct ul_posix_ops ul_posix_host_ops = {
 	.clock_monotonic = monotonic,
 	.clock_wall = wall,
 	.poll = sleep_until,
 	.console_write = console_write,
-	.net_count = host_net_count,
+	.net_count = ul_host_net_count,
 	.net_info = net_info,
-	.net_send = host_net_send,
-	.net_recv = host_net_recv,
+	.net_send = ul_host_net_send,
+	.net_recv = ul_host_net_recv,
 };
 
-int posix_net_attach(const char *spec)
+int ul_posix_net_attach(const char *spec)
 {
-	struct host_net_spec s;
-	struct host_error err;
-	if (host_net_parse(spec, &s, &err) < 0 || host_net_attach(&s, &err) < 0) {
+	struct ul_host_net_spec s;
+	struct ul_host_error err;
+	if (ul_host_net_parse(spec, &s, &err) < 0 ||
+	    ul_host_net_attach(&s, &err) < 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		return -1;
 	}
 	return 0;
 }
 
-int posix_net_pcap(const char *path)
+int ul_posix_net_pcap(const char *path)
 {
-	struct host_error err;
-	if (host_net_pcap(path, &err) < 0) {
+	struct ul_host_error err;
+	if (ul_host_net_pcap(path, &err) < 0) {
 		fprintf(stderr, "%s\n", err.msg);
 		return -1;
 	}

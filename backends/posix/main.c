@@ -102,48 +102,46 @@ static char *join_words(char **words, int n)
 
 enum { OPT_HELP = 1, OPT_MEM, OPT_DISK, OPT_NET, OPT_PCAP, OPT_SIM };
 
-static const struct host_option options[] = {
-	{"help", false, OPT_HELP},
-	{"mem", true, OPT_MEM},
-	{"disk", true, OPT_DISK},
-	{"net", true, OPT_NET},
-	{"pcap", true, OPT_PCAP},
-	{"sim", true, OPT_SIM},
-	{NULL, false, 0},
+static const struct ul_host_option options[] = {
+	{ "help", false, OPT_HELP }, { "mem", true, OPT_MEM },
+	{ "disk", true, OPT_DISK },  { "net", true, OPT_NET },
+	{ "pcap", true, OPT_PCAP },  { "sim", true, OPT_SIM },
+	{ NULL, false, 0 },
 };
 
 int main(int argc, char **argv)
 {
 	uint64_t mem = DEFAULT_MEM;
 	int host_net_options = 0;
-	struct host_args args = {argc, argv, 1};
-	struct host_error err;
+	struct ul_host_args args = { argc, argv, 1 };
+	struct ul_host_error err;
 	const char *v;
 	int opt;
-	while ((opt = host_option_next(&args, options, &v, &err)) > 0) {
+	while ((opt = ul_host_option_next(&args, options, &v, &err)) > 0) {
 		int r = 0;
 		switch (opt) {
 		case OPT_HELP:
 			usage(stdout, argv[0]);
 			return 0;
 		case OPT_MEM:
-			r = host_option_size("--mem", v, MIN_MEM, MAX_MEM, &mem, &err);
+			r = ul_host_option_size("--mem", v, MIN_MEM, MAX_MEM,
+						&mem, &err);
 			if (r < 0)
 				fprintf(stderr, "%s: %s\n", argv[0], err.msg);
 			break;
 		case OPT_DISK:
-			r = posix_block_attach(v);
+			r = ul_posix_block_attach(v);
 			break;
 		case OPT_NET:
-			r = posix_net_attach(v);
+			r = ul_posix_net_attach(v);
 			host_net_options++;
 			break;
 		case OPT_PCAP:
-			r = posix_net_pcap(v);
+			r = ul_posix_net_pcap(v);
 			host_net_options++;
 			break;
 		case OPT_SIM:
-			r = posix_sim_attach(v);
+			r = ul_posix_sim_attach(v);
 			break;
 		}
 		if (r < 0)
@@ -155,7 +153,7 @@ int main(int argc, char **argv)
 	}
 	int i = args.next;
 
-	if (posix_ops != &posix_host_ops && host_net_options) {
+	if (ul_posix_ops != &ul_posix_host_ops && host_net_options) {
 		fprintf(stderr, "%s: --net and --pcap cannot be used with --sim: "
 		        "the simulator gives the interfaces and records them\n",
 		        argv[0]);
@@ -178,8 +176,8 @@ int main(int argc, char **argv)
 		.heap_base = heap,
 		.heap_size = mem,
 		.cmdline = line,
-		.net_count = posix_ops->net_count(),
-		.block_count = posix_block_count(),
+		.net_count = ul_posix_ops->net_count(),
+		.block_count = ul_posix_block_count(),
 	};
 	ul_boot(&info);
 }

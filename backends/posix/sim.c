@@ -68,7 +68,7 @@ static void console_write(const char *buf, size_t len)
 {
 	while (len > 0) {
 		size_t n = len < SIM_PAYLOAD_MAX ? len : SIM_PAYLOAD_MAX;
-		if (sim_send(chan, SIM_CONSOLE, 0, 0, buf, n) < 0)
+		if (ul_host_sim_send(chan, SIM_CONSOLE, 0, 0, buf, n) < 0)
 			lost("cannot write the console");
 		buf += n;
 		len -= n;
@@ -110,10 +110,10 @@ static uint32_t sim_poll(uint64_t deadline, uint32_t wait)
 		return ready & wait;
 	uint64_t at = deadline > UINT64_MAX - boot.now ? UINT64_MAX
 	                                               : boot.now + deadline;
-	if (sim_send(chan, SIM_POLL, 0, at, NULL, 0) < 0)
+	if (ul_host_sim_send(chan, SIM_POLL, 0, at, NULL, 0) < 0)
 		lost("cannot tell the simulator we wait");
 	for (;;) {
-		if (sim_recv(chan, &msg) < 0)
+		if (ul_host_sim_recv(chan, &msg) < 0)
 			lost("cannot hear from the simulator");
 		if (msg.h.type == SIM_WAKE)
 			break;
@@ -146,7 +146,7 @@ static long net_send(unsigned i, const void *frame, size_t len)
 		return -UL_ENODEV;
 	if (len < ETH_HEADER || len > (size_t)boot.net[i].mtu + ETH_HEADER)
 		return -UL_EINVAL;
-	if (sim_send(chan, SIM_SEND, i, 0, frame, len) < 0)
+	if (ul_host_sim_send(chan, SIM_SEND, i, 0, frame, len) < 0)
 		lost("cannot send a frame to the simulator");
 	return (long)len;
 }
@@ -168,7 +168,7 @@ static long net_recv(unsigned i, void *buf, size_t cap)
 	return n;
 }
 
-static const struct posix_ops sim_ops = {
+static const struct ul_posix_ops sim_ops = {
 	.clock_monotonic = monotonic,
 	.clock_wall = wall,
 	.poll = sim_poll,
@@ -179,7 +179,7 @@ static const struct posix_ops sim_ops = {
 	.net_recv = net_recv,
 };
 
-int posix_sim_attach(const char *fd_text)
+int ul_posix_sim_attach(const char *fd_text)
 {
 	char *end;
 	errno = 0;
@@ -189,7 +189,7 @@ int posix_sim_attach(const char *fd_text)
 		        fd_text);
 		return -1;
 	}
-	if (sim_recv((int)fd, &msg) < 0 || msg.h.type != SIM_BOOT ||
+	if (ul_host_sim_recv((int)fd, &msg) < 0 || msg.h.type != SIM_BOOT ||
 	    msg.len != sizeof(boot)) {
 		fprintf(stderr, "--sim=%s: not a channel from the simulator "
 		        "(unilab-sim starts images with --sim; %s)\n", fd_text,
@@ -206,6 +206,6 @@ int posix_sim_attach(const char *fd_text)
 	}
 	chan = (int)fd;
 	now = boot.now;
-	posix_ops = &sim_ops;
+	ul_posix_ops = &sim_ops;
 	return 0;
 }

@@ -7,9 +7,9 @@
 
 void block_open(struct vm *vm, const char *path)
 {
-	struct host_error err;
+	struct ul_host_error err;
 
-	if (host_disk_open(path, &vm->block[vm->block_count], &err) < 0)
+	if (ul_host_disk_open(path, &vm->block[vm->block_count], &err) < 0)
 		fatal(UL_KVM_EXIT_HOST, "%s", err.msg);
 	vm->block_count++;
 }
@@ -23,15 +23,15 @@ static void block_io(struct vm *vm, uint64_t gpa, unsigned nr, bool write)
 		a->ret = -UL_ENODEV;
 		return;
 	}
-	const struct host_disk *dev = &vm->block[a->dev];
+	const struct ul_host_disk *dev = &vm->block[a->dev];
 	/* Refuse a bad range before the buffer is looked at: only a buffer
 	 * outside guest memory is a bad hypercall. */
-	a->ret = host_disk_check(dev, sector, count, write);
+	a->ret = ul_host_disk_check(dev, sector, count, write);
 	if (a->ret < 0)
 		return;
 	uint64_t len = count * HOST_DISK_SECTOR; /* count < 2^32: no overflow */
 	uint8_t *buf = hypercall_buf(vm, nr, "buffer", a->data, len);
-	a->ret = host_disk_io(dev, sector, buf, count, write);
+	a->ret = ul_host_disk_io(dev, sector, buf, count, write);
 }
 
 void hc_block_read(struct vm *vm, uint64_t gpa)

@@ -13,5 +13,5 @@ void hc_console(struct vm *vm, uint64_t gpa)
 		hypercall_buf(vm, UL_KVM_HC_CONSOLE, "text", a->data, len);
 
 	trace_mark(TRACE_FIRST_OUTPUT);
-	host_console_write(p, len);
+	ul_host_console_write(p, len);
 }

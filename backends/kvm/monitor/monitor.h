@@ -23,7 +23,7 @@ struct kvm_run;
 /* --- command line (options.c) --- */
 struct options {
 	uint64_t mem_size;   /* 0: sized for the image */
-	struct host_net_spec net[UL_KVM_MAX_NET]; /* --net=, parsed */
+	struct ul_host_net_spec net[UL_KVM_MAX_NET]; /* --net=, parsed */
 	unsigned net_count;
 	const char *pcap;     /* --pcap=FILE, or NULL */
 	const char *disk[UL_KVM_MAX_BLOCK]; /* disk image paths */
@@ -124,7 +124,7 @@ struct vm {
 	struct kvm_run *run;
 	struct guest_mem mem;
 	struct image image;
-	struct host_disk block[UL_KVM_MAX_BLOCK]; /* block.c */
+	struct ul_host_disk block[UL_KVM_MAX_BLOCK]; /* block.c */
 	unsigned block_count;
 	uint64_t timeout_us;
 };

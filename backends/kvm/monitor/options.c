@@ -87,7 +87,7 @@ static _Noreturn void usage_error(const char *fmt, const char *arg)
 }
 
 /* A --mem, --timeout or --gdb value the shared parser refused. */
-static void check(int r, const struct host_error *err)
+static void check(int r, const struct ul_host_error *err)
 {
 	if (r < 0)
 		usage_error("%s", err->msg);
@@ -109,12 +109,12 @@ static uint64_t parse_timeout(const char *s)
 /* The syntax and its messages are backends/host's, the posix backend's. */
 static void parse_net(const char *s, struct options *opt)
 {
-	struct host_error err;
+	struct ul_host_error err;
 
 	if (opt->net_count == UL_KVM_MAX_NET)
 		usage_error("%s", "--net: at most " XSTR(UL_KVM_MAX_NET)
 		                  " network interfaces");
-	if (host_net_parse(s, &opt->net[opt->net_count], &err) < 0)
+	if (ul_host_net_parse(s, &opt->net[opt->net_count], &err) < 0)
 		usage_error("%s", err.msg);
 	opt->net_count++;
 }
@@ -125,23 +125,23 @@ enum { OPT_MEM = 1, OPT_NET, OPT_DISK, OPT_TIMEOUT, OPT_TRACE, OPT_GDB,
 
 void options_parse(int argc, char **argv, struct options *opt)
 {
-	static const struct host_option options[] = {
-		{"mem", true, OPT_MEM},
-		{"net", true, OPT_NET},
-		{"pcap", true, OPT_PCAP},
-		{"disk", true, OPT_DISK},
-		{"timeout", true, OPT_TIMEOUT},
-		{"trace-boot", false, OPT_TRACE},
-		{"stats", false, OPT_STATS},
-		{"gdb", true, OPT_GDB},
-		{"gdb-listen", true, OPT_GDB_LISTEN},
-		{"dumpcore", true, OPT_DUMPCORE},
-		{"no-sandbox", false, OPT_NO_SANDBOX},
-		{"help", false, OPT_HELP},
-		{NULL, false, 0},
+	static const struct ul_host_option options[] = {
+		{ "mem", true, OPT_MEM },
+		{ "net", true, OPT_NET },
+		{ "pcap", true, OPT_PCAP },
+		{ "disk", true, OPT_DISK },
+		{ "timeout", true, OPT_TIMEOUT },
+		{ "trace-boot", false, OPT_TRACE },
+		{ "stats", false, OPT_STATS },
+		{ "gdb", true, OPT_GDB },
+		{ "gdb-listen", true, OPT_GDB_LISTEN },
+		{ "dumpcore", true, OPT_DUMPCORE },
+		{ "no-sandbox", false, OPT_NO_SANDBOX },
+		{ "help", false, OPT_HELP },
+		{ NULL, false, 0 },
 	};
-	struct host_args args = {argc, argv, 1};
-	struct host_error err;
+	struct ul_host_args args = { argc, argv, 1 };
+	struct ul_host_error err;
 	const char *optarg;
 	int c;
 
@@ -150,11 +150,12 @@ void options_parse(int argc, char **argv, struct options *opt)
 	if (opt->dumpcore && !opt->dumpcore[0])
 		opt->dumpcore = NULL;
 	/* The options end at the image, so the guest's words are not ours. */
-	while ((c = host_option_next(&args, options, &optarg, &err)) > 0) {
+	while ((c = ul_host_option_next(&args, options, &optarg, &err)) > 0) {
 		switch (c) {
 		case OPT_MEM:
-			check(host_option_size("--mem", optarg, UL_KVM_MEM_MIN,
-			                       UL_KVM_MEM_MAX, &opt->mem_size, &err),
+			check(ul_host_option_size(
+				      "--mem", optarg, UL_KVM_MEM_MIN,
+				      UL_KVM_MEM_MAX, &opt->mem_size, &err),
 			      &err);
 			/* Whole pages: round up. */
 			opt->mem_size = (opt->mem_size + UL_KVM_PAGE - 1) &
@@ -182,13 +183,15 @@ void options_parse(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_GDB:
 			opt->gdb = true;
-			check(host_option_port("--gdb", optarg, &opt->gdb_port, &err),
+			check(ul_host_option_port("--gdb", optarg,
+						  &opt->gdb_port, &err),
 			      &err);
 			break;
 		case OPT_GDB_LISTEN:
 			opt->gdb_listen = true;
-			check(host_option_port("--gdb-listen", optarg,
-			                       &opt->gdb_listen_port, &err), &err);
+			check(ul_host_option_port("--gdb-listen", optarg,
+						  &opt->gdb_listen_port, &err),
+			      &err);
 			break;
 		case OPT_DUMPCORE:
 			opt->dumpcore = optarg;

@@ -15,7 +15,7 @@ void hc_poll(struct vm *vm, uint64_t gpa)
 	uint32_t ready = ring_net_service(vm) & a->wait, unused;
 
 	/* A signal (--timeout's) ends the sleep; the exit loop ends the VM. */
-	if (host_net_sleep(ready ? 0 : a->timeout_ns, a->wait, &unused) < 0)
+	if (ul_host_net_sleep(ready ? 0 : a->timeout_ns, a->wait, &unused) < 0)
 		fatal(UL_KVM_EXIT_HOST, "poll failed: %s", strerror(errno));
 	a->ready = (ready | ring_net_rx(vm)) & a->wait;
 }

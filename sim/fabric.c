@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "host_net.h"
-#include "sim_channel.h"
+#include "abi.h"
 #include "sim.h"
 
 static struct frame *frame_new(uint64_t id, unsigned origin, const void *data,
@@ -135,7 +135,7 @@ void fabric_arrive(struct world *w, const struct event *e)
 	struct link_stats *st = &l->dir[e->dir].st;
 	st->delivered++;
 	st->bytes += f->len;
-	host_pcap_write(l->pcap, w->now, f->data, f->len);
+	ul_host_pcap_write(l->pcap, w->now, f->data, f->len);
 	char marks[80];
 	snprintf(marks, sizeof(marks), "%s%s%s",
 	         e->flags & ARRIVE_DUPLICATE ? ",\"duplicate\":true" : "",

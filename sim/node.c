@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sim_channel.h"
+#include "abi.h"
 #include "sim.h"
 
 #define CHANNEL_FD 3       /* where the node finds its end */
@@ -94,7 +94,7 @@ static void send_boot(struct world *w, struct node *n)
 		b.net[i].mtu = w->links[n->sc->links[i]].p.mtu;
 	}
 	/* A node that dies before reading it shows up as an exit in node_run. */
-	sim_send(n->fd, SIM_BOOT, 0, 0, &b, sizeof(b));
+	ul_host_sim_send(n->fd, SIM_BOOT, 0, 0, &b, sizeof(b));
 }
 
 static void broken(struct world *w, struct node *n, const char *why)
@@ -234,14 +234,14 @@ static bool wake(struct world *w, struct node *n)
 	bool ok = true;
 	while (n->pending) {
 		struct pending *p = n->pending;
-		ok = ok && sim_send(n->fd, SIM_FRAME, p->ifc, 0, p->frame->data,
-		                    p->frame->len) == 0;
+		ok = ok && ul_host_sim_send(n->fd, SIM_FRAME, p->ifc, 0,
+					    p->frame->data, p->frame->len) == 0;
 		n->pending = p->next;
 		free(p->frame);
 		free(p);
 	}
 	drop_pending(n);
-	return ok && sim_send(n->fd, SIM_WAKE, 0, w->now, NULL, 0) == 0;
+	return ok && ul_host_sim_send(n->fd, SIM_WAKE, 0, w->now, NULL, 0) == 0;
 }
 
 /* A node that breaks the protocol is ended: its run cannot be trusted. */
@@ -269,7 +269,7 @@ static void waits(struct world *w, struct node *n, uint64_t deadline)
 /* One message from the running node; false once it waits or is gone. */
 static bool serve(struct world *w, struct node *n)
 {
-	if (sim_recv(n->fd, &msg) < 0) {
+	if (ul_host_sim_recv(n->fd, &msg) < 0) {
 		if (errno == EAGAIN) {
 			nodelog_note(w, n, "ran %d s of real time without waiting "
 			             "in poll: killed", HUNG_SECONDS);

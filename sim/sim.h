@@ -15,7 +15,7 @@
 #include "scenario.h"
 #include "switch.h"
 
-struct host_pcap;
+struct ul_host_pcap;
 
 /* A frame on its way: each hop and each copy has its own. */
 struct frame {
@@ -31,7 +31,7 @@ struct link {
 	bool up;
 	uint64_t epoch; /* counts downs: frames sent before one are lost */
 	struct link_dir dir[2];
-	struct host_pcap *pcap;
+	struct ul_host_pcap *pcap;
 };
 
 enum node_state {

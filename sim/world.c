@@ -118,7 +118,7 @@ static void init_links(struct world *w)
 	for (unsigned i = 0; i < sc->nlinks; i++) {
 		struct link *l = &w->links[i];
 		char name[SC_NAME_MAX * 2 + 8], path[PATH_MAX];
-		struct host_error err;
+		struct ul_host_error err;
 		l->sc = &sc->links[i];
 		l->p = l->sc->p;
 		l->up = true;
@@ -126,7 +126,7 @@ static void init_links(struct world *w)
 		link_dir_init(&l->dir[1], w->seed, l->sc->name, 1);
 		snprintf(name, sizeof(name), "%s.pcap", l->sc->name);
 		sim_path(w, name, path);
-		if (host_pcap_open(path, &l->pcap, &err) < 0)
+		if (ul_host_pcap_open(path, &l->pcap, &err) < 0)
 			sim_fatal("%s", err.msg);
 	}
 }
@@ -192,7 +192,7 @@ void world_free(struct world *w)
 		free(e.frame);
 	evq_free(&w->q);
 	for (unsigned i = 0; i < w->sc->nlinks; i++) {
-		host_pcap_close(w->links[i].pcap);
+		ul_host_pcap_close(w->links[i].pcap);
 		link_dir_free(&w->links[i].dir[0]);
 		link_dir_free(&w->links[i].dir[1]);
 	}

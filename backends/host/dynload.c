@@ -8,9 +8,9 @@
 
 #include "nic.h"
 
-int host_load(const char *const *sonames, const char *package,
-              const struct host_symbol *syms, size_t n,
-              struct host_error *err)
+int ul_host_load(const char *const *sonames, const char *package,
+		 const struct ul_host_symbol *syms, size_t n,
+		 struct ul_host_error *err)
 {
 	if (*syms[0].slot)
 		return 0; /* loaded by an earlier interface */
@@ -18,15 +18,17 @@ int host_load(const char *const *sonames, const char *package,
 	for (const char *const *name = sonames; *name && !lib; name++)
 		lib = dlopen(*name, RTLD_NOW | RTLD_LOCAL);
 	if (!lib)
-		return host_fail(err, -UL_ENOSYS, "cannot load %s (%s); install "
-		                 "the Debian package %s", sonames[0], dlerror(),
-		                 package);
+		return ul_host_fail(err, -UL_ENOSYS,
+				    "cannot load %s (%s); install "
+				    "the Debian package %s",
+				    sonames[0], dlerror(), package);
 	for (size_t i = 0; i < n; i++) {
 		*syms[i].slot = dlsym(lib, syms[i].name);
 		if (!*syms[i].slot)
-			return host_fail(err, -UL_ENOSYS, "%s has no %s: too old a "
-			                 "version? (install %s)", sonames[0],
-			                 syms[i].name, package);
+			return ul_host_fail(err, -UL_ENOSYS,
+					    "%s has no %s: too old a "
+					    "version? (install %s)",
+					    sonames[0], syms[i].name, package);
 	}
 	return 0;
 }

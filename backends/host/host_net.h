@@ -38,6 +38,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
+
 #define HOST_NET_MAX 4      /* as UL_MAX_NET in core/platform.h */
 #define HOST_NET_MAX_FWD 16 /* hostfwd rules per user-mode interface */
 
@@ -47,17 +49,11 @@
 #define HOST_USER_DNS "10.0.2.3"
 #define HOST_USER_GUEST "10.0.2.15" /* what DHCP hands out */
 
-/* Why a call failed, in words a user can act on (no program name, no
- * newline): the caller prints it its own way. */
-struct host_error {
-	char msg[512];
-};
-
-enum host_net_kind { HOST_NET_TAP, HOST_NET_PCAP, HOST_NET_USER };
+enum ul_host_net_kind { HOST_NET_TAP, HOST_NET_PCAP, HOST_NET_USER };
 
 /* One port forwarding of a user-mode interface; addresses and ports in
  * host byte order except the in_addr fields (network order, as always). */
-struct host_fwd {
+struct ul_host_fwd {
 	bool udp;
 	struct in_addr host_addr;
 	uint16_t host_port;
@@ -66,82 +62,68 @@ struct host_fwd {
 };
 
 /* A parsed --net= value. */
-struct host_net_spec {
-	enum host_net_kind kind;
+struct ul_host_net_spec {
+	enum ul_host_net_kind kind;
 	char name[16]; /* TAP or interface name (IFNAMSIZ), "" for user */
 	bool mac_set;
 	uint8_t mac[6];
 	unsigned fwd_count;
-	struct host_fwd fwd[HOST_NET_MAX_FWD];
+	struct ul_host_fwd fwd[HOST_NET_MAX_FWD];
 };
 
 /* Parse the text after "--net=". 0, or -UL_EINVAL with err saying what is
  * wrong and what the syntax is. */
-int host_net_parse(const char *text, struct host_net_spec *spec,
-                   struct host_error *err);
+int ul_host_net_parse(const char *text, struct ul_host_net_spec *spec,
+		      struct ul_host_error *err);
 
-/* Open the interface spec describes as interface host_net_count(). 0, or a
+/* Open the interface spec describes as interface ul_host_net_count(). 0, or a
  * negative error with err saying what to do (create the TAP, bring it up,
  * run as root, free the port, ...). */
-int host_net_attach(const struct host_net_spec *spec, struct host_error *err);
+int ul_host_net_attach(const struct ul_host_net_spec *spec,
+		       struct ul_host_error *err);
 
-unsigned host_net_count(void);
+unsigned ul_host_net_count(void);
 
 /* MAC address and MTU (largest IP payload) of interface i. 0, or
  * -UL_ENODEV for a bad index. */
-int host_net_info(unsigned i, uint8_t mac[6], uint16_t *mtu);
+int ul_host_net_info(unsigned i, uint8_t mac[6], uint16_t *mtu);
 
 /* Send one frame: len, -UL_EAGAIN (try later), -UL_EINVAL (shorter than an
  * Ethernet header or longer than MTU + header), -UL_ENODEV, -UL_EIO. */
-long host_net_send(unsigned i, const void *frame, size_t len);
+long ul_host_net_send(unsigned i, const void *frame, size_t len);
 
 /* Receive one frame into buf without blocking: its length, -UL_EAGAIN when
  * none waits, -UL_EMSGSIZE when it was longer than cap (it is dropped),
  * -UL_ENODEV, -UL_EIO. */
-long host_net_recv(unsigned i, void *buf, size_t cap);
+long ul_host_net_recv(unsigned i, void *buf, size_t cap);
 
 /* Record every frame sent or received from now on, on every interface, in
  * a pcap file at path (created or truncated) that tcpdump -r and Wireshark
  * read. Each frame is written whole when it passes, so the file is
  * complete however the program ends. 0, or a negative error with err. */
-int host_net_pcap(const char *path, struct host_error *err);
+int ul_host_net_pcap(const char *path, struct ul_host_error *err);
 
 /* One pcap file of Ethernet frames, for a program that records several
  * (the simulator writes one per link); --pcap= is one of these. */
-struct host_pcap;
+struct ul_host_pcap;
 /* Create (or truncate) path and write the file header. 0 with *pcap, or a
  * negative error with err. */
-int host_pcap_open(const char *path, struct host_pcap **pcap,
-                   struct host_error *err);
+int ul_host_pcap_open(const char *path, struct ul_host_pcap **pcap,
+		      struct ul_host_error *err);
 /* Append one frame stamped ts_ns nanoseconds after 1970-01-01 00:00 UTC.
  * A failed write is reported once on stderr and ends the recording. */
-void host_pcap_write(struct host_pcap *pcap, uint64_t ts_ns,
-                     const void *frame, size_t len);
-void host_pcap_close(struct host_pcap *pcap);
+void ul_host_pcap_write(struct ul_host_pcap *pcap, uint64_t ts_ns,
+			const void *frame, size_t len);
+void ul_host_pcap_close(struct ul_host_pcap *pcap);
 
-/* The descriptors a program sleeps on in ppoll(). The interfaces add
- * theirs; the program may add its own after them. */
-struct host_pollset {
-	struct pollfd *fds;
-	unsigned count, cap;
-};
-/* Empty the set (keeping its memory) before each sleep. */
-void host_pollset_reset(struct host_pollset *ps);
-/* Add fd; returns its index in ps->fds, or -1 when out of memory. */
-int host_pollset_add(struct host_pollset *ps, int fd, short events);
-
-/* Before ppoll: add every interface's descriptors and lower *timeout_ns
- * (relative, UINT64_MAX for none) to the interfaces' own timers. Only the
- * interfaces in wait (bit i for interface i) may wake the sleep: the
- * others' descriptors are added with no events, so frames nobody reads
- * stay queued (and are dropped by the host when the queue fills) instead
- * of making ppoll return at once. Returns the interfaces of wait that
- * already have a frame waiting, and then sets *timeout_ns to 0. */
-uint32_t host_net_poll_fill(struct host_pollset *ps, uint64_t *timeout_ns,
-                            uint32_t wait);
-/* After ppoll (failed: it returned -1, so no revents are valid): let the
- * interfaces serve their descriptors and timers. Returns the interfaces
- * that have a frame waiting. */
-uint32_t host_net_poll_done(const struct host_pollset *ps, bool failed);
+/* Sleep in ppoll until an interface of wait (bit i for interface i) has
+ * a frame, timeout_ns passes (relative; UINT64_MAX: no timeout) or a
+ * signal arrives, serving the interfaces' descriptors and timers (user-mode
+ * networking's) meanwhile. The other interfaces cannot wake the sleep:
+ * frames nobody reads stay queued (and are dropped by the host when the
+ * queue fills) instead of making ppoll return at once. Returns 0 with
+ * *ready, the interfaces of wait that have a frame waiting; or -1 with
+ * errno when ppoll failed for another reason than a signal. */
+int ul_host_net_sleep(uint64_t timeout_ns, uint32_t wait, uint32_t *ready);
 
 #endif

@@ -1,9 +1,7 @@
 /* Host networking: what the kernel says about an existing interface
- * (present, up, MTU), and the error helper every kind uses. */
+ * (present, up, MTU). */
 #include <errno.h>
 #include <net/if.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -13,25 +11,19 @@
 
 #include "nic.h"
 
-int host_fail(struct host_error *err, int code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-int host_link_check(const char *name, const char *advice, uint16_t *mtu,
-                    struct host_error *err)
+int ul_host_link_check(const char *name, const char *advice, uint16_t *mtu,
+		       struct ul_host_error *err)
 {
 	if (if_nametoindex(name) == 0)
-		return host_fail(err, -UL_ENODEV, "no network interface %s; %s",
-		                 name, advice);
+		return ul_host_fail(err, -UL_ENODEV,
+				    "no network interface %s; %s", name,
+				    advice);
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
-		return host_fail(err, -UL_EIO, "%s: cannot make a socket to ask "
-		                 "about it: %s", name, strerror(errno));
+		return ul_host_fail(err, -UL_EIO,
+				    "%s: cannot make a socket to ask "
+				    "about it: %s",
+				    name, strerror(errno));
 	struct ifreq ifr;
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, name, strnlen(name, IFNAMSIZ - 1));
@@ -40,13 +32,17 @@ int host_link_check(const char *name, const char *advice, uint16_t *mtu,
 	int mtu_ok = ioctl(s, SIOCGIFMTU, &ifr) == 0;
 	close(s);
 	if (!flags_ok || !mtu_ok)
-		return host_fail(err, -UL_EIO, "%s: cannot read its flags and "
-		                 "MTU: %s", name, strerror(errno));
+		return ul_host_fail(err, -UL_EIO,
+				    "%s: cannot read its flags and "
+				    "MTU: %s",
+				    name, strerror(errno));
 	/* A down interface drops every frame written to it, without a word:
 	 * better to refuse now than to leave the image talking to no one. */
 	if (!(flags & IFF_UP))
-		return host_fail(err, -UL_EIO, "network interface %s is down; "
-		                 "bring it up with: ip link set %s up", name, name);
+		return ul_host_fail(err, -UL_EIO,
+				    "network interface %s is down; "
+				    "bring it up with: ip link set %s up",
+				    name, name);
 	*mtu = ifr.ifr_mtu > 0 && ifr.ifr_mtu <= 65535 - ETH_HEADER
 	               ? (uint16_t)ifr.ifr_mtu
 	               : 1500;

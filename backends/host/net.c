@@ -1,22 +1,24 @@
 /* Host networking: the table of attached interfaces and what every kind
  * shares: default MAC addresses, length checks, the pcap recording, and
- * the two halves of a sleep in ppoll. */
+ * the sleep in ppoll. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <unilab/errno.h>
 
 #include "nic.h"
 
-static struct host_nic nics[HOST_NET_MAX];
+static struct ul_host_nic nics[HOST_NET_MAX];
 static unsigned nic_count;
 
 /* 02:75:6c ("ul", locally administered, unicast) and three bytes of an
  * FNV-1a hash of the interface's number, kind and name: the same command
  * line gives the same addresses on every run and backend, and two images
  * on two TAPs of one bridge differ. */
-static void default_mac(unsigned index, const struct host_net_spec *spec,
-                        uint8_t mac[6])
+static void default_mac(unsigned index, const struct ul_host_net_spec *spec,
+			uint8_t mac[6])
 {
 	uint32_t h = 2166136261u;
 	h = (h ^ index) * 16777619u;
@@ -31,17 +33,21 @@ static void default_mac(unsigned index, const struct host_net_spec *spec,
 	mac[5] = (uint8_t)h;
 }
 
-int host_net_attach(const struct host_net_spec *spec, struct host_error *err)
+int ul_host_net_attach(const struct ul_host_net_spec *spec,
+		       struct ul_host_error *err)
 {
-	static int (*const open_kind[])(struct host_nic *, struct host_error *) = {
-		[HOST_NET_TAP] = host_tap_open,
-		[HOST_NET_PCAP] = host_pcap_iface_open,
-		[HOST_NET_USER] = host_user_open,
+	static int (*const open_kind[])(struct ul_host_nic *,
+					struct ul_host_error *) = {
+		[HOST_NET_TAP] = ul_host_tap_open,
+		[HOST_NET_PCAP] = ul_host_pcap_iface_open,
+		[HOST_NET_USER] = ul_host_user_open,
 	};
 	if (nic_count == HOST_NET_MAX)
-		return host_fail(err, -UL_ENOSPC, "--net: at most %d network "
-		                 "interfaces", HOST_NET_MAX);
-	struct host_nic *nic = &nics[nic_count];
+		return ul_host_fail(err, -UL_ENOSPC,
+				    "--net: at most %d network "
+				    "interfaces",
+				    HOST_NET_MAX);
+	struct ul_host_nic *nic = &nics[nic_count];
 	memset(nic, 0, sizeof(*nic));
 	nic->spec = *spec;
 	nic->fd = -1;
@@ -56,19 +62,19 @@ int host_net_attach(const struct host_net_spec *spec, struct host_error *err)
 	return 0;
 }
 
-unsigned host_net_count(void)
+unsigned ul_host_net_count(void)
 {
 	return nic_count;
 }
 
-static struct host_nic *nic_at(unsigned i)
+static struct ul_host_nic *nic_at(unsigned i)
 {
 	return i < nic_count ? &nics[i] : NULL;
 }
 
-int host_net_info(unsigned i, uint8_t mac[6], uint16_t *mtu)
+int ul_host_net_info(unsigned i, uint8_t mac[6], uint16_t *mtu)
 {
-	struct host_nic *nic = nic_at(i);
+	struct ul_host_nic *nic = nic_at(i);
 	if (!nic)
 		return -UL_ENODEV;
 	memcpy(mac, nic->mac, 6);
@@ -76,36 +82,36 @@ int host_net_info(unsigned i, uint8_t mac[6], uint16_t *mtu)
 	return 0;
 }
 
-long host_net_send(unsigned i, const void *frame, size_t len)
+long ul_host_net_send(unsigned i, const void *frame, size_t len)
 {
-	struct host_nic *nic = nic_at(i);
+	struct ul_host_nic *nic = nic_at(i);
 	if (!nic)
 		return -UL_ENODEV;
 	if (len < ETH_HEADER || len > (size_t)nic->mtu + ETH_HEADER)
 		return -UL_EINVAL;
 	long r = nic->ops->send(nic, frame, len);
 	if (r > 0)
-		host_pcap_record(frame, len);
+		ul_host_pcap_record(frame, len);
 	return r;
 }
 
-long host_net_recv(unsigned i, void *buf, size_t cap)
+long ul_host_net_recv(unsigned i, void *buf, size_t cap)
 {
-	struct host_nic *nic = nic_at(i);
+	struct ul_host_nic *nic = nic_at(i);
 	if (!nic)
 		return -UL_ENODEV;
 	long r = nic->ops->recv(nic, buf, cap);
 	if (r > 0)
-		host_pcap_record(buf, (size_t)r);
+		ul_host_pcap_record(buf, (size_t)r);
 	return r;
 }
 
-void host_pollset_reset(struct host_pollset *ps)
+void ul_host_pollset_reset(struct ul_host_pollset *ps)
 {
 	ps->count = 0;
 }
 
-int host_pollset_add(struct host_pollset *ps, int fd, short events)
+int ul_host_pollset_add(struct ul_host_pollset *ps, int fd, short events)
 {
 	if (ps->count == ps->cap) {
 		unsigned cap = ps->cap ? 2 * ps->cap : 16;
@@ -119,26 +125,30 @@ int host_pollset_add(struct host_pollset *ps, int fd, short events)
 	return (int)ps->count++;
 }
 
-bool host_fd_poll_fill(struct host_nic *nic, struct host_pollset *ps,
-                       uint64_t *timeout_ns)
+bool ul_host_fd_poll_fill(struct ul_host_nic *nic, struct ul_host_pollset *ps,
+			  uint64_t *timeout_ns)
 {
 	(void)timeout_ns;
-	nic->poll_index = host_pollset_add(ps, nic->fd, POLLIN);
+	nic->poll_index = ul_host_pollset_add(ps, nic->fd, POLLIN);
 	/* Out of memory: say "ready" so the caller checks instead of
 	 * sleeping through input it cannot see. */
 	return nic->poll_index < 0;
 }
 
-bool host_fd_poll_done(struct host_nic *nic, const struct host_pollset *ps,
-                       bool failed)
+bool ul_host_fd_poll_done(struct ul_host_nic *nic,
+			  const struct ul_host_pollset *ps, bool failed)
 {
 	if (failed || nic->poll_index < 0)
 		return false;
 	return ps->fds[nic->poll_index].revents & (POLLIN | POLLERR | POLLHUP);
 }
 
-uint32_t host_net_poll_fill(struct host_pollset *ps, uint64_t *timeout_ns,
-                            uint32_t wait)
+/* Before ppoll: add every interface's descriptors and lower *timeout_ns
+ * to the interfaces' own timers; the interfaces not in wait get theirs
+ * with no events. Returns the interfaces of wait that already have a frame
+ * waiting, and then sets *timeout_ns to 0. */
+static uint32_t poll_fill(struct ul_host_pollset *ps, uint64_t *timeout_ns,
+			  uint32_t wait)
 {
 	uint32_t ready = 0;
 	for (unsigned i = 0; i < nic_count; i++) {
@@ -157,11 +167,36 @@ uint32_t host_net_poll_fill(struct host_pollset *ps, uint64_t *timeout_ns,
 	return ready;
 }
 
-uint32_t host_net_poll_done(const struct host_pollset *ps, bool failed)
+/* After ppoll (failed: it returned -1, so no revents are valid): let the
+ * interfaces serve their descriptors and timers. Returns the interfaces
+ * that have a frame waiting. */
+static uint32_t poll_done(const struct ul_host_pollset *ps, bool failed)
 {
 	uint32_t ready = 0;
 	for (unsigned i = 0; i < nic_count; i++)
 		if (nics[i].ops->poll_done(&nics[i], ps, failed))
 			ready |= 1u << i;
 	return ready;
+}
+
+int ul_host_net_sleep(uint64_t timeout_ns, uint32_t wait, uint32_t *ready)
+{
+	/* Static: its memory is kept between sleeps. */
+	static struct ul_host_pollset ps;
+	ul_host_pollset_reset(&ps);
+	uint32_t now = poll_fill(&ps, &timeout_ns, wait);
+
+	struct timespec ts, *timeout = NULL;
+	if (timeout_ns != UINT64_MAX) {
+		ts.tv_sec = (time_t)(timeout_ns / 1000000000ull);
+		ts.tv_nsec = (long)(timeout_ns % 1000000000ull);
+		timeout = &ts;
+	}
+	/* A timeout or a signal leaves every revents 0: the caller checks
+	 * again. */
+	int n = ppoll(ps.fds, ps.count, timeout, NULL);
+	int e = errno;
+	*ready = (now | poll_done(&ps, n < 0)) & wait;
+	errno = e;
+	return n < 0 && e != EINTR ? -1 : 0;
 }

@@ -37,13 +37,13 @@ struct pcap_record_header {
 	uint32_t orig_len; /* bytes of the frame on the wire */
 };
 
-struct host_pcap {
+struct ul_host_pcap {
 	int fd; /* -1 once a write failed: the file stops growing */
 	char path[256]; /* for the message if writing fails */
 };
 
-int host_pcap_open(const char *path, struct host_pcap **out,
-                   struct host_error *err)
+int ul_host_pcap_open(const char *path, struct ul_host_pcap **out,
+		      struct ul_host_error *err)
 {
 	struct pcap_global_header h = {
 		.magic = PCAP_MAGIC_NS,
@@ -52,26 +52,26 @@ int host_pcap_open(const char *path, struct host_pcap **out,
 		.snaplen = PCAP_SNAPLEN,
 		.linktype = LINKTYPE_ETHERNET,
 	};
-	struct host_pcap *pcap = malloc(sizeof(*pcap));
+	struct ul_host_pcap *pcap = malloc(sizeof(*pcap));
 	if (!pcap)
-		return host_fail(err, -UL_ENOMEM, "no memory for pcap file %s",
-		                 path);
+		return ul_host_fail(err, -UL_ENOMEM,
+				    "no memory for pcap file %s", path);
 	snprintf(pcap->path, sizeof(pcap->path), "%s", path);
 	pcap->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (pcap->fd < 0 ||
 	    write(pcap->fd, &h, sizeof(h)) != (ssize_t)sizeof(h)) {
-		int r = host_fail(err, -UL_EIO, "cannot %s pcap file %s: %s",
-		                  pcap->fd < 0 ? "create" : "write", path,
-		                  strerror(errno));
-		host_pcap_close(pcap);
+		int r = ul_host_fail(err, -UL_EIO, "cannot %s pcap file %s: %s",
+				     pcap->fd < 0 ? "create" : "write", path,
+				     strerror(errno));
+		ul_host_pcap_close(pcap);
 		return r;
 	}
 	*out = pcap;
 	return 0;
 }
 
-void host_pcap_write(struct host_pcap *pcap, uint64_t ts_ns,
-                     const void *frame, size_t len)
+void ul_host_pcap_write(struct ul_host_pcap *pcap, uint64_t ts_ns,
+			const void *frame, size_t len)
 {
 	if (pcap->fd < 0)
 		return;
@@ -97,7 +97,7 @@ void host_pcap_write(struct host_pcap *pcap, uint64_t ts_ns,
 	pcap->fd = -1;
 }
 
-void host_pcap_close(struct host_pcap *pcap)
+void ul_host_pcap_close(struct ul_host_pcap *pcap)
 {
 	if (pcap->fd >= 0)
 		close(pcap->fd);
@@ -105,27 +105,28 @@ void host_pcap_close(struct host_pcap *pcap)
 }
 
 /* The --pcap= recording: one file for every interface of the program. */
-static struct host_pcap *recording;
+static struct ul_host_pcap *recording;
 
-int host_net_pcap(const char *path, struct host_error *err)
+int ul_host_net_pcap(const char *path, struct ul_host_error *err)
 {
-	struct host_pcap *pcap;
-	int r = host_pcap_open(path, &pcap, err);
+	struct ul_host_pcap *pcap;
+	int r = ul_host_pcap_open(path, &pcap, err);
 	if (r < 0)
 		return r;
 	if (recording)
-		host_pcap_close(recording);
+		ul_host_pcap_close(recording);
 	recording = pcap;
 	return 0;
 }
 
-void host_pcap_record(const void *frame, size_t len)
+void ul_host_pcap_record(const void *frame, size_t len)
 {
 	if (!recording)
 		return;
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
-	host_pcap_write(recording,
-	                (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec,
-	                frame, len);
+	ul_host_pcap_write(recording,
+			   (uint64_t)now.tv_sec * 1000000000u +
+				   (uint64_t)now.tv_nsec,
+			   frame, len);
 }

@@ -30,7 +30,7 @@ static struct {
 	__typeof__(pcap_statustostr) *pcap_statustostr;
 } lib;
 
-static const struct host_symbol lib_symbols[] = {
+static const struct ul_host_symbol lib_symbols[] = {
 	HOST_SYMBOL(lib, pcap_activate),
 	HOST_SYMBOL(lib, pcap_close),
 	HOST_SYMBOL(lib, pcap_create),
@@ -47,14 +47,14 @@ static const struct host_symbol lib_symbols[] = {
 	HOST_SYMBOL(lib, pcap_statustostr),
 };
 
-static long pcap_send(struct host_nic *nic, const void *frame, size_t len)
+static long pcap_send(struct ul_host_nic *nic, const void *frame, size_t len)
 {
 	if (lib.pcap_inject(nic->state, frame, len) == (int)len)
 		return (long)len;
 	return errno == EAGAIN || errno == ENOBUFS ? -UL_EAGAIN : -UL_EIO;
 }
 
-static long pcap_recv(struct host_nic *nic, void *buf, size_t cap)
+static long pcap_recv(struct ul_host_nic *nic, void *buf, size_t cap)
 {
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -70,33 +70,37 @@ static long pcap_recv(struct host_nic *nic, void *buf, size_t cap)
 	return (long)h->caplen;
 }
 
-static const struct host_nic_ops pcap_ops = {
+static const struct ul_host_nic_ops pcap_ops = {
 	.send = pcap_send,
 	.recv = pcap_recv,
-	.poll_fill = host_fd_poll_fill,
-	.poll_done = host_fd_poll_done,
+	.poll_fill = ul_host_fd_poll_fill,
+	.poll_done = ul_host_fd_poll_done,
 };
 
 /* What pcap_activate's status means for the user. */
 static int activate_failed(pcap_t *p, const char *name, int status,
-                           struct host_error *err)
+			   struct ul_host_error *err)
 {
 	if (status == PCAP_ERROR_PERM_DENIED)
-		return host_fail(err, -UL_EPERM,
-		                 "capturing on %s: permission denied; run as root, "
-		                 "or give the program the capabilities: setcap "
-		                 "cap_net_raw,cap_net_admin+ep PROGRAM", name);
+		return ul_host_fail(
+			err, -UL_EPERM,
+			"capturing on %s: permission denied; run as root, "
+			"or give the program the capabilities: setcap "
+			"cap_net_raw,cap_net_admin+ep PROGRAM",
+			name);
 	if (status == PCAP_ERROR_IFACE_NOT_UP)
-		return host_fail(err, -UL_EIO, "network interface %s is down; "
-		                 "bring it up with: ip link set %s up", name, name);
-	return host_fail(err, -UL_EIO, "capturing on %s: %s: %s", name,
-	                 lib.pcap_statustostr(status), lib.pcap_geterr(p));
+		return ul_host_fail(err, -UL_EIO,
+				    "network interface %s is down; "
+				    "bring it up with: ip link set %s up",
+				    name, name);
+	return ul_host_fail(err, -UL_EIO, "capturing on %s: %s: %s", name,
+			    lib.pcap_statustostr(status), lib.pcap_geterr(p));
 }
 
 /* Capture whole frames, each as soon as it arrives (immediate mode: no
  * batching delay, and a readable descriptor means a waiting frame), only
  * those coming in, without blocking. */
-static int start_capture(pcap_t *p, const char *name, struct host_error *err)
+static int start_capture(pcap_t *p, const char *name, struct ul_host_error *err)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 
@@ -107,38 +111,43 @@ static int start_capture(pcap_t *p, const char *name, struct host_error *err)
 	if (status < 0)
 		return activate_failed(p, name, status, err);
 	if (lib.pcap_datalink(p) != DLT_EN10MB)
-		return host_fail(err, -UL_EINVAL,
-		                 "%s is not an Ethernet interface", name);
+		return ul_host_fail(err, -UL_EINVAL,
+				    "%s is not an Ethernet interface", name);
 	if (lib.pcap_setdirection(p, PCAP_D_IN) < 0)
-		return host_fail(err, -UL_EIO, "capturing on %s: %s", name,
-		                 lib.pcap_geterr(p));
+		return ul_host_fail(err, -UL_EIO, "capturing on %s: %s", name,
+				    lib.pcap_geterr(p));
 	if (lib.pcap_setnonblock(p, 1, errbuf) < 0)
-		return host_fail(err, -UL_EIO, "capturing on %s: %s", name,
-		                 errbuf);
+		return ul_host_fail(err, -UL_EIO, "capturing on %s: %s", name,
+				    errbuf);
 	return 0;
 }
 
-int host_pcap_iface_open(struct host_nic *nic, struct host_error *err)
+int ul_host_pcap_iface_open(struct ul_host_nic *nic, struct ul_host_error *err)
 {
 	const char *name = nic->spec.name;
 	static const char *const sonames[] = {"libpcap.so.0.8", "libpcap.so.1",
 	                                      NULL};
-	int r = host_link_check(name, "list them with: ip link", &nic->mtu, err);
+	int r = ul_host_link_check(name, "list them with: ip link", &nic->mtu,
+				   err);
 	if (r == 0)
-		r = host_load(sonames, "libpcap0.8", lib_symbols,
-		              sizeof(lib_symbols) / sizeof(lib_symbols[0]), err);
+		r = ul_host_load(sonames, "libpcap0.8", lib_symbols,
+				 sizeof(lib_symbols) / sizeof(lib_symbols[0]),
+				 err);
 	if (r < 0)
 		return r;
 	char errbuf[PCAP_ERRBUF_SIZE];
 	pcap_t *p = lib.pcap_create(name, errbuf);
 	if (!p)
-		return host_fail(err, -UL_EIO, "capturing on %s: %s", name, errbuf);
+		return ul_host_fail(err, -UL_EIO, "capturing on %s: %s", name,
+				    errbuf);
 	r = start_capture(p, name, err);
 	if (r == 0)
 		nic->fd = lib.pcap_get_selectable_fd(p);
 	if (r == 0 && nic->fd < 0)
-		r = host_fail(err, -UL_EIO, "capturing on %s: no descriptor to "
-		              "wait on", name);
+		r = ul_host_fail(err, -UL_EIO,
+				 "capturing on %s: no descriptor to "
+				 "wait on",
+				 name);
 	if (r < 0) {
 		lib.pcap_close(p);
 		return r;

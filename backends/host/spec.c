@@ -1,5 +1,5 @@
 /* Host networking: the --net= option's syntax (see host_net.h), parsed
- * into a host_net_spec. Every rejection names the bad part and shows the
+ * into a ul_host_net_spec. Every rejection names the bad part and shows the
  * syntax, since users type these by hand. */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -17,16 +17,20 @@
 /* The interface name that follows "tap:" or "pcap:", up to the first ','
  * (*s moves past it). Linux takes 1..15 bytes without '/', ':' or blanks. */
 static int parse_name(const char *text, const char **s,
-                      struct host_net_spec *spec, struct host_error *err)
+		      struct ul_host_net_spec *spec, struct ul_host_error *err)
 {
 	size_t len = strcspn(*s, ",");
 	if (len == 0 || len >= sizeof(spec->name))
-		return host_fail(err, -UL_EINVAL, "--net=%s: the interface name "
-		                 "must have 1 to 15 characters", text);
+		return ul_host_fail(err, -UL_EINVAL,
+				    "--net=%s: the interface name "
+				    "must have 1 to 15 characters",
+				    text);
 	for (size_t i = 0; i < len; i++)
 		if (strchr("/: \t", (*s)[i]))
-			return host_fail(err, -UL_EINVAL, "--net=%s: '%c' cannot be "
-			                 "part of an interface name", text, (*s)[i]);
+			return ul_host_fail(err, -UL_EINVAL,
+					    "--net=%s: '%c' cannot be "
+					    "part of an interface name",
+					    text, (*s)[i]);
 	memcpy(spec->name, *s, len);
 	spec->name[len] = '\0';
 	*s += len;
@@ -91,7 +95,7 @@ static char *cut(char *s, char sep)
 /* RULE: PROTO:HOSTADDR:HOSTPORT-GUESTADDR:GUESTPORT, where PROTO and the
  * addresses may be empty (tcp, loopback, the DHCP address). NULL when it
  * parses, else what is wrong. */
-static const char *parse_fwd(const char *s, size_t len, struct host_fwd *f)
+static const char *parse_fwd(const char *s, size_t len, struct ul_host_fwd *f)
 {
 	char buf[80];
 	if (len >= sizeof(buf))
@@ -119,39 +123,48 @@ static const char *parse_fwd(const char *s, size_t len, struct host_fwd *f)
 
 /* One ",key=value" option word (s, len) of spec. */
 static int parse_option(const char *text, const char *s, size_t len,
-                        struct host_net_spec *spec, struct host_error *err)
+			struct ul_host_net_spec *spec,
+			struct ul_host_error *err)
 {
 	if (len > 4 && strncmp(s, "mac=", 4) == 0) {
 		spec->mac_set = parse_mac(s + 4, len - 4, spec->mac);
 		if (!spec->mac_set)
-			return host_fail(err, -UL_EINVAL, "--net=%s: bad mac '%.*s': "
-			                 "want six hex bytes such as "
-			                 "02:00:00:00:00:01, not zero, with the "
-			                 "multicast bit (1 in the first byte) clear",
-			                 text, (int)(len - 4), s + 4);
+			return ul_host_fail(
+				err, -UL_EINVAL,
+				"--net=%s: bad mac '%.*s': "
+				"want six hex bytes such as "
+				"02:00:00:00:00:01, not zero, with the "
+				"multicast bit (1 in the first byte) clear",
+				text, (int)(len - 4), s + 4);
 		return 0;
 	}
 	if (len > 8 && strncmp(s, "hostfwd=", 8) == 0 &&
 	    spec->kind == HOST_NET_USER) {
 		if (spec->fwd_count == HOST_NET_MAX_FWD)
-			return host_fail(err, -UL_EINVAL, "--net=%s: at most %d "
-			                 "hostfwd rules", text, HOST_NET_MAX_FWD);
+			return ul_host_fail(err, -UL_EINVAL,
+					    "--net=%s: at most %d "
+					    "hostfwd rules",
+					    text, HOST_NET_MAX_FWD);
 		const char *why = parse_fwd(s + 8, len - 8,
 		                            &spec->fwd[spec->fwd_count]);
 		if (why)
-			return host_fail(err, -UL_EINVAL, "--net=%s: bad hostfwd "
-			                 "'%.*s' (%s): want hostfwd=" FWD_SYNTAX, text,
-			                 (int)(len - 8), s + 8, why);
+			return ul_host_fail(
+				err, -UL_EINVAL,
+				"--net=%s: bad hostfwd "
+				"'%.*s' (%s): want hostfwd=" FWD_SYNTAX,
+				text, (int)(len - 8), s + 8, why);
 		spec->fwd_count++;
 		return 0;
 	}
-	return host_fail(err, -UL_EINVAL, "--net=%s: unknown option '%.*s' "
-	                 "(tap and pcap take mac=; user takes mac= and "
-	                 "hostfwd=)", text, (int)len, s);
+	return ul_host_fail(err, -UL_EINVAL,
+			    "--net=%s: unknown option '%.*s' "
+			    "(tap and pcap take mac=; user takes mac= and "
+			    "hostfwd=)",
+			    text, (int)len, s);
 }
 
-int host_net_parse(const char *text, struct host_net_spec *spec,
-                   struct host_error *err)
+int ul_host_net_parse(const char *text, struct ul_host_net_spec *spec,
+		      struct ul_host_error *err)
 {
 	const char *s = text;
 	int r = 0;
@@ -168,7 +181,8 @@ int host_net_parse(const char *text, struct host_net_spec *spec,
 		spec->kind = HOST_NET_USER;
 		s += 4;
 	} else {
-		return host_fail(err, -UL_EINVAL, "--net=%s: %s", text, SYNTAX);
+		return ul_host_fail(err, -UL_EINVAL, "--net=%s: %s", text,
+				    SYNTAX);
 	}
 	while (r == 0 && *s == ',') {
 		size_t len = strcspn(++s, ",");

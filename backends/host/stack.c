@@ -47,20 +47,21 @@ static void trampoline(void)
 	/* Returning resumes st.caller through uc_link. */
 }
 
-int host_stack_init(struct host_error *err)
+int ul_host_stack_init(struct ul_host_error *err)
 {
 	if (st.base)
 		return 0;
 	char *m = mmap(NULL, GUARD_SIZE + STACK_SIZE, PROT_READ | PROT_WRITE,
 	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (m == MAP_FAILED)
-		return host_fail(err, -UL_ENOMEM, "no memory for a host stack");
+		return ul_host_fail(err, -UL_ENOMEM,
+				    "no memory for a host stack");
 	mprotect(m, GUARD_SIZE, PROT_NONE);
 	st.base = m + GUARD_SIZE;
 	return 0;
 }
 
-void host_stack_call(void (*fn)(void *), void *arg)
+void ul_host_stack_call(void (*fn)(void *), void *arg)
 {
 	/* A callback into us that calls the library again is already here. */
 	if (st.inside) {

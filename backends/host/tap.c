@@ -18,7 +18,7 @@
 
 #define CREATE_TAP "ip tuntap add dev %s mode tap user $USER && ip link set %s up"
 
-static long tap_send(struct host_nic *nic, const void *frame, size_t len)
+static long tap_send(struct ul_host_nic *nic, const void *frame, size_t len)
 {
 	ssize_t n = write(nic->fd, frame, len);
 	if (n == (ssize_t)len)
@@ -27,7 +27,7 @@ static long tap_send(struct host_nic *nic, const void *frame, size_t len)
 	                                                     : -UL_EIO;
 }
 
-static long tap_recv(struct host_nic *nic, void *buf, size_t cap)
+static long tap_recv(struct ul_host_nic *nic, void *buf, size_t cap)
 {
 	/* Whatever does not fit buf lands in overflow: a read returns the
 	 * frame's whole length, so a frame longer than cap is seen, not cut. */
@@ -42,38 +42,43 @@ static long tap_recv(struct host_nic *nic, void *buf, size_t cap)
 	return (size_t)n > cap ? -UL_EMSGSIZE : (long)n;
 }
 
-static const struct host_nic_ops tap_ops = {
+static const struct ul_host_nic_ops tap_ops = {
 	.send = tap_send,
 	.recv = tap_recv,
-	.poll_fill = host_fd_poll_fill,
-	.poll_done = host_fd_poll_done,
+	.poll_fill = ul_host_fd_poll_fill,
+	.poll_done = ul_host_fd_poll_done,
 };
 
 /* What to do about a TUNSETIFF failure, by errno. */
-static int attach_failed(const char *name, struct host_error *err)
+static int attach_failed(const char *name, struct ul_host_error *err)
 {
 	switch (errno) {
 	case EPERM:
-		return host_fail(err, -UL_EPERM,
-		                 "TAP device %s: permission denied; run as root, "
-		                 "or create the TAP owned by your user: "
-		                 CREATE_TAP, name, name, name);
+		return ul_host_fail(
+			err, -UL_EPERM,
+			"TAP device %s: permission denied; run as root, "
+			"or create the TAP owned by your user: " CREATE_TAP,
+			name, name, name);
 	case EBUSY:
-		return host_fail(err, -UL_EBUSY,
-		                 "TAP device %s is in use by another program "
-		                 "(one image per TAP)", name);
+		return ul_host_fail(
+			err, -UL_EBUSY,
+			"TAP device %s is in use by another program "
+			"(one image per TAP)",
+			name);
 	case EINVAL:
-		return host_fail(err, -UL_EINVAL,
-		                 "%s is not a TAP device (a TUN device or another "
-		                 "kind of interface); create a TAP with: "
-		                 CREATE_TAP, name, name, name);
+		return ul_host_fail(
+			err, -UL_EINVAL,
+			"%s is not a TAP device (a TUN device or another "
+			"kind of interface); create a TAP with: " CREATE_TAP,
+			name, name, name);
 	default:
-		return host_fail(err, -UL_EIO, "TAP device %s: cannot attach: %s",
-		                 name, strerror(errno));
+		return ul_host_fail(err, -UL_EIO,
+				    "TAP device %s: cannot attach: %s", name,
+				    strerror(errno));
 	}
 }
 
-int host_tap_open(struct host_nic *nic, struct host_error *err)
+int ul_host_tap_open(struct ul_host_nic *nic, struct ul_host_error *err)
 {
 	const char *name = nic->spec.name;
 	char advice[160];
@@ -81,17 +86,18 @@ int host_tap_open(struct host_nic *nic, struct host_error *err)
 	         name);
 	/* Check first: as root, attaching to a missing name would create a
 	 * new TAP, down and unconnected, and the image would talk to no one. */
-	int r = host_link_check(name, advice, &nic->mtu, err);
+	int r = ul_host_link_check(name, advice, &nic->mtu, err);
 	if (r < 0)
 		return r;
 
 	nic->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (nic->fd < 0)
-		return host_fail(err, -UL_EIO, "cannot open /dev/net/tun: %s%s",
-		                 strerror(errno),
-		                 errno == ENOENT || errno == ENODEV
-		                         ? "; load the tun module: modprobe tun"
-		                         : "");
+		return ul_host_fail(
+			err, -UL_EIO, "cannot open /dev/net/tun: %s%s",
+			strerror(errno),
+			errno == ENOENT || errno == ENODEV
+				? "; load the tun module: modprobe tun"
+				: "");
 	struct ifreq ifr;
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, name, strnlen(name, IFNAMSIZ - 1));

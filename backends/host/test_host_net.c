@@ -20,28 +20,28 @@
 
 static const uint8_t image_mac[6] = {0x02, 0x75, 0x6c, 0, 0, 1};
 
-static struct host_net_spec parse_ok(const char *text)
+static struct ul_host_net_spec parse_ok(const char *text)
 {
-	struct host_net_spec spec;
-	struct host_error err = {""};
-	ck_assert_msg(host_net_parse(text, &spec, &err) == 0, "%s: %s", text,
-	              err.msg);
+	struct ul_host_net_spec spec;
+	struct ul_host_error err = { "" };
+	ck_assert_msg(ul_host_net_parse(text, &spec, &err) == 0, "%s: %s", text,
+		      err.msg);
 	return spec;
 }
 
 /* text is refused, and the message contains want. */
 static void parse_bad(const char *text, const char *want)
 {
-	struct host_net_spec spec;
-	struct host_error err = {""};
-	ck_assert_int_eq(host_net_parse(text, &spec, &err), -UL_EINVAL);
+	struct ul_host_net_spec spec;
+	struct ul_host_error err = { "" };
+	ck_assert_int_eq(ul_host_net_parse(text, &spec, &err), -UL_EINVAL);
 	ck_assert_msg(strstr(err.msg, want), "--net=%s: '%s' lacks '%s'", text,
 	              err.msg, want);
 }
 
 START_TEST(parse_tap_and_pcap)
 {
-	struct host_net_spec s = parse_ok("tap:tap0");
+	struct ul_host_net_spec s = parse_ok("tap:tap0");
 	ck_assert_int_eq(s.kind, HOST_NET_TAP);
 	ck_assert_str_eq(s.name, "tap0");
 	ck_assert(!s.mac_set);
@@ -60,7 +60,7 @@ END_TEST
 
 START_TEST(parse_user)
 {
-	struct host_net_spec s = parse_ok("user");
+	struct ul_host_net_spec s = parse_ok("user");
 	ck_assert_int_eq(s.kind, HOST_NET_USER);
 	ck_assert_uint_eq(s.fwd_count, 0);
 
@@ -69,7 +69,7 @@ START_TEST(parse_user)
 	ck_assert_uint_eq(s.fwd_count, 3);
 	ck_assert(s.mac_set && s.mac[5] == 7);
 
-	const struct host_fwd *f = &s.fwd[0];
+	const struct ul_host_fwd *f = &s.fwd[0];
 	ck_assert(!f->udp);
 	ck_assert_str_eq(inet_ntoa(f->host_addr), "127.0.0.1");
 	ck_assert_uint_eq(f->host_port, 8080);
@@ -130,12 +130,12 @@ END_TEST
 /* attach text fails with code, and the message contains want. */
 static void attach_bad(const char *text, int code, const char *want)
 {
-	struct host_net_spec spec = parse_ok(text);
-	struct host_error err = {""};
-	ck_assert_int_eq(host_net_attach(&spec, &err), code);
+	struct ul_host_net_spec spec = parse_ok(text);
+	struct ul_host_error err = { "" };
+	ck_assert_int_eq(ul_host_net_attach(&spec, &err), code);
 	ck_assert_msg(strstr(err.msg, want), "--net=%s: '%s' lacks '%s'", text,
 	              err.msg, want);
-	ck_assert_uint_eq(host_net_count(), 0);
+	ck_assert_uint_eq(ul_host_net_count(), 0);
 }
 
 START_TEST(attach_errors)
@@ -145,12 +145,12 @@ START_TEST(attach_errors)
 	           "ip tuntap add dev nosuchtap0 mode tap");
 	attach_bad("pcap:nosuchif0", -UL_ENODEV,
 	           "no network interface nosuchif0; list them with: ip link");
-	ck_assert_int_eq(host_net_send(0, "x", 1), -UL_ENODEV);
+	ck_assert_int_eq(ul_host_net_send(0, "x", 1), -UL_ENODEV);
 	char buf[64];
-	ck_assert_int_eq(host_net_recv(0, buf, sizeof(buf)), -UL_ENODEV);
+	ck_assert_int_eq(ul_host_net_recv(0, buf, sizeof(buf)), -UL_ENODEV);
 	uint8_t mac[6];
 	uint16_t mtu;
-	ck_assert_int_eq(host_net_info(0, mac, &mtu), -UL_ENODEV);
+	ck_assert_int_eq(ul_host_net_info(0, mac, &mtu), -UL_ENODEV);
 }
 END_TEST
 
@@ -183,20 +183,20 @@ END_TEST
 
 START_TEST(attach_limit_and_macs)
 {
-	struct host_error err;
+	struct ul_host_error err;
 	for (int i = 0; i < HOST_NET_MAX; i++) {
-		struct host_net_spec spec = parse_ok("user");
-		ck_assert_int_eq(host_net_attach(&spec, &err), 0);
+		struct ul_host_net_spec spec = parse_ok("user");
+		ck_assert_int_eq(ul_host_net_attach(&spec, &err), 0);
 	}
-	struct host_net_spec spec = parse_ok("user");
-	ck_assert_int_eq(host_net_attach(&spec, &err), -UL_ENOSPC);
+	struct ul_host_net_spec spec = parse_ok("user");
+	ck_assert_int_eq(ul_host_net_attach(&spec, &err), -UL_ENOSPC);
 	ck_assert_str_eq(err.msg, "--net: at most 4 network interfaces");
-	ck_assert_uint_eq(host_net_count(), HOST_NET_MAX);
+	ck_assert_uint_eq(ul_host_net_count(), HOST_NET_MAX);
 
 	uint8_t mac0[6], mac1[6];
 	uint16_t mtu;
-	ck_assert_int_eq(host_net_info(0, mac0, &mtu), 0);
-	ck_assert_int_eq(host_net_info(1, mac1, &mtu), 0);
+	ck_assert_int_eq(ul_host_net_info(0, mac0, &mtu), 0);
+	ck_assert_int_eq(ul_host_net_info(1, mac1, &mtu), 0);
 	ck_assert_uint_eq(mtu, 1500);
 	static const uint8_t prefix[3] = {0x02, 0x75, 0x6c};
 	ck_assert_mem_eq(mac0, prefix, 3);
@@ -275,7 +275,6 @@ static size_t echo_request(uint8_t *f, const uint8_t *dst_mac, const char *src,
 /* Sleep as a backend does until a frame waits on interface 0. */
 static int wait_frame(unsigned ms)
 {
-	static struct host_pollset ps;
 	struct timespec end, now;
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += ms / 1000;
@@ -283,12 +282,9 @@ static int wait_frame(unsigned ms)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec > end.tv_sec)
 			return 0;
-		uint64_t timeout = 100 * 1000000ull;
-		host_pollset_reset(&ps);
-		uint32_t ready = host_net_poll_fill(&ps, &timeout, ~0u);
-		struct timespec ts = {0, (long)timeout};
-		int n = ppoll(ps.fds, ps.count, &ts, NULL);
-		ready |= host_net_poll_done(&ps, n < 0);
+		uint32_t ready;
+		ck_assert_int_eq(
+			ul_host_net_sleep(100 * 1000000ull, ~0u, &ready), 0);
 		if (ready & 1)
 			return 1;
 	}
@@ -300,7 +296,7 @@ static long recv_type(uint8_t *buf, size_t cap, uint16_t type)
 	for (int tries = 0; tries < 20; tries++) {
 		ck_assert_msg(wait_frame(3000), "no frame from slirp");
 		long n;
-		while ((n = host_net_recv(0, buf, cap)) > 0)
+		while ((n = ul_host_net_recv(0, buf, cap)) > 0)
 			if (n >= 14 && (buf[12] << 8 | buf[13]) == type)
 				return n;
 		ck_assert_int_eq(n, -UL_EAGAIN);
@@ -311,18 +307,18 @@ static long recv_type(uint8_t *buf, size_t cap, uint16_t type)
 
 START_TEST(user_mode_gateway)
 {
-	struct host_error err;
-	struct host_net_spec spec = parse_ok("user");
-	ck_assert_int_eq(host_net_attach(&spec, &err), 0);
+	struct ul_host_error err;
+	struct ul_host_net_spec spec = parse_ok("user");
+	ck_assert_int_eq(ul_host_net_attach(&spec, &err), 0);
 	uint8_t f[2048];
 
 	/* Too short or longer than the MTU: refused before slirp sees it. */
-	ck_assert_int_eq(host_net_send(0, f, 13), -UL_EINVAL);
-	ck_assert_int_eq(host_net_send(0, f, 1515), -UL_EINVAL);
-	ck_assert_int_eq(host_net_recv(0, f, sizeof(f)), -UL_EAGAIN);
+	ck_assert_int_eq(ul_host_net_send(0, f, 13), -UL_EINVAL);
+	ck_assert_int_eq(ul_host_net_send(0, f, 1515), -UL_EINVAL);
+	ck_assert_int_eq(ul_host_net_recv(0, f, sizeof(f)), -UL_EAGAIN);
 
 	size_t len = arp_request(f, HOST_USER_GUEST, HOST_USER_GATEWAY);
-	ck_assert_int_eq(host_net_send(0, f, len), (long)len);
+	ck_assert_int_eq(ul_host_net_send(0, f, len), (long)len);
 	long n = recv_type(f, sizeof(f), 0x0806);
 	ck_assert_int_ge(n, 42);
 	ck_assert_mem_eq(f, image_mac, 6);
@@ -334,12 +330,12 @@ START_TEST(user_mode_gateway)
 
 	/* Too small a buffer: the frame is reported and dropped. */
 	len = echo_request(f, gw_mac, HOST_USER_GUEST, HOST_USER_GATEWAY);
-	ck_assert_int_eq(host_net_send(0, f, len), (long)len);
+	ck_assert_int_eq(ul_host_net_send(0, f, len), (long)len);
 	ck_assert(wait_frame(3000));
-	ck_assert_int_eq(host_net_recv(0, f, 20), -UL_EMSGSIZE);
+	ck_assert_int_eq(ul_host_net_recv(0, f, 20), -UL_EMSGSIZE);
 
 	len = echo_request(f, gw_mac, HOST_USER_GUEST, HOST_USER_GATEWAY);
-	ck_assert_int_eq(host_net_send(0, f, len), (long)len);
+	ck_assert_int_eq(ul_host_net_send(0, f, len), (long)len);
 	n = recv_type(f, sizeof(f), 0x0800);
 	ck_assert_int_eq(n, 46);
 	ck_assert_uint_eq(f[14 + 9], 1);  /* ICMP */
@@ -369,9 +365,9 @@ static const uint8_t *dhcp_option(const uint8_t *opt, const uint8_t *end,
 /* What host_net.h promises a DHCP client on a user-mode interface. */
 START_TEST(user_mode_dhcp)
 {
-	struct host_error err;
-	struct host_net_spec spec = parse_ok("user");
-	ck_assert_int_eq(host_net_attach(&spec, &err), 0);
+	struct ul_host_error err;
+	struct ul_host_net_spec spec = parse_ok("user");
+	ck_assert_int_eq(ul_host_net_attach(&spec, &err), 0);
 
 	/* DHCPDISCOVER (RFC 2131): a BOOTP request from 0.0.0.0:68 to the
 	 * broadcast address, port 67, with option 53 = 1. */
@@ -400,7 +396,7 @@ START_TEST(user_mode_dhcp)
 	static const uint8_t options[] = {99, 130, 83, 99, 53, 1, 1, 255};
 	memcpy(bootp + 236, options, sizeof(options));
 	size_t len = 14 + 20 + 8 + blen;
-	ck_assert_int_eq(host_net_send(0, f, len), (long)len);
+	ck_assert_int_eq(ul_host_net_send(0, f, len), (long)len);
 
 	/* The offer lands in f, laid out as the request: ip, udp and bootp
 	 * point into it (slirp sends no IP options). */
@@ -442,14 +438,14 @@ START_TEST(user_mode_hostfwd)
 
 	char text[64];
 	snprintf(text, sizeof(text), "user,hostfwd=udp::%d-:7", ntohs(a.sin_port));
-	struct host_net_spec spec = parse_ok(text);
-	struct host_error err;
-	ck_assert_msg(host_net_attach(&spec, &err) == 0, "%s", err.msg);
+	struct ul_host_net_spec spec = parse_ok(text);
+	struct ul_host_error err;
+	ck_assert_msg(ul_host_net_attach(&spec, &err) == 0, "%s", err.msg);
 
 	/* Slirp learns the image's MAC from its ARP traffic. */
 	uint8_t f[2048];
 	size_t len = arp_request(f, HOST_USER_GUEST, HOST_USER_GATEWAY);
-	ck_assert_int_eq(host_net_send(0, f, len), (long)len);
+	ck_assert_int_eq(ul_host_net_send(0, f, len), (long)len);
 	recv_type(f, sizeof(f), 0x0806);
 
 	int s = socket(AF_INET, SOCK_DGRAM, 0);
@@ -479,13 +475,13 @@ START_TEST(pcap_file_format)
 	int fd = mkstemp(path);
 	ck_assert(fd >= 0);
 	close(fd);
-	struct host_error err;
-	ck_assert_int_eq(host_net_pcap(path, &err), 0);
+	struct ul_host_error err;
+	ck_assert_int_eq(ul_host_net_pcap(path, &err), 0);
 	uint8_t frame[100];
 	for (unsigned i = 0; i < sizeof(frame); i++)
 		frame[i] = (uint8_t)i;
-	host_pcap_record(frame, 60);
-	host_pcap_record(frame, 100);
+	ul_host_pcap_record(frame, 60);
+	ul_host_pcap_record(frame, 100);
 
 	uint8_t file[1024];
 	FILE *f = fopen(path, "rb");
@@ -507,7 +503,8 @@ START_TEST(pcap_file_format)
 	ck_assert_uint_eq(get32(r + 8), 100);
 	ck_assert_mem_eq(r + 16, frame, 100);
 
-	ck_assert_int_eq(host_net_pcap("/nonexistent/dir/x.pcap", &err), -UL_EIO);
+	ck_assert_int_eq(ul_host_net_pcap("/nonexistent/dir/x.pcap", &err),
+			 -UL_EIO);
 	ck_assert_msg(strstr(err.msg, "cannot create pcap file /nonexistent/dir/x.pcap"),
 	              "%s", err.msg);
 }
@@ -520,16 +517,16 @@ START_TEST(pcap_objects)
 	char b_path[] = "/tmp/unilab-pcap-b-XXXXXX";
 	close(mkstemp(a_path));
 	close(mkstemp(b_path));
-	struct host_error err;
-	struct host_pcap *a, *b;
-	ck_assert_int_eq(host_pcap_open(a_path, &a, &err), 0);
-	ck_assert_int_eq(host_pcap_open(b_path, &b, &err), 0);
+	struct ul_host_error err;
+	struct ul_host_pcap *a, *b;
+	ck_assert_int_eq(ul_host_pcap_open(a_path, &a, &err), 0);
+	ck_assert_int_eq(ul_host_pcap_open(b_path, &b, &err), 0);
 	uint8_t frame[64] = {1, 2, 3};
-	host_pcap_write(a, 1500000000ull, frame, 64); /* 1.5 s */
-	host_pcap_write(b, 7, frame, 60);
-	host_pcap_write(a, 2000000001ull, frame, 61);
-	host_pcap_close(a);
-	host_pcap_close(b);
+	ul_host_pcap_write(a, 1500000000ull, frame, 64); /* 1.5 s */
+	ul_host_pcap_write(b, 7, frame, 60);
+	ul_host_pcap_write(a, 2000000001ull, frame, 61);
+	ul_host_pcap_close(a);
+	ul_host_pcap_close(b);
 
 	uint8_t file[512];
 	FILE *f = fopen(a_path, "rb");

@@ -54,7 +54,7 @@ static struct {
 	__typeof__(slirp_add_hostfwd) *slirp_add_hostfwd;
 } lib;
 
-static const struct host_symbol lib_symbols[] = {
+static const struct ul_host_symbol lib_symbols[] = {
 	HOST_SYMBOL(lib, slirp_new),
 	HOST_SYMBOL(lib, slirp_cleanup),
 	HOST_SYMBOL(lib, slirp_input),
@@ -189,16 +189,16 @@ static void call_input(void *arg)
 	lib.slirp_input(c->slirp, c->frame, (int)c->len);
 }
 
-static long user_send(struct host_nic *nic, const void *frame, size_t len)
+static long user_send(struct ul_host_nic *nic, const void *frame, size_t len)
 {
 	struct user *u = nic->state;
 	struct input_call c = {u->slirp, frame, len};
-	host_stack_call(call_input, &c);
+	ul_host_stack_call(call_input, &c);
 	u->sent = true;
 	return (long)len;
 }
 
-static long user_recv(struct host_nic *nic, void *buf, size_t cap)
+static long user_recv(struct ul_host_nic *nic, void *buf, size_t cap)
 {
 	struct user *u = nic->state;
 	if (u->count == 0)
@@ -218,12 +218,12 @@ static int add_poll(int fd, int events, void *opaque)
 	short ev = (events & SLIRP_POLL_IN ? POLLIN : 0) |
 	           (events & SLIRP_POLL_OUT ? POLLOUT : 0) |
 	           (events & SLIRP_POLL_PRI ? POLLPRI : 0);
-	return host_pollset_add(opaque, fd, ev);
+	return ul_host_pollset_add(opaque, fd, ev);
 }
 
 static int get_revents(int idx, void *opaque)
 {
-	const struct host_pollset *ps = opaque;
+	const struct ul_host_pollset *ps = opaque;
 	if (idx < 0 || (unsigned)idx >= ps->count)
 		return 0;
 	short re = ps->fds[idx].revents;
@@ -237,7 +237,7 @@ static int get_revents(int idx, void *opaque)
 struct fill_call {
 	Slirp *slirp;
 	uint32_t *ms;
-	struct host_pollset *ps;
+	struct ul_host_pollset *ps;
 };
 
 static void call_fill(void *arg)
@@ -246,8 +246,8 @@ static void call_fill(void *arg)
 	lib.slirp_pollfds_fill(c->slirp, c->ms, add_poll, c->ps);
 }
 
-static bool user_poll_fill(struct host_nic *nic, struct host_pollset *ps,
-                           uint64_t *timeout_ns)
+static bool user_poll_fill(struct ul_host_nic *nic, struct ul_host_pollset *ps,
+			   uint64_t *timeout_ns)
 {
 	struct user *u = nic->state;
 	/* Slirp counts in ms, UINT32_MAX for "no timeout"; round up, so an
@@ -257,7 +257,7 @@ static bool user_poll_fill(struct host_nic *nic, struct host_pollset *ps,
 	                      : (uint32_t)(*timeout_ns / NS_PER_MS +
 	                                   (*timeout_ns % NS_PER_MS != 0));
 	struct fill_call c = {u->slirp, &ms, ps};
-	host_stack_call(call_fill, &c);
+	ul_host_stack_call(call_fill, &c);
 	if (ms != UINT32_MAX && (uint64_t)ms * NS_PER_MS < *timeout_ns)
 		*timeout_ns = (uint64_t)ms * NS_PER_MS;
 	if (u->sent)
@@ -278,7 +278,7 @@ static bool user_poll_fill(struct host_nic *nic, struct host_pollset *ps,
 
 struct done_call {
 	struct user *u;
-	const struct host_pollset *ps;
+	const struct ul_host_pollset *ps;
 	bool failed;
 };
 
@@ -302,16 +302,16 @@ static void call_done(void *arg)
 	                       (void *)c->ps);
 }
 
-static bool user_poll_done(struct host_nic *nic, const struct host_pollset *ps,
-                           bool failed)
+static bool user_poll_done(struct ul_host_nic *nic,
+			   const struct ul_host_pollset *ps, bool failed)
 {
 	struct user *u = nic->state;
 	struct done_call c = {u, ps, failed};
-	host_stack_call(call_done, &c);
+	ul_host_stack_call(call_done, &c);
 	return u->count > 0;
 }
 
-static const struct host_nic_ops user_ops = {
+static const struct ul_host_nic_ops user_ops = {
 	.send = user_send,
 	.recv = user_recv,
 	.poll_fill = user_poll_fill,
@@ -325,27 +325,28 @@ static struct in_addr ip4(const char *dotted)
 	return a;
 }
 
-static int add_forwards(struct user *u, const struct host_net_spec *spec,
-                        struct host_error *err)
+static int add_forwards(struct user *u, const struct ul_host_net_spec *spec,
+			struct ul_host_error *err)
 {
 	for (unsigned i = 0; i < spec->fwd_count; i++) {
-		const struct host_fwd *f = &spec->fwd[i];
+		const struct ul_host_fwd *f = &spec->fwd[i];
 		if (lib.slirp_add_hostfwd(u->slirp, f->udp, f->host_addr, f->host_port,
 		                      f->guest_addr, f->guest_port) == 0)
 			continue;
 		char host[INET_ADDRSTRLEN], guest[INET_ADDRSTRLEN];
 		inet_ntop(AF_INET, &f->host_addr, host, sizeof(host));
 		inet_ntop(AF_INET, &f->guest_addr, guest, sizeof(guest));
-		return host_fail(err, -UL_EADDRINUSE,
-		                 "hostfwd %s %s:%u to %s:%u: cannot listen on the "
-		                 "host port (%s); is it in use?", f->udp ? "udp" : "tcp",
-		                 host, f->host_port, guest, f->guest_port,
-		                 strerror(errno));
+		return ul_host_fail(
+			err, -UL_EADDRINUSE,
+			"hostfwd %s %s:%u to %s:%u: cannot listen on the "
+			"host port (%s); is it in use?",
+			f->udp ? "udp" : "tcp", host, f->host_port, guest,
+			f->guest_port, strerror(errno));
 	}
 	return 0;
 }
 
-int host_user_open(struct host_nic *nic, struct host_error *err)
+int ul_host_user_open(struct ul_host_nic *nic, struct ul_host_error *err)
 {
 	/* IPv4 only, as the image's stack: no router advertisements. */
 	SlirpConfig cfg = {
@@ -361,11 +362,11 @@ int host_user_open(struct host_nic *nic, struct host_error *err)
 		.if_mru = 1500,
 	};
 	static const char *const sonames[] = {"libslirp.so.0", NULL};
-	int r = host_load(sonames, "libslirp0", lib_symbols,
-	                  sizeof(lib_symbols) / sizeof(lib_symbols[0]), err);
+	int r = ul_host_load(sonames, "libslirp0", lib_symbols,
+			     sizeof(lib_symbols) / sizeof(lib_symbols[0]), err);
 	if (r < 0)
 		return r;
-	r = host_stack_init(err);
+	r = ul_host_stack_init(err);
 	if (r < 0)
 		return r;
 	/* Slirp writes to host sockets with send(2) and no MSG_NOSIGNAL: a
@@ -373,12 +374,14 @@ int host_user_open(struct host_nic *nic, struct host_error *err)
 	signal(SIGPIPE, SIG_IGN);
 	struct user *u = calloc(1, sizeof(*u));
 	if (!u)
-		return host_fail(err, -UL_ENOMEM, "user-mode network: out of memory");
+		return ul_host_fail(err, -UL_ENOMEM,
+				    "user-mode network: out of memory");
 	u->slirp = lib.slirp_new(&cfg, &callbacks, u);
 	if (!u->slirp) {
 		free(u);
-		return host_fail(err, -UL_EIO, "user-mode network: libslirp "
-		                 "would not start");
+		return ul_host_fail(err, -UL_EIO,
+				    "user-mode network: libslirp "
+				    "would not start");
 	}
 	r = add_forwards(u, &nic->spec, err);
 	if (r < 0) {

@@ -5,13 +5,14 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "options.h"
 #include "platform.h"
 #include "posix.h"
 #include <unilab/mem.h>
-#include <unilab/strtol.h>
 
 #define DEFAULT_MEM (64ull << 20)
 #define MIN_MEM (256ull << 10)
+#define MAX_MEM (1ull << 40)
 
 static void usage(FILE *f, const char *prog)
 {
@@ -22,7 +23,9 @@ static void usage(FILE *f, const char *prog)
 	        "\n"
 	        "Runs this Unilab image as a Linux process (the posix backend).\n"
 	        "  --mem=SIZE   heap for the image, e.g. 512K, 16M, 1G (default 64M)\n"
-	        "  --disk=FILE  attach FILE as the next block device (repeatable)\n"
+	        "  --disk=FILE  attach FILE (or a host block device) as the next\n"
+	        "               block device, 512-byte sectors (repeatable, at most\n"
+	        "               4); read-only when FILE cannot be opened for writing\n"
 	        "  --net=NET    attach the next network interface (repeatable, at\n"
 	        "               most 4); NET is one of\n"
 	        "      tap:NAME   an existing TAP device, up; make one with\n"
@@ -42,8 +45,9 @@ static void usage(FILE *f, const char *prog)
 	        "  --sim=FD     run as a node of the simulator (unilab-sim starts\n"
 	        "               images this way): clocks, poll, interfaces and\n"
 	        "               console go through the channel FD; no --net/--pcap\n"
-	        "  --help       this text\n"
-	        "A first '--' ends these options: every word after it is the image's\n"
+	        "  -h, --help   this text\n"
+	        "An option's value may also be the next word (--mem 16M). A first\n"
+	        "'--' ends these options: every word after it is the image's\n"
 	        "command line, even one that starts with '--'. Core options are\n"
 	        "key=value words such as loglevel=debug; the first word that is not\n"
 	        "one (or a second '--') starts the app's arguments.\n",
@@ -96,64 +100,73 @@ static char *join_words(char **words, int n)
 	return line;
 }
 
+enum { OPT_HELP = 1, OPT_MEM, OPT_DISK, OPT_NET, OPT_PCAP, OPT_SIM };
+
+static const struct ul_host_option options[] = {
+	{ "help", false, OPT_HELP }, { "mem", true, OPT_MEM },
+	{ "disk", true, OPT_DISK },  { "net", true, OPT_NET },
+	{ "pcap", true, OPT_PCAP },  { "sim", true, OPT_SIM },
+	{ NULL, false, 0 },
+};
+
 int main(int argc, char **argv)
 {
-	unsigned long long mem = DEFAULT_MEM;
+	uint64_t mem = DEFAULT_MEM;
 	int host_net_options = 0;
-	int i;
-	for (i = 1; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0) {
-			/* Ours: what follows is the image's command line, the
-			 * words unilab-kvm takes after IMAGE, even those that
-			 * start with "--". */
-			i++;
-			break;
-		} else if (strcmp(a, "--help") == 0) {
+	struct ul_host_args args = { argc, argv, 1 };
+	struct ul_host_error err;
+	const char *v;
+	int opt;
+	while ((opt = ul_host_option_next(&args, options, &v, &err)) > 0) {
+		int r = 0;
+		switch (opt) {
+		case OPT_HELP:
 			usage(stdout, argv[0]);
 			return 0;
-		} else if (strncmp(a, "--mem=", 6) == 0) {
-			if (ul_parse_size(a + 6, &mem) < 0 || mem < MIN_MEM ||
-			    mem > (1ull << 40)) {
-				fprintf(stderr, "%s: bad --mem '%s': give a size from "
-				        "256K to 1T, e.g. 64M\n", argv[0], a + 6);
-				return 2;
-			}
-		} else if (strncmp(a, "--disk=", 7) == 0) {
-			if (posix_block_attach(a + 7) < 0)
-				return 2;
-		} else if (strncmp(a, "--net=", 6) == 0) {
-			if (posix_net_attach(a + 6) < 0)
-				return 2;
+		case OPT_MEM:
+			r = ul_host_option_size("--mem", v, MIN_MEM, MAX_MEM,
+						&mem, &err);
+			if (r < 0)
+				fprintf(stderr, "%s: %s\n", argv[0], err.msg);
+			break;
+		case OPT_DISK:
+			r = ul_posix_block_attach(v);
+			break;
+		case OPT_NET:
+			r = ul_posix_net_attach(v);
 			host_net_options++;
-		} else if (strncmp(a, "--pcap=", 7) == 0) {
-			if (posix_net_pcap(a + 7) < 0)
-				return 2;
+			break;
+		case OPT_PCAP:
+			r = ul_posix_net_pcap(v);
 			host_net_options++;
-		} else if (strncmp(a, "--sim=", 6) == 0) {
-			if (posix_sim_attach(a + 6) < 0)
-				return 2;
-		} else {
-			fprintf(stderr, "%s: unknown option '%s' (try --help)\n",
-			        argv[0], a);
-			return 2;
+			break;
+		case OPT_SIM:
+			r = ul_posix_sim_attach(v);
+			break;
 		}
+		if (r < 0)
+			return 2;
 	}
+	if (opt < 0) {
+		fprintf(stderr, "%s: %s (try --help)\n", argv[0], err.msg);
+		return 2;
+	}
+	int i = args.next;
 
-	if (posix_sim() && host_net_options) {
+	if (ul_posix_ops != &ul_posix_host_ops && host_net_options) {
 		fprintf(stderr, "%s: --net and --pcap cannot be used with --sim: "
 		        "the simulator gives the interfaces and records them\n",
 		        argv[0]);
 		return 2;
 	}
 
-	mem &= ~(unsigned long long)(UL_PAGE_SIZE - 1);
+	mem &= ~(uint64_t)(UL_PAGE_SIZE - 1);
 	void *heap = mmap(NULL, mem, PROT_READ | PROT_WRITE,
 	                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	char *line = join_words(argv + i, argc - i);
 	if (heap == MAP_FAILED || !line) {
 		fprintf(stderr, "%s: cannot reserve %llu bytes of memory\n",
-		        argv[0], mem);
+		        argv[0], (unsigned long long)mem);
 		return 2;
 	}
 
@@ -163,8 +176,8 @@ int main(int argc, char **argv)
 		.heap_base = heap,
 		.heap_size = mem,
 		.cmdline = line,
-		.net_count = posix_net_count(),
-		.block_count = posix_block_count(),
+		.net_count = ul_posix_ops->net_count(),
+		.block_count = ul_posix_block_count(),
 	};
 	ul_boot(&info);
 }

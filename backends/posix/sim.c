@@ -1,8 +1,9 @@
 /* posix backend, sim mode (--sim=FD): the image is one node of a simulated
- * network. Its clocks, its idle poll, its interfaces and its console go
- * through the channel to the simulator (sim_channel.h), which owns the one
- * virtual clock: while the node runs, its time stands still; it moves only
- * while the node waits in poll. Nothing here reads the host's clocks. */
+ * network. Its clocks, its idle poll, its interfaces and its console (the
+ * ops table sim_ops, which attaching installs) go through the channel to
+ * the simulator (sim/abi.h), which owns the one virtual clock: while the
+ * node runs, its time stands still; it moves only while the node waits in
+ * poll. Nothing here reads the host's clocks. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,7 +15,7 @@
 
 #include "platform.h"
 #include "posix.h"
-#include "sim_channel.h"
+#include "abi.h" /* sim/abi.h */
 
 _Static_assert(UL_MAX_NET == SIM_NET_MAX, "one interface table, one size");
 
@@ -48,61 +49,26 @@ static _Noreturn void lost(const char *what)
 	_exit(1);
 }
 
-int posix_sim_attach(const char *fd_text)
-{
-	char *end;
-	errno = 0;
-	long fd = strtol(fd_text, &end, 10);
-	if (*fd_text < '0' || *fd_text > '9' || *end || errno || fd > 1 << 20) {
-		fprintf(stderr, "--sim=%s: want a file descriptor number\n",
-		        fd_text);
-		return -1;
-	}
-	if (sim_recv((int)fd, &msg) < 0 || msg.h.type != SIM_BOOT ||
-	    msg.len != sizeof(boot)) {
-		fprintf(stderr, "--sim=%s: not a channel from the simulator "
-		        "(unilab-sim starts images with --sim; %s)\n", fd_text,
-		        errno ? strerror(errno) : "no boot message");
-		return -1;
-	}
-	memcpy(&boot, msg.data, sizeof(boot));
-	if (boot.version != SIM_VERSION || boot.net_count > SIM_NET_MAX) {
-		fprintf(stderr, "--sim=%s: simulator speaks version %u with %u "
-		        "interfaces; this image speaks version %u, at most %u\n",
-		        fd_text, boot.version, boot.net_count, SIM_VERSION,
-		        SIM_NET_MAX);
-		return -1;
-	}
-	chan = (int)fd;
-	now = boot.now;
-	return 0;
-}
-
-bool posix_sim(void)
-{
-	return chan >= 0;
-}
-
-unsigned posix_sim_net_count(void)
+static unsigned net_count(void)
 {
 	return boot.net_count;
 }
 
-uint64_t posix_sim_monotonic(void)
+static uint64_t monotonic(void)
 {
 	return now - boot.now;
 }
 
-uint64_t posix_sim_wall(void)
+static uint64_t wall(void)
 {
 	return boot.wall_base + now;
 }
 
-void posix_sim_console(const char *buf, size_t len)
+static void console_write(const char *buf, size_t len)
 {
 	while (len > 0) {
 		size_t n = len < SIM_PAYLOAD_MAX ? len : SIM_PAYLOAD_MAX;
-		if (sim_send(chan, SIM_CONSOLE, 0, 0, buf, n) < 0)
+		if (ul_host_sim_send(chan, SIM_CONSOLE, 0, 0, buf, n) < 0)
 			lost("cannot write the console");
 		buf += n;
 		len -= n;
@@ -137,17 +103,17 @@ static uint32_t ready_set(void)
 /* Frames already here, or a deadline already past, need no simulator.
  * Otherwise tell it when to wake us, and take the frames it delivers up to
  * the wake-up. */
-uint32_t posix_sim_poll(uint64_t deadline)
+static uint32_t sim_poll(uint64_t deadline, uint32_t wait)
 {
 	uint32_t ready = ready_set();
-	if (ready || deadline <= posix_sim_monotonic())
-		return ready;
+	if (ready || deadline <= monotonic())
+		return ready & wait;
 	uint64_t at = deadline > UINT64_MAX - boot.now ? UINT64_MAX
 	                                               : boot.now + deadline;
-	if (sim_send(chan, SIM_POLL, 0, at, NULL, 0) < 0)
+	if (ul_host_sim_send(chan, SIM_POLL, 0, at, NULL, 0) < 0)
 		lost("cannot tell the simulator we wait");
 	for (;;) {
-		if (sim_recv(chan, &msg) < 0)
+		if (ul_host_sim_recv(chan, &msg) < 0)
 			lost("cannot hear from the simulator");
 		if (msg.h.type == SIM_WAKE)
 			break;
@@ -162,10 +128,10 @@ uint32_t posix_sim_poll(uint64_t deadline)
 		lost("the simulator moved time backwards");
 	}
 	now = msg.h.time;
-	return ready_set();
+	return ready_set() & wait;
 }
 
-int posix_sim_net_info(unsigned i, struct ul_net_info *info)
+static int net_info(unsigned i, struct ul_net_info *info)
 {
 	if (i >= boot.net_count)
 		return -UL_ENODEV;
@@ -174,18 +140,18 @@ int posix_sim_net_info(unsigned i, struct ul_net_info *info)
 	return 0;
 }
 
-long posix_sim_net_send(unsigned i, const void *frame, size_t len)
+static long net_send(unsigned i, const void *frame, size_t len)
 {
 	if (i >= boot.net_count)
 		return -UL_ENODEV;
 	if (len < ETH_HEADER || len > (size_t)boot.net[i].mtu + ETH_HEADER)
 		return -UL_EINVAL;
-	if (sim_send(chan, SIM_SEND, i, 0, frame, len) < 0)
+	if (ul_host_sim_send(chan, SIM_SEND, i, 0, frame, len) < 0)
 		lost("cannot send a frame to the simulator");
 	return (long)len;
 }
 
-long posix_sim_net_recv(unsigned i, void *buf, size_t cap)
+static long net_recv(unsigned i, void *buf, size_t cap)
 {
 	if (i >= boot.net_count)
 		return -UL_ENODEV;
@@ -200,4 +166,46 @@ long posix_sim_net_recv(unsigned i, void *buf, size_t cap)
 		memcpy(buf, f->data, f->len);
 	free(f);
 	return n;
+}
+
+static const struct ul_posix_ops sim_ops = {
+	.clock_monotonic = monotonic,
+	.clock_wall = wall,
+	.poll = sim_poll,
+	.console_write = console_write,
+	.net_count = net_count,
+	.net_info = net_info,
+	.net_send = net_send,
+	.net_recv = net_recv,
+};
+
+int ul_posix_sim_attach(const char *fd_text)
+{
+	char *end;
+	errno = 0;
+	long fd = strtol(fd_text, &end, 10);
+	if (*fd_text < '0' || *fd_text > '9' || *end || errno || fd > 1 << 20) {
+		fprintf(stderr, "--sim=%s: want a file descriptor number\n",
+		        fd_text);
+		return -1;
+	}
+	if (ul_host_sim_recv((int)fd, &msg) < 0 || msg.h.type != SIM_BOOT ||
+	    msg.len != sizeof(boot)) {
+		fprintf(stderr, "--sim=%s: not a channel from the simulator "
+		        "(unilab-sim starts images with --sim; %s)\n", fd_text,
+		        errno ? strerror(errno) : "no boot message");
+		return -1;
+	}
+	memcpy(&boot, msg.data, sizeof(boot));
+	if (boot.version != SIM_VERSION || boot.net_count > SIM_NET_MAX) {
+		fprintf(stderr, "--sim=%s: simulator speaks version %u with %u "
+		        "interfaces; this image speaks version %u, at most %u\n",
+		        fd_text, boot.version, boot.net_count, SIM_VERSION,
+		        SIM_NET_MAX);
+		return -1;
+	}
+	chan = (int)fd;
+	now = boot.now;
+	ul_posix_ops = &sim_ops;
+	return 0;
 }

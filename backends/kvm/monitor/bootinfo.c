@@ -90,13 +90,13 @@ void boot_info_write(struct vm *vm, const struct options *opt,
 	}
 	end_string(&s);
 
-	bi->net_count = host_net_count();
+	bi->net_count = ul_host_net_count();
 	for (unsigned i = 0; i < bi->net_count; i++)
-		host_net_info(i, bi->net[i].mac, &bi->net[i].mtu);
+		ul_host_net_info(i, bi->net[i].mac, &bi->net[i].mtu);
 	bi->block_count = vm->block_count;
 	for (unsigned i = 0; i < vm->block_count; i++) {
 		bi->block[i].sectors = vm->block[i].sectors;
-		bi->block[i].sector_size = BLOCK_SECTOR_SIZE;
+		bi->block[i].sector_size = HOST_DISK_SECTOR;
 		bi->block[i].read_only = vm->block[i].read_only;
 	}
 	bi->tsc_khz = tsc_khz;

@@ -1,9 +1,7 @@
-/* unilab-kvm: the console device: the guest's bytes go to the monitor's
- * standard output as they are. The guest buffers lines, so each call is
- * usually one whole line. */
-#include <errno.h>
-#include <unistd.h>
-
+/* unilab-kvm: the console device is backends/host's: the guest's bytes go
+ * to the monitor's standard output as they are. The guest buffers lines,
+ * so each call is usually one whole line. */
+#include "console.h"
 #include "monitor.h"
 
 void hc_console(struct vm *vm, uint64_t gpa)
@@ -15,13 +13,5 @@ void hc_console(struct vm *vm, uint64_t gpa)
 		hypercall_buf(vm, UL_KVM_HC_CONSOLE, "text", a->data, len);
 
 	trace_mark(TRACE_FIRST_OUTPUT);
-	while (len > 0) {
-		ssize_t n = write(STDOUT_FILENO, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return; /* stdout is gone (closed pipe): nothing to tell */
-		p += n;
-		len -= (uint64_t)n;
-	}
+	ul_host_console_write(p, len);
 }

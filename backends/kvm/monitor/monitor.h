@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "abi.h"
+#include "disk.h"
 #include "host_net.h"
 
 #define MONITOR_NAME "unilab-kvm"
@@ -22,7 +23,7 @@ struct kvm_run;
 /* --- command line (options.c) --- */
 struct options {
 	uint64_t mem_size;   /* 0: sized for the image */
-	struct host_net_spec net[UL_KVM_MAX_NET]; /* --net=, parsed */
+	struct ul_host_net_spec net[UL_KVM_MAX_NET]; /* --net=, parsed */
 	unsigned net_count;
 	const char *pcap;     /* --pcap=FILE, or NULL */
 	const char *disk[UL_KVM_MAX_BLOCK]; /* disk image paths */
@@ -117,21 +118,13 @@ void image_symbolize(const struct image *img, uint64_t addr, char *buf,
 /* The address of the symbol called name; false when there is none. */
 bool image_lookup(const struct image *img, const char *name, uint64_t *addr);
 
-/* --- devices (block.c; net.c's interfaces are backends/host's) --- */
-#define BLOCK_SECTOR_SIZE 512
-struct block_dev {
-	int fd;
-	uint64_t sectors;
-	bool read_only;
-};
-
 /* --- the machine --- */
 struct vm {
 	int kvm_fd, vm_fd, vcpu_fd;
 	struct kvm_run *run;
 	struct guest_mem mem;
 	struct image image;
-	struct block_dev block[UL_KVM_MAX_BLOCK];
+	struct ul_host_disk block[UL_KVM_MAX_BLOCK]; /* block.c */
 	unsigned block_count;
 	uint64_t timeout_us;
 };

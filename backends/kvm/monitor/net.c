@@ -7,11 +7,11 @@ _Static_assert(UL_KVM_MAX_NET == HOST_NET_MAX, "one interface table, one size");
 
 void net_open(const struct options *opt)
 {
-	struct host_error err;
+	struct ul_host_error err;
 
 	for (unsigned i = 0; i < opt->net_count; i++)
-		if (host_net_attach(&opt->net[i], &err) < 0)
+		if (ul_host_net_attach(&opt->net[i], &err) < 0)
 			fatal(UL_KVM_EXIT_HOST, "%s", err.msg);
-	if (opt->pcap && host_net_pcap(opt->pcap, &err) < 0)
+	if (opt->pcap && ul_host_net_pcap(opt->pcap, &err) < 0)
 		fatal(UL_KVM_EXIT_HOST, "%s", err.msg);
 }

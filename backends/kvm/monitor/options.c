@@ -2,13 +2,13 @@
  * word that is not one is the image, and everything after it belongs to
  * the guest. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "monitor.h"
+#include "options.h"
 
 #define STR(x) #x
 #define XSTR(x) STR(x) /* a status macro's value, in the help text */
@@ -86,28 +86,11 @@ static _Noreturn void usage_error(const char *fmt, const char *arg)
 	exit(UL_KVM_EXIT_USAGE);
 }
 
-/* SIZE: a number with an optional K, M or G (powers of 1024), rounded up
- * to whole pages. */
-static uint64_t parse_mem(const char *s)
+/* A --mem, --timeout or --gdb value the shared parser refused. */
+static void check(int r, const struct ul_host_error *err)
 {
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(s, &end, 10);
-	unsigned shift = 0;
-
-	if (end == s || errno != 0 || *s == '-')
-		usage_error("--mem=%s: not a size (try --mem=8M)", s);
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	}
-	if (*end != '\0')
-		usage_error("--mem=%s: not a size (try --mem=8M)", s);
-	if (n > (UL_KVM_MEM_MAX >> shift) || (n << shift) < UL_KVM_MEM_MIN)
-		usage_error("--mem=%s: guest memory must be 256K..4G", s);
-	n <<= shift;
-	return (n + UL_KVM_PAGE - 1) & ~(UL_KVM_PAGE - 1);
+	if (r < 0)
+		usage_error("%s", err->msg);
 }
 
 static uint64_t parse_timeout(const char *s)
@@ -123,66 +106,60 @@ static uint64_t parse_timeout(const char *s)
 	return us > 0 ? us : 1;
 }
 
-static unsigned parse_port(const char *option, const char *s)
-{
-	char *end;
-	errno = 0;
-	unsigned long port = strtoul(s, &end, 10);
-
-	if (end == s || *end != '\0' || errno != 0 || *s == '-' || port > 65535) {
-		char what[64];
-		snprintf(what, sizeof(what), "%s=%%s: want a TCP port, 0..65535",
-		         option);
-		usage_error(what, s);
-	}
-	return (unsigned)port;
-}
-
 /* The syntax and its messages are backends/host's, the posix backend's. */
 static void parse_net(const char *s, struct options *opt)
 {
-	struct host_error err;
+	struct ul_host_error err;
 
 	if (opt->net_count == UL_KVM_MAX_NET)
 		usage_error("%s", "--net: at most " XSTR(UL_KVM_MAX_NET)
 		                  " network interfaces");
-	if (host_net_parse(s, &opt->net[opt->net_count], &err) < 0)
+	if (ul_host_net_parse(s, &opt->net[opt->net_count], &err) < 0)
 		usage_error("%s", err.msg);
 	opt->net_count++;
 }
 
 enum { OPT_MEM = 1, OPT_NET, OPT_DISK, OPT_TIMEOUT, OPT_TRACE, OPT_GDB,
-       OPT_PCAP, OPT_GDB_LISTEN, OPT_DUMPCORE, OPT_STATS, OPT_NO_SANDBOX };
+       OPT_PCAP, OPT_GDB_LISTEN, OPT_DUMPCORE, OPT_STATS, OPT_NO_SANDBOX,
+       OPT_HELP };
 
 void options_parse(int argc, char **argv, struct options *opt)
 {
-	static const struct option longopts[] = {
-		{"mem", required_argument, NULL, OPT_MEM},
-		{"net", required_argument, NULL, OPT_NET},
-		{"pcap", required_argument, NULL, OPT_PCAP},
-		{"disk", required_argument, NULL, OPT_DISK},
-		{"timeout", required_argument, NULL, OPT_TIMEOUT},
-		{"trace-boot", no_argument, NULL, OPT_TRACE},
-		{"stats", no_argument, NULL, OPT_STATS},
-		{"gdb", required_argument, NULL, OPT_GDB},
-		{"gdb-listen", required_argument, NULL, OPT_GDB_LISTEN},
-		{"dumpcore", required_argument, NULL, OPT_DUMPCORE},
-		{"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	static const struct ul_host_option options[] = {
+		{ "mem", true, OPT_MEM },
+		{ "net", true, OPT_NET },
+		{ "pcap", true, OPT_PCAP },
+		{ "disk", true, OPT_DISK },
+		{ "timeout", true, OPT_TIMEOUT },
+		{ "trace-boot", false, OPT_TRACE },
+		{ "stats", false, OPT_STATS },
+		{ "gdb", true, OPT_GDB },
+		{ "gdb-listen", true, OPT_GDB_LISTEN },
+		{ "dumpcore", true, OPT_DUMPCORE },
+		{ "no-sandbox", false, OPT_NO_SANDBOX },
+		{ "help", false, OPT_HELP },
+		{ NULL, false, 0 },
 	};
+	struct ul_host_args args = { argc, argv, 1 };
+	struct ul_host_error err;
+	const char *optarg;
 	int c;
 
 	memset(opt, 0, sizeof(*opt));
 	opt->dumpcore = getenv("UNILAB_DUMPCORE"); /* the option wins */
 	if (opt->dumpcore && !opt->dumpcore[0])
 		opt->dumpcore = NULL;
-	opterr = 0; /* our own messages, with the --help hint */
-	/* '+': stop at the image, so the guest's words are not ours. */
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	/* The options end at the image, so the guest's words are not ours. */
+	while ((c = ul_host_option_next(&args, options, &optarg, &err)) > 0) {
 		switch (c) {
 		case OPT_MEM:
-			opt->mem_size = parse_mem(optarg);
+			check(ul_host_option_size(
+				      "--mem", optarg, UL_KVM_MEM_MIN,
+				      UL_KVM_MEM_MAX, &opt->mem_size, &err),
+			      &err);
+			/* Whole pages: round up. */
+			opt->mem_size = (opt->mem_size + UL_KVM_PAGE - 1) &
+			                ~(uint64_t)(UL_KVM_PAGE - 1);
 			break;
 		case OPT_NET:
 			parse_net(optarg, opt);
@@ -206,11 +183,15 @@ void options_parse(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_GDB:
 			opt->gdb = true;
-			opt->gdb_port = parse_port("--gdb", optarg);
+			check(ul_host_option_port("--gdb", optarg,
+						  &opt->gdb_port, &err),
+			      &err);
 			break;
 		case OPT_GDB_LISTEN:
 			opt->gdb_listen = true;
-			opt->gdb_listen_port = parse_port("--gdb-listen", optarg);
+			check(ul_host_option_port("--gdb-listen", optarg,
+						  &opt->gdb_listen_port, &err),
+			      &err);
 			break;
 		case OPT_DUMPCORE:
 			opt->dumpcore = optarg;
@@ -218,17 +199,15 @@ void options_parse(int argc, char **argv, struct options *opt)
 		case OPT_NO_SANDBOX:
 			opt->no_sandbox = true;
 			break;
-		case 'h':
+		case OPT_HELP:
 			fputs(usage, stdout);
 			exit(0);
-		default:
-			usage_error("unknown option or missing value: %s",
-			            argv[optind - 1]);
 		}
 	}
-	if (optind >= argc)
+	check(c, &err);
+	if (args.next >= argc)
 		usage_error("%s", "no IMAGE given");
-	opt->image = argv[optind];
-	opt->app_argc = argc - optind - 1;
-	opt->app_argv = argv + optind + 1;
+	opt->image = argv[args.next];
+	opt->app_argc = argc - args.next - 1;
+	opt->app_argv = argv + args.next + 1;
 }

@@ -82,7 +82,7 @@ static void tx_drain(struct vm *vm, unsigned dev)
 		stats.net[dev].tx_kicks++;
 	for (; n > 0; n--) {
 		const void *frame = desc_fetch(vm, dev, "tx", r, &d);
-		long ret = host_net_send(dev, frame, d.len);
+		long ret = ul_host_net_send(dev, frame, d.len);
 		if (ret < 0)
 			stats.net[dev].tx_dropped++;
 		else
@@ -101,7 +101,7 @@ static bool rx_fill(struct vm *vm, unsigned dev)
 
 	for (; n > 0; n--) {
 		void *buf = desc_fetch(vm, dev, "rx", r, &d);
-		long ret = host_net_recv(dev, buf, d.len);
+		long ret = ul_host_net_recv(dev, buf, d.len);
 		if (ret == -UL_EAGAIN)
 			break;
 		stats.net[dev].rx_frames++;
@@ -167,7 +167,7 @@ void hc_net_rings(struct vm *vm, uint64_t gpa)
 	uint32_t dev = a->dev, size = a->size;
 	uint64_t tx = a->tx, rx = a->rx;
 
-	if (dev >= host_net_count()) {
+	if (dev >= ul_host_net_count()) {
 		a->ret = -UL_ENODEV;
 		return;
 	}

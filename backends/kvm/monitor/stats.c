@@ -31,7 +31,7 @@ void stats_print(void)
 	if (stats.interrupted)
 		fprintf(stderr, "    %-13s %10llu\n", "signal",
 		        (unsigned long long)stats.interrupted);
-	for (unsigned i = 0; i < host_net_count(); i++) {
+	for (unsigned i = 0; i < ul_host_net_count(); i++) {
 		const struct net_stats *n = &stats.net[i];
 		fprintf(stderr,
 		        "  net%u tx frames %10llu  notifications %llu  dropped %llu\n"

@@ -1,6 +1,10 @@
-/* The channel between the simulator's controller (sim/, unilab-sim) and one
- * node: a posix image started with --sim=FD, where FD is one end of an
- * AF_UNIX SOCK_SEQPACKET socketpair the controller made. Both programs are
+/* The simulator's ABI: the channel between the simulator's controller
+ * (sim/, unilab-sim) and one node, a posix image started with --sim=FD,
+ * where FD is one end of an AF_UNIX SOCK_SEQPACKET socketpair the
+ * controller made. This header is the whole contract between the two
+ * programs (as kvm/abi.h is between the kvm monitor and its guests): both
+ * include it, and both link the one implementation of ul_host_sim_send
+ * and ul_host_sim_recv (backends/host/sim_channel.c). Both programs are
  * built from this tree at once, so the two ends always agree.
  *
  * Every message is a struct sim_header followed by up to SIM_PAYLOAD_MAX
@@ -24,8 +28,8 @@
  * status from waitpid(). Only one side ever waits for the other, so a
  * full socket buffer cannot deadlock them.
  */
-#ifndef UL_SIM_CHANNEL_H
-#define UL_SIM_CHANNEL_H
+#ifndef UL_SIM_ABI_H
+#define UL_SIM_ABI_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -77,12 +81,12 @@ struct sim_msg {
 };
 
 /* Send one message; 0, or -1 with errno (the peer is gone: EPIPE). */
-int sim_send(int fd, uint32_t type, uint32_t arg, uint64_t time,
-             const void *data, size_t len);
+int ul_host_sim_send(int fd, uint32_t type, uint32_t arg, uint64_t time,
+		     const void *data, size_t len);
 
 /* Receive one message, waiting for it. 0; -1 with errno when the peer
  * closed its end (errno 0), the wait timed out (EAGAIN, when the socket
  * has SO_RCVTIMEO) or the message is malformed (EPROTO). */
-int sim_recv(int fd, struct sim_msg *m);
+int ul_host_sim_recv(int fd, struct sim_msg *m);
 
 #endif

@@ -1,13 +1,14 @@
-/* The simulator's channel: one message per datagram, a header and its
- * payload gathered and scattered without copying (see sim_channel.h). */
+/* Host library: the simulator's channel (sim/abi.h), for the controller
+ * and the posix backend's sim mode: one message per datagram, a header and
+ * its payload gathered and scattered without copying. */
 #include <errno.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#include "sim_channel.h"
+#include "abi.h" /* sim/abi.h */
 
-int sim_send(int fd, uint32_t type, uint32_t arg, uint64_t time,
-             const void *data, size_t len)
+int ul_host_sim_send(int fd, uint32_t type, uint32_t arg, uint64_t time,
+		     const void *data, size_t len)
 {
 	struct sim_header h = {.type = type, .arg = arg, .time = time};
 	struct iovec iov[2] = {
@@ -31,7 +32,7 @@ int sim_send(int fd, uint32_t type, uint32_t arg, uint64_t time,
 	}
 }
 
-int sim_recv(int fd, struct sim_msg *m)
+int ul_host_sim_recv(int fd, struct sim_msg *m)
 {
 	struct iovec iov[2] = {
 		{.iov_base = &m->h, .iov_len = sizeof(m->h)},

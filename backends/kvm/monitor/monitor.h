@@ -228,6 +228,9 @@ struct net_stats {
 struct monitor_stats {
 	uint64_t hypercalls[UL_KVM_HC_COUNT]; /* exits, by call */
 	uint64_t interrupted; /* KVM_RUN ended by a signal (--timeout, gdb) */
+	uint64_t sleeps;      /* poll calls that found nothing and slept */
+	uint64_t timeouts;    /* ... and woke with nothing: a guest timer */
+	uint64_t lingers;     /* poll calls that waited for a frame behind an ACK */
 	struct net_stats net[UL_KVM_MAX_NET];
 };
 extern struct monitor_stats stats;

@@ -1,6 +1,7 @@
 /* unilab-kvm: block devices over files (or host block devices), in
  * 512-byte sectors. Reads and writes go straight between the file and
- * guest memory, one pread or pwrite per call. */
+ * guest memory, one pread or pwrite per request (ring_block.c takes the
+ * requests off the guest's rings). */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -53,35 +54,14 @@ static int transfer(int fd, uint8_t *buf, uint64_t len, uint64_t off,
 	return 0;
 }
 
-static void block_io(struct vm *vm, uint64_t gpa, unsigned nr, bool write)
+int block_rw(const struct block_dev *dev, bool write, uint64_t sector,
+             uint32_t count, uint8_t *buf)
 {
-	struct ul_kvm_block *a = hypercall_arg(vm, nr, gpa, sizeof(*a));
-	uint64_t sector = a->sector, count = a->count;
-
-	if (a->dev >= vm->block_count) {
-		a->ret = -UL_ENODEV;
-		return;
-	}
-	const struct block_dev *dev = &vm->block[a->dev];
-	if (sector > dev->sectors || count > dev->sectors - sector) {
-		a->ret = -UL_EINVAL;
-		return;
-	}
-	if (write && dev->read_only) {
-		a->ret = -UL_EROFS;
-		return;
-	}
-	uint64_t len = count * BLOCK_SECTOR_SIZE; /* count < 2^32: no overflow */
-	uint8_t *buf = hypercall_buf(vm, nr, "buffer", a->data, len);
-	a->ret = transfer(dev->fd, buf, len, sector * BLOCK_SECTOR_SIZE, write);
-}
-
-void hc_block_read(struct vm *vm, uint64_t gpa)
-{
-	block_io(vm, gpa, UL_KVM_HC_BLOCK_READ, false);
-}
-
-void hc_block_write(struct vm *vm, uint64_t gpa)
-{
-	block_io(vm, gpa, UL_KVM_HC_BLOCK_WRITE, true);
+	if (sector > dev->sectors || count > dev->sectors - sector)
+		return -UL_EINVAL;
+	if (write && dev->read_only)
+		return -UL_EROFS;
+	/* count < 2^32: no overflow */
+	return transfer(dev->fd, buf, (uint64_t)count * BLOCK_SECTOR_SIZE,
+	                sector * BLOCK_SECTOR_SIZE, write);
 }

@@ -37,6 +37,10 @@ void stats_print(void)
 		        (unsigned long long)stats.sleeps,
 		        (unsigned long long)stats.timeouts,
 		        (unsigned long long)stats.lingers);
+	if (stats.block_requests)
+		fprintf(stderr, "  block requests  %10llu  kicks %llu\n",
+		        (unsigned long long)stats.block_requests,
+		        (unsigned long long)stats.hypercalls[UL_KVM_HC_BLOCK_KICK]);
 	for (unsigned i = 0; i < host_net_count(); i++) {
 		const struct net_stats *n = &stats.net[i];
 		fprintf(stderr,

@@ -92,10 +92,12 @@ class _Image:
     def wait_line(self, pattern):
         deadline = time.monotonic() + STALL_S
         while time.monotonic() < deadline:
-            self.server.check()
+            ended = self.process.poll() is not None  # before the read
             with open(self.log, errors="replace") as f:
                 if re.search(pattern, f.read(), re.MULTILINE):
                     return
+            if ended:
+                self.server.check()  # it ended without printing it
             time.sleep(0.05)
         raise probes.Failure(f"{self.log}: no line matching {pattern!r}")
 

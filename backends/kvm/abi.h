@@ -83,7 +83,7 @@
 
 /* Bumped on any incompatible change; the guest refuses to run on a
  * monitor that announces another version. */
-#define UL_KVM_ABI_VERSION 2
+#define UL_KVM_ABI_VERSION 3 /* 3: block requests through rings */
 
 /* Guest physical addresses of the fixed layout above. */
 #define UL_KVM_PAGE 0x1000ull
@@ -161,8 +161,8 @@ enum ul_kvm_hypercall {
 	UL_KVM_HC_ABORT,       /* struct ul_kvm_abort; does not return */
 	UL_KVM_HC_NET_RINGS,   /* struct ul_kvm_net_rings */
 	UL_KVM_HC_NET_FLUSH,   /* struct ul_kvm_net_flush */
-	UL_KVM_HC_BLOCK_READ,  /* struct ul_kvm_block */
-	UL_KVM_HC_BLOCK_WRITE, /* struct ul_kvm_block */
+	UL_KVM_HC_BLOCK_RING,  /* struct ul_kvm_block_ring_reg */
+	UL_KVM_HC_BLOCK_KICK,  /* struct ul_kvm_block_kick */
 	UL_KVM_HC_TRACE,       /* struct ul_kvm_trace */
 	UL_KVM_HC_DEBUG,       /* struct ul_kvm_debug; returns */
 	UL_KVM_HC_ENTROPY,     /* struct ul_kvm_entropy */
@@ -316,16 +316,77 @@ struct ul_kvm_net_flush {
 	uint32_t reserved;
 };
 
-/* Read or write count sectors at sector of block device dev, to or from
- * data. ret: 0, -UL_ENODEV, -UL_EINVAL (range outside the device),
- * -UL_EROFS, -UL_EIO. */
-struct ul_kvm_block {
-	uint32_t dev;    /* in */
-	int32_t ret;     /* out */
-	uint64_t sector; /* in: first sector */
-	uint64_t data;   /* in: guest address of count * sector_size bytes */
-	uint32_t count;  /* in: sectors */
+/* Block rings
+ * -----------
+ * Block requests do not cost a hypercall each either: every block device
+ * has one request ring in guest memory, a struct ul_kvm_block_ring
+ * followed by size struct ul_kvm_block_desc, size a power of two in
+ * [UL_KVM_RING_MIN, UL_KVM_RING_MAX]. Its avail and used indexes mean
+ * what a net ring's do (free-running, avail by the guest, used by the
+ * monitor, descriptors [used, avail) are the monitor's, avail - used never
+ * exceeds size; write the descriptor, then the index, with release; read
+ * the index, then the descriptor, with acquire).
+ *
+ * A descriptor asks to read or write count sectors at sector, to or from
+ * the count * sector_size bytes at addr. The guest writes op, sector,
+ * count and addr while the descriptor is its own; the monitor writes ret
+ * (0, or -UL_EINVAL for an unknown op or a range outside the device,
+ * -UL_EROFS for a write to a read-only device, -UL_EIO when the host
+ * failed) before it raises used past it. A descriptor with count 0 does
+ * nothing and succeeds. Requests are done in ring order: a read after a
+ * write of the same sectors sees the write.
+ *
+ * When the monitor looks: only during UL_KVM_HC_BLOCK_KICK for that
+ * device. The kick does every request in [used, avail) and returns when
+ * used has reached avail: a guest queues as many requests as it has and
+ * kicks once. (The kvm guest library has one request at a time, since the
+ * platform seam's block calls are synchronous; the buffer cache already
+ * merges adjacent blocks into one request.)
+ *
+ * Trust: as for the net rings. The monitor keeps its own copy of the
+ * ring's address, size and used counter; reads avail once per kick; copies
+ * each descriptor once before checking and using it. A ring that lies
+ * ends the guest with UL_KVM_EXIT_BAD_HYPERCALL and a message naming the
+ * ring: avail more than size ahead of used, or a buffer [addr, addr +
+ * count * sector_size) that is not inside guest memory. */
+enum ul_kvm_block_op {
+	UL_KVM_BLOCK_OP_READ,  /* device to guest memory */
+	UL_KVM_BLOCK_OP_WRITE, /* guest memory to device */
+};
+
+struct ul_kvm_block_desc {
+	uint64_t sector; /* guest: first sector */
+	uint64_t addr;   /* guest: buffer address */
+	uint32_t count;  /* guest: sectors */
+	uint32_t op;     /* guest: UL_KVM_BLOCK_OP_* */
+	int32_t ret;     /* monitor: 0, or a negative UL_E* */
 	uint32_t reserved;
+};
+
+struct ul_kvm_block_ring {
+	uint32_t avail; /* guest-written */
+	uint32_t used;  /* monitor-written */
+	struct ul_kvm_block_desc desc[]; /* size of them */
+};
+
+/* Register block device dev's ring (8-byte aligned, inside guest memory,
+ * 8 + 32 * size bytes). It starts empty: the monitor sets used to avail
+ * as it is then. A device has one ring: a second registration is a bad
+ * hypercall, as are a size that is not allowed and a ring outside memory.
+ * ret: 0, -UL_ENODEV. Until its ring is registered a device does no I/O. */
+struct ul_kvm_block_ring_reg {
+	uint32_t dev;  /* in: device index */
+	int32_t ret;   /* out */
+	uint64_t ring; /* in: guest address of the struct ul_kvm_block_ring */
+	uint32_t size; /* in: descriptors */
+	uint32_t reserved;
+};
+
+/* Do the requests queued on dev's ring. ret: 0, or -UL_ENODEV (no such
+ * device, or it has no ring); each request's own result is in its ret. */
+struct ul_kvm_block_kick {
+	uint32_t dev; /* in */
+	int32_t ret;  /* out */
 };
 
 /* Fill len bytes at data with bytes from the host kernel's getrandom().

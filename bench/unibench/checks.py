@@ -2,7 +2,7 @@
 A target whose study did not run (or whose cases were skipped) reads "not
 measured", never as met."""
 from . import units
-from .studies import boot
+from .studies import boot, kvmio
 
 KIB = 1024
 
@@ -15,6 +15,52 @@ def _boot_ratio(numerator, denominator, limit):
             return None
         return (entry["ratio"], units.ratio_with_interval(entry),
                 entry["ratio"] <= limit)
+    return check
+
+
+def _kvmio_exits(key, limit, below):
+    """VM exits per request of the kvm I/O study: <= limit, or < with
+    below."""
+    def check(results):
+        kvm = (results.get("kvmio") or {}).get("servers", {}).get("kvm", {})
+        value = kvm.get(key)
+        if value is None:
+            return None
+        return value, f"{value:.2f}", value < limit if below else \
+            value <= limit
+    return check
+
+
+def _kvmio_ratio(metric, limit):
+    def check(results):
+        entry = kvmio.find_ratio(results.get("kvmio") or {}, metric)
+        if not entry:
+            return None
+        return (entry["ratio"], units.ratio_with_interval(entry),
+                entry["ratio"] >= limit)
+    return check
+
+
+def _latency_ratio(metric, numerator, denominator):
+    """The latency study's ratio of medians, below 1 to be met."""
+    def check(results):
+        for r in (results.get("latency") or {}).get("ratios", ()):
+            if (r["metric"], r["numerator"], r["denominator"]) == \
+                    (metric, numerator, denominator):
+                return r["ratio"], units.ratio_with_interval(r), \
+                    r["ratio"] < 1
+        return None
+    return check
+
+
+def _soak_heap(backend):
+    def check(results):
+        e = (results.get("soak") or {}).get("servers", {}).get(backend, {})
+        if e.get("status") != "measured":
+            return None
+        return (e["heap_at_end"], f"{e['heap_after_warmup']} B → "
+                f"{e['heap_at_end']} B", e["heap_at_end"] ==
+                e["heap_after_warmup"])
     return check
 
 
@@ -57,6 +103,23 @@ TARGETS = (
      _footprint("hello.kvm", _min_memory_kib, KIB, _kib)),
     ("kvm", "unilab-kvm peak RSS for hello ≤ 2 MiB",
      _footprint("hello.kvm", _rss_kib, 2 * KIB, _kib)),
+    ("kvm I/O", "VM exits per small HTTP request on a new connection ≤ 4 "
+     "(kvmio, unilab-kvm --stats)",
+     _kvmio_exits("exits_per_new_connection", 4, False)),
+    ("kvm I/O", "VM exits per request under wrk -c200 < 1 (kvmio)",
+     _kvmio_exits("exits_per_loaded_request", 1, True)),
+    ("kvm I/O", "wrk -c200 requests/s, kvm / posix ≥ 0.4 (kvmio)",
+     _kvmio_ratio("wrk_requests_per_s", 0.4)),
+    ("kvm I/O", "100 MB over TCP to the image, kvm / posix ≥ 0.5 (kvmio)",
+     _kvmio_ratio("tcp_to_image_mb_s", 0.5)),
+    ("kvm I/O", "100 MB over TCP from the image, kvm / posix ≥ 0.5 (kvmio)",
+     _kvmio_ratio("tcp_from_image_mb_s", 0.5)),
+    ("kvm I/O", "HTTP request on a new connection, kvm / crun < 1 "
+     "(latency, medians)", _latency_ratio("http_new", "kvm", "crun")),
+    ("kvm I/O", "hello.kvm / kvm_floor ≤ 1.2 (boot, medians)",
+     _boot_ratio("hello.kvm", "kvm_floor", 1.2)),
+    ("kvm I/O", "httpd.kvm's heap in use after the soak = after its first "
+     "minute (soak)", _soak_heap("kvm")),
 )
 
 

@@ -150,11 +150,12 @@ def wrk_available():
 def wrk(address, seconds, connections, path=None):
     """One wrk run (one thread) against address: {"requests_per_s",
     "requests", "bad_responses" (not 2xx or 3xx), "socket_errors"
-    (connect, read, write and timeout errors wrk counted)}. Raises Failure
-    if wrk itself fails."""
+    (connect, read, write and timeout errors wrk counted), "p99_ms"}.
+    Raises Failure if wrk itself fails."""
     url = f"http://{address[0]}:{address[1]}{path or PATH}"
     done = subprocess.run(
-        [host.tool("wrk"), "-t1", f"-c{connections}", f"-d{seconds}s", url],
+        [host.tool("wrk"), "-t1", f"-c{connections}", f"-d{seconds}s",
+         "--latency", url],
         capture_output=True, text=True, timeout=seconds + 30)
     rate = re.search(r"Requests/sec:\s*([\d.]+)", done.stdout)
     total = re.search(r"(\d+) requests in", done.stdout)
@@ -163,7 +164,12 @@ def wrk(address, seconds, connections, path=None):
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
     sockets = re.search(r"Socket errors: connect (\d+), read (\d+), "
                         r"write (\d+), timeout (\d+)", done.stdout)
-    return {"requests_per_s": float(rate.group(1)),
+    p99 = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s)\s*$", done.stdout,
+                    re.MULTILINE)
+    return {"p99_ms": float(p99.group(1)) * {"us": 1e-3, "ms": 1.0,
+                                             "s": 1e3}[p99.group(2)]
+            if p99 else None,
+            "requests_per_s": float(rate.group(1)),
             "requests": int(total.group(1)),
             "bad_responses": int(bad.group(1)) if bad else 0,
             "socket_errors": sum(int(n) for n in sockets.groups())

@@ -170,8 +170,8 @@ void hc_exit(struct vm *vm, uint64_t gpa);
 void hc_abort(struct vm *vm, uint64_t gpa);
 void hc_net_rings(struct vm *vm, uint64_t gpa);
 void hc_net_flush(struct vm *vm, uint64_t gpa);
-void hc_block_read(struct vm *vm, uint64_t gpa);
-void hc_block_write(struct vm *vm, uint64_t gpa);
+void hc_block_ring(struct vm *vm, uint64_t gpa);
+void hc_block_kick(struct vm *vm, uint64_t gpa);
 void hc_trace(struct vm *vm, uint64_t gpa);
 void hc_debug(struct vm *vm, uint64_t gpa);
 void hc_entropy(struct vm *vm, uint64_t gpa);
@@ -205,6 +205,31 @@ void gdb_poll(struct vm *vm);      /* after any exit: did gdb send Ctrl-C? */
 void gdb_crash(struct vm *vm, const struct ul_kvm_abort *a);
 void gdb_report_exit(int status);
 
+/* ring.c: what the net and block rings share (abi.h). When the guest
+ * registers a ring, ring_check returns where it lies (a bad size or place
+ * ends the guest, naming the call) and ring_attach starts it; ring_pending reads avail once and ends a guest whose avail
+ * jumped; ring_next is the descriptor at used, in guest memory (copy each
+ * field once); ring_release hands it back. */
+struct ring {
+	const char *name;     /* "net0 tx", "disk1": for messages */
+	uint32_t *avail;      /* host pointers into the guest's ring */
+	uint32_t *used_shared;
+	uint8_t *desc;
+	uint64_t desc_bytes;
+	uint32_t size;        /* a power of two */
+	uint32_t used;        /* ours; the guest's copy is only written */
+};
+uint8_t *ring_check(struct vm *vm, unsigned call, const char *name,
+                   uint64_t gpa, uint32_t size, uint64_t desc_bytes);
+void ring_attach(struct ring *r, const char *name, uint8_t *shared,
+                 uint32_t size, uint64_t desc_bytes);
+uint32_t ring_pending(struct vm *vm, const struct ring *r);
+void *ring_next(const struct ring *r);
+void ring_release(struct ring *r);
+_Noreturn void ring_lies(struct vm *vm, const struct ring *r,
+                         const char *what, unsigned long long a,
+                         unsigned long long b);
+
 /* ring_net.c: the net rings. ring_net_service sends every tx ring's frames
  * and fills the rx rings; ring_net_rx only fills. Both return the devices
  * whose rx ring got frames (bit i for net i). */
@@ -221,6 +246,10 @@ struct net_stats {
 struct monitor_stats {
 	uint64_t hypercalls[UL_KVM_HC_COUNT]; /* exits, by call */
 	uint64_t interrupted; /* KVM_RUN ended by a signal (--timeout, gdb) */
+	uint64_t sleeps;      /* poll calls that found nothing and slept */
+	uint64_t timeouts;    /* ... and woke with nothing: a guest timer */
+	uint64_t lingers;     /* poll calls that waited for a frame behind an ACK */
+	uint64_t block_requests; /* done from the block rings */
 	struct net_stats net[UL_KVM_MAX_NET];
 };
 extern struct monitor_stats stats;

@@ -3,61 +3,33 @@
  * that arrived fill the rx rings. The guest is stopped while this runs
  * (one vCPU, and we run in its exit), but its memory is still untrusted:
  * each index and descriptor is read once, checked, and only the copy is
- * used; the ring's address, size and used counter are our own. */
-#include <stdio.h>
+ * used (ring.c keeps the ring's address, size and used counter). */
 #include <unilab/errno.h>
 
 #include "monitor.h"
-
-struct ring {
-	struct ul_kvm_ring *shared; /* host pointer to the guest's ring */
-	uint32_t size;              /* a power of two */
-	uint32_t used;              /* ours; the guest's copy is only written */
-};
 
 static struct net_dev_rings {
 	bool set;
 	struct ring tx, rx;
 } rings[UL_KVM_MAX_NET];
 
-static _Noreturn void ring_lies(struct vm *vm, unsigned dev, const char *dir,
-                                const char *what, unsigned long long a,
-                                unsigned long long b)
-{
-	char msg[160];
-	snprintf(msg, sizeof msg, what, a, b);
-	fatal(UL_KVM_EXIT_BAD_HYPERCALL,
-	      "bad net%u %s ring (guest rip 0x%llx): %s", dev, dir,
-	      (unsigned long long)vm_rip(vm), msg);
-}
+static const char *const names[UL_KVM_MAX_NET][2] = {
+	{"net0 tx", "net0 rx"}, {"net1 tx", "net1 rx"},
+	{"net2 tx", "net2 rx"}, {"net3 tx", "net3 rx"},
+};
 
-/* How many descriptors the guest has made available: avail read once, and
- * refused when it claims more than the ring holds. */
-static uint32_t ring_pending(struct vm *vm, unsigned dev, const char *dir,
-                             const struct ring *r)
-{
-	uint32_t avail = __atomic_load_n(&r->shared->avail, __ATOMIC_ACQUIRE);
-	uint32_t n = avail - r->used;
-
-	if (n > r->size)
-		ring_lies(vm, dev, dir,
-		          "avail %llu is more than the ring's size ahead of "
-		          "used %llu", avail, r->used);
-	return n;
-}
-
-/* Descriptor `used` copied field by field with single loads (so the
+/* The descriptor at used, copied field by field with single loads (so the
  * compiler cannot read guest memory twice), then its buffer checked. */
-static void *desc_fetch(struct vm *vm, unsigned dev, const char *dir,
-                        const struct ring *r, struct ul_kvm_desc *d)
+static void *desc_fetch(struct vm *vm, const struct ring *r,
+                        struct ul_kvm_desc *d)
 {
-	const struct ul_kvm_desc *s = &r->shared->desc[r->used & (r->size - 1)];
+	const struct ul_kvm_desc *s = ring_next(r);
 
 	d->addr = __atomic_load_n(&s->addr, __ATOMIC_RELAXED);
 	d->len = __atomic_load_n(&s->len, __ATOMIC_RELAXED);
 	void *p = guest_ptr(&vm->mem, d->addr, d->len, 1);
 	if (p == NULL)
-		ring_lies(vm, dev, dir,
+		ring_lies(vm, r,
 		          "a descriptor's buffer [0x%llx, +%llu) is outside "
 		          "guest memory", d->addr, d->len);
 	return p;
@@ -65,23 +37,22 @@ static void *desc_fetch(struct vm *vm, unsigned dev, const char *dir,
 
 static void desc_done(struct ring *r, int32_t ret)
 {
-	struct ul_kvm_desc *s = &r->shared->desc[r->used & (r->size - 1)];
+	struct ul_kvm_desc *s = ring_next(r);
 
 	__atomic_store_n(&s->ret, ret, __ATOMIC_RELAXED);
-	r->used++;
-	__atomic_store_n(&r->shared->used, r->used, __ATOMIC_RELEASE);
+	ring_release(r);
 }
 
 static void tx_drain(struct vm *vm, unsigned dev)
 {
 	struct ring *r = &rings[dev].tx;
-	uint32_t n = ring_pending(vm, dev, "tx", r);
+	uint32_t n = ring_pending(vm, r);
 	struct ul_kvm_desc d;
 
 	if (n)
 		stats.net[dev].tx_kicks++;
 	for (; n > 0; n--) {
-		const void *frame = desc_fetch(vm, dev, "tx", r, &d);
+		const void *frame = desc_fetch(vm, r, &d);
 		long ret = ul_host_net_send(dev, frame, d.len);
 		if (ret < 0)
 			stats.net[dev].tx_dropped++;
@@ -95,12 +66,12 @@ static void tx_drain(struct vm *vm, unsigned dev)
 static bool rx_fill(struct vm *vm, unsigned dev)
 {
 	struct ring *r = &rings[dev].rx;
-	uint32_t n = ring_pending(vm, dev, "rx", r);
+	uint32_t n = ring_pending(vm, r);
 	struct ul_kvm_desc d;
 	bool got = false;
 
 	for (; n > 0; n--) {
-		void *buf = desc_fetch(vm, dev, "rx", r, &d);
+		void *buf = desc_fetch(vm, r, &d);
 		long ret = ul_host_net_recv(dev, buf, d.len);
 		if (ret == -UL_EAGAIN)
 			break;
@@ -131,35 +102,6 @@ uint32_t ring_net_service(struct vm *vm)
 	return ring_net_rx(vm);
 }
 
-static struct ul_kvm_ring *ring_check(struct vm *vm, uint64_t gpa,
-                                      uint32_t size, const char *dir,
-                                      unsigned dev)
-{
-	uint64_t bytes = sizeof(struct ul_kvm_ring) +
-	                 (uint64_t)size * sizeof(struct ul_kvm_desc);
-	struct ul_kvm_ring *shared = guest_ptr(&vm->mem, gpa, bytes, 8);
-
-	if (shared == NULL)
-		fatal(UL_KVM_EXIT_BAD_HYPERCALL,
-		      "bad net_rings hypercall at rip 0x%llx: net%u's %s ring "
-		      "[0x%llx, +%llu) is %s", (unsigned long long)vm_rip(vm),
-		      dev, dir, (unsigned long long)gpa,
-		      (unsigned long long)bytes,
-		      guest_ptr(&vm->mem, gpa, bytes, 1) ? "not 8-byte aligned"
-		                                         : "outside guest memory");
-	return shared;
-}
-
-static void ring_attach(struct ring *r, struct ul_kvm_ring *shared,
-                        uint32_t size)
-{
-	r->shared = shared;
-	r->size = size;
-	/* Empty at the start: the guest's avail is where we begin. */
-	r->used = __atomic_load_n(&r->shared->avail, __ATOMIC_RELAXED);
-	__atomic_store_n(&r->shared->used, r->used, __ATOMIC_RELEASE);
-}
-
 void hc_net_rings(struct vm *vm, uint64_t gpa)
 {
 	struct ul_kvm_net_rings *a =
@@ -171,21 +113,17 @@ void hc_net_rings(struct vm *vm, uint64_t gpa)
 		a->ret = -UL_ENODEV;
 		return;
 	}
-	if (size < UL_KVM_RING_MIN || size > UL_KVM_RING_MAX ||
-	    (size & (size - 1)) != 0)
-		fatal(UL_KVM_EXIT_BAD_HYPERCALL,
-		      "bad net_rings hypercall at rip 0x%llx: ring size %u is "
-		      "not allowed (a power of two, %d..%d)",
-		      (unsigned long long)vm_rip(vm), size, UL_KVM_RING_MIN,
-		      UL_KVM_RING_MAX);
-	struct ul_kvm_ring *txr = ring_check(vm, tx, size, "tx", dev);
-	struct ul_kvm_ring *rxr = ring_check(vm, rx, size, "rx", dev);
+	uint64_t bytes = sizeof(struct ul_kvm_desc);
+	uint8_t *txr = ring_check(vm, UL_KVM_HC_NET_RINGS, names[dev][0], tx,
+	                          size, bytes);
+	uint8_t *rxr = ring_check(vm, UL_KVM_HC_NET_RINGS, names[dev][1], rx,
+	                          size, bytes);
 	if (rings[dev].set)
 		fatal(UL_KVM_EXIT_BAD_HYPERCALL,
 		      "bad net_rings hypercall at rip 0x%llx: net%u already "
 		      "has rings", (unsigned long long)vm_rip(vm), dev);
-	ring_attach(&rings[dev].tx, txr, size);
-	ring_attach(&rings[dev].rx, rxr, size);
+	ring_attach(&rings[dev].tx, names[dev][0], txr, size, bytes);
+	ring_attach(&rings[dev].rx, names[dev][1], rxr, size, bytes);
 	rings[dev].set = true;
 	a->ret = 0;
 }

@@ -31,6 +31,16 @@ void stats_print(void)
 	if (stats.interrupted)
 		fprintf(stderr, "    %-13s %10llu\n", "signal",
 		        (unsigned long long)stats.interrupted);
+	if (stats.hypercalls[UL_KVM_HC_POLL])
+		fprintf(stderr, "  poll slept      %10llu  woken by a timer %llu  "
+		                "lingered %llu\n",
+		        (unsigned long long)stats.sleeps,
+		        (unsigned long long)stats.timeouts,
+		        (unsigned long long)stats.lingers);
+	if (stats.block_requests)
+		fprintf(stderr, "  block requests  %10llu  kicks %llu\n",
+		        (unsigned long long)stats.block_requests,
+		        (unsigned long long)stats.hypercalls[UL_KVM_HC_BLOCK_KICK]);
 	for (unsigned i = 0; i < ul_host_net_count(); i++) {
 		const struct net_stats *n = &stats.net[i];
 		fprintf(stderr,

@@ -3,8 +3,9 @@ for minutes on end (--soak-minutes, default 10 each; --quick 30 s), to
 show that a long-running image neither slows down, errs nor leaks. wrk
 runs in intervals; after each, once the load is over and the server has
 settled, the harness reads the heap in use from httpd's /stats. A server passes when no request failed and its
-heap in use at the end is within 5% of what it was after the first minute
-(after the first interval of a run shorter than two minutes)."""
+heap in use at the end equals, byte for byte, what it was after the first
+minute (after the first interval of a run shorter than two minutes): a
+server that has settled holds no more than it did, however long it ran."""
 import os
 import re
 import socket
@@ -17,7 +18,6 @@ from ..case import Case
 TITLE = "Soak"
 BACKENDS = ("posix", "kvm")
 CONNECTIONS = 8
-TOLERANCE = 0.05        # of the heap in use after the warm-up
 WARMUP_SECONDS = 60.0
 SETTLE_SECONDS = 5.0
 
@@ -89,7 +89,7 @@ def verdict(samples, step):
     return {"heap_after_warmup": reference, "warmup_s": (warm + 1) * step,
             "heap_at_end": end, "heap_drift": drift, "errors": errors,
             "requests": sum(samples["requests"]),
-            "passed": errors == 0 and abs(drift) <= TOLERANCE}
+            "passed": errors == 0 and end == reference}
 
 
 def run(settings, cases, trials, progress):
@@ -119,7 +119,7 @@ def run(settings, cases, trials, progress):
                                          count, progress)
         progress.finish()
     return {"interval_s": step, "connections": CONNECTIONS,
-            "tolerance": TOLERANCE, "page": probes.PATH,
+            "page": probes.PATH,
             "servers": {b: entries[b] for b in BACKENDS}}
 
 
@@ -165,8 +165,8 @@ def report(result):
              f"connections, `{result['page']}`) in {result['interval_s']:g} s "
              f"intervals; after each, with no load, the heap in use is read "
              f"from httpd's `/stats`. A server passes with no failed request "
-             f"and its heap at the end within "
-             f"{result['tolerance']:.0%} of the heap after the warm-up.", "",
+             f"and its heap at the end equal to the heap after the warm-up.",
+             "",
              "| server | duration | requests | requests/s first → last "
              "interval (median) | heap after warm-up | heap at end | drift "
              "| errors | verdict |",

@@ -87,15 +87,20 @@ static void case_device_errors(void)
 	static struct ul_kvm_ring ring[2][4];
 	struct ul_kvm_net_rings n = {.dev = 3, .tx = (uintptr_t)ring[0],
 	                             .rx = (uintptr_t)ring[1], .size = 2};
-	struct ul_kvm_block b = {.dev = 2, .data = (uintptr_t)buf, .count = 1};
+	static struct ul_kvm_block_ring block_ring[4];
+	struct ul_kvm_block_ring_reg b = {.dev = 2, .ring = (uintptr_t)block_ring,
+	                                  .size = 2};
+	struct ul_kvm_block_kick k = {.dev = 0};
 
 	/* Wrong indexes are errors a correct guest can meet: returned, not
 	 * fatal. Call the monitor directly (the guest library would catch
 	 * them first). */
 	ul_kvm_hypercall(UL_KVM_HC_NET_RINGS, &n);
 	CHECK(n.ret == -UL_ENODEV);
-	ul_kvm_hypercall(UL_KVM_HC_BLOCK_READ, &b);
+	ul_kvm_hypercall(UL_KVM_HC_BLOCK_RING, &b);
 	CHECK(b.ret == -UL_ENODEV);
+	ul_kvm_hypercall(UL_KVM_HC_BLOCK_KICK, &k); /* no ring: no I/O */
+	CHECK(k.ret == -UL_ENODEV);
 	/* More entropy than one call gives: asked again in pieces. */
 	struct ul_kvm_entropy e = {.data = (uintptr_t)buf,
 	                           .len = UL_KVM_ENTROPY_MAX + 1};
@@ -167,6 +172,80 @@ static void case_ring(const char *c)
 		say("bad frame refused, next one sent\n");
 	} else {
 		say("hostile guest: unknown ring case\n");
+		ul_plat_exit(2);
+	}
+}
+
+/* A block ring of the guest's own (the library registers its rings only
+ * on a first request, which these cases never make). */
+#define BLOCK_RING_SIZE 4
+static struct {
+	struct ul_kvm_block_ring ring;
+	struct ul_kvm_block_desc desc[BLOCK_RING_SIZE];
+} block;
+
+static void block_register(uint64_t ring, uint32_t size)
+{
+	struct ul_kvm_block_ring_reg r = {.dev = 0, .ring = ring, .size = size};
+	ul_kvm_hypercall(UL_KVM_HC_BLOCK_RING, &r);
+	CHECK(r.ret == 0);
+}
+
+/* Queue one request (avail raised by advance) and kick; its ret. */
+static int32_t block_request(uint32_t op, uint64_t addr, uint32_t count,
+                             uint32_t advance)
+{
+	uint32_t n = block.ring.avail;
+	struct ul_kvm_block_desc *d = &block.desc[n % BLOCK_RING_SIZE];
+	struct ul_kvm_block_kick k = {.dev = 0};
+
+	d->op = op;
+	d->sector = 0;
+	d->addr = addr;
+	d->count = count;
+	block.ring.avail = n + advance;
+	ul_kvm_hypercall(UL_KVM_HC_BLOCK_KICK, &k);
+	CHECK(k.ret == 0);
+	return d->ret;
+}
+
+static void case_block(const char *c)
+{
+	static uint8_t sector[512];
+	uint64_t mem = ul_kvm_boot_info->mem_size;
+	uint64_t ring = (uintptr_t)&block.ring;
+
+	CHECK(ul_kvm_boot_info->block_count == 1);
+	if (t_streq(c, "block-ring-size")) {
+		block_register(ring, 3);
+		return;
+	}
+	if (t_streq(c, "block-ring-outside")) {
+		block_register(mem - 16, BLOCK_RING_SIZE);
+		return;
+	}
+	block_register(ring, BLOCK_RING_SIZE);
+	if (t_streq(c, "block-ring-twice"))
+		block_register(ring, BLOCK_RING_SIZE);
+	else if (t_streq(c, "block-desc-outside"))
+		block_request(UL_KVM_BLOCK_OP_READ, mem + 0x1000, 1, 1);
+	else if (t_streq(c, "block-desc-overflow"))
+		block_request(UL_KVM_BLOCK_OP_WRITE, UINT64_MAX - 16, 1, 1);
+	else if (t_streq(c, "block-count-overflow"))
+		block_request(UL_KVM_BLOCK_OP_READ, (uintptr_t)sector,
+		              UINT32_MAX, 1);
+	else if (t_streq(c, "block-index-jump"))
+		block_request(UL_KVM_BLOCK_OP_READ, (uintptr_t)sector, 1, 1000);
+	else if (t_streq(c, "block-bad-op")) {
+		/* An unknown op is the guest's error, not a lie. */
+		CHECK(block_request(7, (uintptr_t)sector, 1, 1) == -UL_EINVAL);
+		CHECK(block_request(UL_KVM_BLOCK_OP_READ, (uintptr_t)sector,
+		                    1, 1) == 0);
+		CHECK(block_request(UL_KVM_BLOCK_OP_READ, (uintptr_t)sector,
+		                    0, 1) == 0);
+		say("bad op refused, next request done\n");
+	} else {
+		say("hostile guest: unknown block case\n");
 		ul_plat_exit(2);
 	}
 }
@@ -244,6 +323,9 @@ static void run_case(const char *c, const struct ul_boot_info *info)
 	} else if (c[0] == 'r' && c[1] == 'i' && c[2] == 'n' && c[3] == 'g' &&
 	           c[4] == '-') {
 		case_ring(c);
+	} else if (c[0] == 'b' && c[1] == 'l' && c[2] == 'o' && c[3] == 'c' &&
+	           c[4] == 'k' && c[5] == '-') {
+		case_block(c);
 	} else if (t_streq(c, "exit-status")) {
 		ul_plat_exit(300); /* only the low 8 bits reach the host */
 	} else {

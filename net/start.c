@@ -31,6 +31,7 @@ static int start_error; /* a bad option: the same answer every time */
 static int plat_output(struct netif *nif, const void *frame, size_t len)
 {
 	long rc = ul_plat_net_send(nif->index, frame, len);
+	net_idle_traffic();
 	return rc < 0 ? (int)rc : 0;
 }
 
@@ -52,6 +53,7 @@ static bool drain(struct netif *nif)
 			continue;
 		}
 		p->len = (size_t)r;
+		net_idle_traffic();
 		eth_input(nif, p);
 	}
 	return true;
@@ -188,7 +190,7 @@ int ul_net_start(void)
 	if (configure_arp(ul_option("arp_entries")) < 0 ||
 	    configure_addresses(ul_option("ip")) < 0 ||
 	    option_addr("gw", &net_gateway) < 0 ||
-	    option_addr("dns", &net_dns) < 0)
+	    option_addr("dns", &net_dns) < 0 || net_idle_start() < 0)
 		return start_error = -UL_EINVAL;
 	if (!ul_thread_create("net-rx", rx_thread, NULL, RX_STACK))
 		return -UL_ENOMEM;

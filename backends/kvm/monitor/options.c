@@ -56,6 +56,16 @@ static const char usage[] =
 	"                    assertion, bad hypercall, triple fault), write an\n"
 	"                    ELF core file DIR/core.IMAGE.PID: gdb IMAGE CORE\n"
 	"                    (default: $UNILAB_DUMPCORE when set)\n"
+	"  --on-demand[=keep-serving]\n"
+	"                    set up the network first and make and boot the\n"
+	"                    VM only when the first frame for the guest\n"
+	"                    arrives (a connection to a hostfwd port, a frame\n"
+	"                    on the TAP); when the guest ends with status 0\n"
+	"                    (core option idle-exit=SECONDS), wait again and\n"
+	"                    boot a fresh VM for the next request. A guest that\n"
+	"                    fails ends the monitor with its status, unless\n"
+	"                    =keep-serving. Needs --net; not with --gdb,\n"
+	"                    --gdb-listen or --timeout\n"
 	"  --trace-boot      print the time of each boot phase on stderr\n"
 	"  --stats           print on stderr at the end: VM exits by reason,\n"
 	"                    frames and notifications per network ring\n"
@@ -152,7 +162,8 @@ static void parse_net(const char *s, struct options *opt)
 }
 
 enum { OPT_MEM = 1, OPT_NET, OPT_DISK, OPT_TIMEOUT, OPT_TRACE, OPT_GDB,
-       OPT_PCAP, OPT_GDB_LISTEN, OPT_DUMPCORE, OPT_STATS, OPT_NO_SANDBOX };
+       OPT_PCAP, OPT_GDB_LISTEN, OPT_DUMPCORE, OPT_STATS, OPT_NO_SANDBOX,
+       OPT_ON_DEMAND };
 
 void options_parse(int argc, char **argv, struct options *opt)
 {
@@ -168,6 +179,7 @@ void options_parse(int argc, char **argv, struct options *opt)
 		{"gdb-listen", required_argument, NULL, OPT_GDB_LISTEN},
 		{"dumpcore", required_argument, NULL, OPT_DUMPCORE},
 		{"no-sandbox", no_argument, NULL, OPT_NO_SANDBOX},
+		{"on-demand", optional_argument, NULL, OPT_ON_DEMAND},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -217,6 +229,13 @@ void options_parse(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_NO_SANDBOX:
 			opt->no_sandbox = true;
+			break;
+		case OPT_ON_DEMAND:
+			opt->on_demand = true;
+			if (optarg && strcmp(optarg, "keep-serving") != 0)
+				usage_error("--on-demand=%s: the only value is "
+				            "keep-serving", optarg);
+			opt->keep_serving = optarg != NULL;
 			break;
 		case 'h':
 			fputs(usage, stdout);

@@ -5,6 +5,7 @@
  * each index and descriptor is read once, checked, and only the copy is
  * used; the ring's address, size and used counter are our own. */
 #include <stdio.h>
+#include <string.h>
 #include <unilab/errno.h>
 
 #include "monitor.h"
@@ -101,7 +102,7 @@ static bool rx_fill(struct vm *vm, unsigned dev)
 
 	for (; n > 0; n--) {
 		void *buf = desc_fetch(vm, dev, "rx", r, &d);
-		long ret = host_net_recv(dev, buf, d.len);
+		long ret = ondemand_recv(dev, buf, d.len);
 		if (ret == -UL_EAGAIN)
 			break;
 		stats.net[dev].rx_frames++;
@@ -129,6 +130,11 @@ uint32_t ring_net_service(struct vm *vm)
 		if (rings[i].set)
 			tx_drain(vm, i);
 	return ring_net_rx(vm);
+}
+
+void ring_net_reset(void)
+{
+	memset(rings, 0, sizeof(rings));
 }
 
 static struct ul_kvm_ring *ring_check(struct vm *vm, uint64_t gpa,

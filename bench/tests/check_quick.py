@@ -251,6 +251,12 @@ def check_router(study):
     check_ratios("router", study["routers"], study["ratios"])
 
 
+def check_ondemand(study):
+    for metric in ("cold_ns", "warm_ns"):
+        check_samples("ondemand", study["servers"], metric)
+    check_ratios("ondemand", study["servers"], study["ratios"])
+
+
 def check_all(out, document):
     check_environment(document["environment"])
     check_boot(document["studies"]["boot"])
@@ -259,6 +265,7 @@ def check_all(out, document):
     check_sim(document["studies"]["sim"])
     check_dns(document["studies"]["dns"])
     check_router(document["studies"]["router"])
+    check_ondemand(document["studies"]["ondemand"])
     check_files(out, document)
     expect(document["checks"][0]["met"] is not None,
            "the foundation's target was not measured")
@@ -267,7 +274,7 @@ def check_all(out, document):
 # Where each study keeps its entries, each measured, skipped or failed.
 ENTRIES = {"boot": "cases", "footprint": "cases", "latency": "servers",
            "sim": "cases", "dns": "servers", "router": "routers",
-           "soak": "servers"}
+           "ondemand": "servers", "soak": "servers"}
 
 
 def skipped(document):

@@ -18,48 +18,42 @@ serve_port() {
 	echo "$2"
 }
 
-# APP, the shared options (--backend, --mem, --disk), serve's own, and
-# after "--" the image's command line into ARGS.
+# One of serve's own options, $1, with its value $2.
+serve_option() {
+	case $1 in
+	--port) SERVE_PORT=$(serve_port --port "$2") || exit ;;
+	--guest-port) SERVE_GUEST_PORT=$(serve_port --guest-port "$2") || exit ;;
+	--idle-exit)
+		[[ $2 =~ ^[0-9]+(\.[0-9]{1,3})?$ && ! $2 =~ ^0+(\.0*)?$ ]] ||
+			serve_usage_error "bad --idle-exit '$2': give seconds, more than 0, such as 30 or 0.5"
+		SERVE_IDLE=$2 ;;
+	esac
+}
+
+# serve's own options are taken out first (up to "--"); the rest is what
+# run takes: APP, the shared options, the image's command line.
 serve_parse() {
-	local name value
-	BACKEND=kvm
-	while (($#)); do
-		launch_take_option "$@"
-		if ((TAKEN)); then
-			shift "$TAKEN"
-			continue
-		fi
-		name=${1%%=*} value=${1#*=}
+	local rest=()
+	while (($#)) && [[ $1 != -- ]]; do
 		case $1 in
-		--port=* | --guest-port=* | --idle-exit=*) ;;
+		--port=* | --guest-port=* | --idle-exit=*) serve_option "${1%%=*}" "${1#*=}" ;;
 		--port | --guest-port | --idle-exit)
 			(($# > 1)) || serve_usage_error "$1 needs a value"
-			value=$2
+			serve_option "$1" "$2"
 			shift ;;
-		esac
-		case $name in
-		--port) SERVE_PORT=$(serve_port --port "$value") || exit ;;
-		--guest-port) SERVE_GUEST_PORT=$(serve_port --guest-port "$value") || exit ;;
-		--idle-exit)
-			[[ $value =~ ^[0-9]+(\.[0-9]{1,3})?$ && ! $value =~ ^0+(\.0*)?$ ]] ||
-				serve_usage_error "bad --idle-exit '$value': give seconds, more than 0, such as 30 or 0.5"
-			SERVE_IDLE=$value ;;
 		--udp) SERVE_PROTO=udp ;;
 		--keep-serving) SERVE_KEEP='=keep-serving' ;;
-		--) shift; break ;;
-		-h | --help) usage; exit 0 ;;
-		-*) serve_usage_error "unknown option '$1'" ;;
-		*) if [[ -z $APP ]]; then APP=$1; else break; fi ;;
+		*) rest+=("$1") ;;
 		esac
 		shift
 	done
-	[[ -n $APP ]] || serve_usage_error "which app? the apps are: $(apps)"
+	BACKEND=kvm
+	launch_parse serve "${rest[@]}" "$@"
 	[[ -n $SERVE_PORT ]] || serve_usage_error "which host port? give --port=HOSTPORT"
 	((${#NETS[@]} == 0)) ||
 		serve_usage_error "--net does not apply: serve gives the image its network (--port, --guest-port, --udp)"
 	[[ $BACKEND == kvm ]] ||
 		serve_usage_error "only the kvm backend boots on demand (its monitor holds the port while no VM runs); --backend=$BACKEND cannot"
-	ARGS=("$@")
 }
 
 # Boot nothing yet: run the monitor, which waits for the first request.

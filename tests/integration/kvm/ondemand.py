@@ -26,6 +26,8 @@ import tempfile
 import threading
 import time
 
+from ring_exits import free_port
+
 HOST_IP, GUEST_IP = "10.78.0.1", "10.78.0.2"
 TAP = "ulodtap0"
 BURST = 100
@@ -51,12 +53,6 @@ def skip_reason(mode):
     return None
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Monitor:
     """One unilab-kvm --on-demand; its stderr and stdout are collected by a
     thread, so the test can wait for a line and count boots."""
@@ -79,7 +75,7 @@ class Monitor:
 
     def count(self, text):
         with self.cond:
-            return sum(1 for l in self.lines if l and text in l)
+            return self.count_locked(text)
 
     def wait_count(self, text, n, seconds):
         deadline = time.monotonic() + seconds

@@ -17,6 +17,8 @@ const struct ul_option_desc ul_options[] = {
 	{"dns", "network: the DNS server, e.g. 10.0.0.1"},
 	{"arp_entries", "network: addresses the ARP cache holds, 8..65536 "
 	                "(default 128)"},
+	{"idle-exit", "network: end the image (status 0) after SECONDS without "
+	              "a frame in or out, e.g. 30 or 0.5 (default never)"},
 	{"break", "1 stops a baremetal image before main and waits for gdb "
 	          "on its second serial port (default 0)"},
 	{"gdb", "listen lets gdb attach to a running baremetal image on its "

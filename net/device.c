@@ -22,6 +22,7 @@ static unsigned ndevs;
 static int plat_output(struct netif *nif, const void *frame, size_t len)
 {
 	long rc = ul_plat_net_send(nif->index, frame, len);
+	net_idle_traffic();
 	return rc < 0 ? (int)rc : 0;
 }
 
@@ -43,6 +44,7 @@ static bool drain(struct netif *nif)
 			continue;
 		}
 		p->len = (size_t)r;
+		net_idle_traffic();
 		eth_input(nif, p);
 	}
 	return true;

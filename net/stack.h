@@ -30,6 +30,11 @@ uint32_t net_hash(uint32_t a, uint32_t b, uint32_t c);
  * keeps loopback. 0 (also while DHCP is still asking), or the error. */
 int net_autostart(void);
 
+/* idle-exit=SECONDS (idle.c): start watching, if asked (0, or a bad
+ * value's error); every frame in or out counts as traffic. */
+int net_idle_start(void);
+void net_idle_traffic(void);
+
 extern struct ul_net_stats net_stats;
 #define NET_COUNT(field) (net_stats.field++)
 

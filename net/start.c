@@ -117,7 +117,7 @@ int ul_net_start(void)
 	if (configure_arp(ul_option("arp_entries")) < 0 ||
 	    configure_addresses(ul_option("ip")) < 0 ||
 	    option_addr("gw", &net_gateway) < 0 ||
-	    option_addr("dns", &net_dns) < 0)
+	    option_addr("dns", &net_dns) < 0 || net_idle_start() < 0)
 		return start_error = -UL_EINVAL;
 	if (net_rx_start() < 0)
 		return -UL_ENOMEM;

@@ -42,7 +42,7 @@ int ul_host_option_next(struct ul_host_args *args,
 	if (!o)
 		return ul_host_fail(err, -1, "unknown option '%.*s'",
 				    (int)(len + 2), word);
-	if (!o->value) {
+	if (o->value == UL_HOST_NO_VALUE) {
 		if (eq)
 			return ul_host_fail(err, -1, "--%s takes no value",
 					    o->name);
@@ -50,6 +50,8 @@ int ul_host_option_next(struct ul_host_args *args,
 	}
 	if (eq) {
 		*value = eq + 1;
+	} else if (o->value == UL_HOST_OPTIONAL_VALUE) {
+		*value = NULL;
 	} else if (args->next < args->argc) {
 		*value = args->argv[args->next++];
 	} else {

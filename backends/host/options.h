@@ -3,7 +3,8 @@
  * same words the same way and say the same about bad ones.
  *
  * An option is --NAME, or --NAME=VALUE / --NAME VALUE when it takes a
- * value; -h is --help. The options come first: they end at the first word
+ * value, or --NAME[=VALUE] when its value is optional (then only "=" gives
+ * it, so the next word is never taken for it); -h is --help. The options come first: they end at the first word
  * that does not start with "--" (the image, or the image's command line),
  * or just after a "--", so a word after it is never an option even when it
  * starts with "--". */
@@ -15,11 +16,18 @@
 
 #include "error.h"
 
+/* Whether an option takes a value. */
+enum ul_host_value {
+	UL_HOST_NO_VALUE,
+	UL_HOST_VALUE,          /* --NAME=VALUE or --NAME VALUE */
+	UL_HOST_OPTIONAL_VALUE, /* --NAME or --NAME=VALUE */
+};
+
 /* One entry of a program's table, which ends with an entry of name NULL. */
 struct ul_host_option {
-	const char *name; /* without the "--" */
-	bool value;       /* takes a value */
-	int id;           /* what ul_host_option_next returns for it, > 0 */
+	const char *name;         /* without the "--" */
+	enum ul_host_value value;
+	int id;                   /* what ul_host_option_next returns, > 0 */
 };
 
 /* Where the parser is in argv; start with {argc, argv, 1}. */

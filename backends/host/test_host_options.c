@@ -7,12 +7,15 @@
 
 #include "options.h"
 
-enum { HELP = 1, MEM, STATS, DISK };
+enum { HELP = 1, MEM, STATS, DISK, WAIT };
 
 static const struct ul_host_option table[] = {
-	{ "help", false, HELP },   { "mem", true, MEM },
-	{ "stats", false, STATS }, { "disk", true, DISK },
-	{ NULL, false, 0 },
+	{ "help", UL_HOST_NO_VALUE, HELP },
+	{ "mem", UL_HOST_VALUE, MEM },
+	{ "stats", UL_HOST_NO_VALUE, STATS },
+	{ "disk", UL_HOST_VALUE, DISK },
+	{ "wait", UL_HOST_OPTIONAL_VALUE, WAIT },
+	{ NULL, UL_HOST_NO_VALUE, 0 },
 };
 
 /* Parse words (NULL-ended) and describe what came out, one "id=value" or
@@ -62,6 +65,11 @@ START_TEST(options_and_their_end)
 	ck_assert_str_eq(PARSE("-v", "--stats"), "| -v");
 	ck_assert_str_eq(PARSE("-h", "x"), "1 | x");
 	ck_assert_str_eq(PARSE("loglevel=debug"), "| loglevel=debug");
+	/* An optional value comes only after "=": the next word is the
+	 * image's. */
+	ck_assert_str_eq(PARSE("--wait", "image"), "5 | image");
+	ck_assert_str_eq(PARSE("--wait=long", "image"), "5=long | image");
+	ck_assert_str_eq(PARSE("--wait", "--stats"), "5 3 | (end)");
 }
 END_TEST
 

@@ -103,10 +103,13 @@ static char *join_words(char **words, int n)
 enum { OPT_HELP = 1, OPT_MEM, OPT_DISK, OPT_NET, OPT_PCAP, OPT_SIM };
 
 static const struct ul_host_option options[] = {
-	{ "help", false, OPT_HELP }, { "mem", true, OPT_MEM },
-	{ "disk", true, OPT_DISK },  { "net", true, OPT_NET },
-	{ "pcap", true, OPT_PCAP },  { "sim", true, OPT_SIM },
-	{ NULL, false, 0 },
+	{ "help", UL_HOST_NO_VALUE, OPT_HELP },
+	{ "mem", UL_HOST_VALUE, OPT_MEM },
+	{ "disk", UL_HOST_VALUE, OPT_DISK },
+	{ "net", UL_HOST_VALUE, OPT_NET },
+	{ "pcap", UL_HOST_VALUE, OPT_PCAP },
+	{ "sim", UL_HOST_VALUE, OPT_SIM },
+	{ NULL, UL_HOST_NO_VALUE, 0 },
 };
 
 int main(int argc, char **argv)

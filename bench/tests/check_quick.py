@@ -264,6 +264,12 @@ def check_kvmio(study):
     check_ratios("kvmio", servers, study["ratios"])
 
 
+def check_ondemand(study):
+    for metric in ("cold_ns", "warm_ns"):
+        check_samples("ondemand", study["servers"], metric)
+    check_ratios("ondemand", study["servers"], study["ratios"])
+
+
 def check_all(out, document):
     check_environment(document["environment"])
     check_boot(document["studies"]["boot"])
@@ -273,6 +279,7 @@ def check_all(out, document):
     check_dns(document["studies"]["dns"])
     check_router(document["studies"]["router"])
     check_kvmio(document["studies"]["kvmio"])
+    check_ondemand(document["studies"]["ondemand"])
     check_files(out, document)
     expect(document["checks"][0]["met"] is not None,
            "the foundation's target was not measured")
@@ -281,7 +288,7 @@ def check_all(out, document):
 # Where each study keeps its entries, each measured, skipped or failed.
 ENTRIES = {"boot": "cases", "footprint": "cases", "latency": "servers",
            "sim": "cases", "dns": "servers", "router": "routers",
-           "soak": "servers", "kvmio": "servers"}
+           "soak": "servers", "kvmio": "servers", "ondemand": "servers"}
 
 
 def skipped(document):

@@ -23,8 +23,9 @@ def _mount(destination, kind, source, options=None):
     return entry
 
 
-def config(args):
-    """The bundle's config.json (OCI runtime spec 1.0), running args."""
+def config(args, network=None):
+    """The bundle's config.json (OCI runtime spec 1.0), running args; in
+    a new network namespace, or in the one at path network."""
     return {
         "ociVersion": "1.0.2",
         "process": {
@@ -56,7 +57,9 @@ def config(args):
         ],
         "linux": {
             "namespaces": [{"type": t} for t in (
-                "pid", "network", "ipc", "uts", "mount")],
+                "pid", "ipc", "uts", "mount")] + [
+                {"type": "network", "path": network} if network
+                else {"type": "network"}],
             "maskedPaths": ["/proc/kcore", "/proc/keys", "/proc/timer_list",
                             "/sys/firmware"],
             "readonlyPaths": ["/proc/bus", "/proc/fs", "/proc/irq",
@@ -65,9 +68,10 @@ def config(args):
     }
 
 
-def _write_bundle(directory, files, args):
+def _write_bundle(directory, files, args, network=None):
     """A bundle in directory: files ({path in rootfs: source file}) and a
-    config running args. Files are copied only when they changed."""
+    config running args (in network: see config). Files are copied only
+    when they changed."""
     for path, source in files.items():
         target = os.path.join(directory, "rootfs", path)
         if not cache.fresh(target, [source]):
@@ -75,7 +79,7 @@ def _write_bundle(directory, files, args):
             shutil.copy2(source, target + ".partial")
             os.replace(target + ".partial", target)
     cache.write(os.path.join(directory, "config.json"),
-                json.dumps(config(args), indent=1).encode())
+                json.dumps(config(args, network), indent=1).encode())
     return directory
 
 
@@ -96,6 +100,17 @@ def server_bundle(settings, udp_echo, page):
          f"www/{name}": page},
         ["/bin/busybox", "sh", "-c",
          "/bin/busybox httpd -p 80 -h /www && exec /bin/udp_echo 7"])
+
+
+def ondemand_bundle(settings, page, network):
+    """The on-demand study's bundle: busybox httpd alone, in the
+    foreground, serving page (as /www/NAME) on port 80, in the network
+    namespace at path network, made before the container is."""
+    name = os.path.basename(page)
+    return _write_bundle(
+        os.path.join(settings.cache, "ondemand-bundle"),
+        {"bin/busybox": BUSYBOX, f"www/{name}": page},
+        ["/bin/busybox", "httpd", "-f", "-p", "80", "-h", "/www"], network)
 
 
 def cases(settings):

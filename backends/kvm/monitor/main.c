@@ -43,6 +43,8 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < opt.disk_count; i++)
 		block_open(&vm, opt.disk[i]);
 
+	if (opt.on_demand)
+		ondemand_serve(&vm, &opt, mem);
 	guest_mem_alloc(&vm.mem, mem);
 	vm_create(&vm);
 	trace_mark(TRACE_VM_CREATED);

@@ -37,6 +37,8 @@ struct options {
 	bool gdb_listen;      /* --gdb-listen: accept gdb on gdb_listen_port */
 	unsigned gdb_listen_port;
 	const char *dumpcore; /* --dumpcore=DIR, or NULL */
+	bool on_demand;       /* --on-demand: boot on the first frame */
+	bool keep_serving;    /* --on-demand=keep-serving: past a failed guest */
 	const char *image;
 	int app_argc;         /* arguments after IMAGE, for the guest */
 	char **app_argv;
@@ -63,6 +65,9 @@ enum trace_phase {
 void trace_enable(void);
 bool trace_enabled(void);
 void trace_mark(enum trace_phase phase); /* first mark of a phase counts */
+/* Forget the marks and start again now: each VM of --on-demand has its
+ * own trace, from the frame that woke it. */
+void trace_restart(void);
 
 /* --- guest memory (memory.c) --- */
 struct guest_mem {
@@ -129,8 +134,11 @@ struct vm {
 	uint64_t timeout_us;
 };
 
-/* vm.c: the KVM objects. */
+/* vm.c: the KVM objects. vm_create opens /dev/kvm unless vm_open_kvm
+ * did; vm_destroy closes the VM and vCPU but keeps /dev/kvm open. */
+void vm_open_kvm(struct vm *vm);
 void vm_create(struct vm *vm);
+void vm_destroy(struct vm *vm);
 uint64_t vm_tsc_khz(const struct vm *vm);
 uint64_t vm_rip(const struct vm *vm); /* for reports after an exit */
 
@@ -235,6 +243,19 @@ _Noreturn void ring_lies(struct vm *vm, const struct ring *r,
  * whose rx ring got frames (bit i for net i). */
 uint32_t ring_net_service(struct vm *vm);
 uint32_t ring_net_rx(struct vm *vm);
+void ring_net_reset(void); /* forget the rings of a VM that is gone */
+void ring_block_reset(void); /* the same for the block rings */
+
+/* ondemand.c: --on-demand. ondemand_serve waits for the first frame for
+ * the guest, boots a VM, and again after each VM's end; never returns.
+ * ondemand_recv: a frame for the guest, those held while it booted
+ * first (ul_host_net_recv's contract). ondemand_vm_ended: called by
+ * monitor_exit; with a VM of --on-demand running, ends that VM's life
+ * instead of the monitor's (does not return). */
+_Noreturn void ondemand_serve(struct vm *vm, const struct options *opt,
+                              uint64_t mem);
+long ondemand_recv(unsigned dev, void *buf, size_t cap);
+void ondemand_vm_ended(int status);
 
 /* stats.c: counters, printed at the end with --stats. */
 struct net_stats {

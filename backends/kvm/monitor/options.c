@@ -56,6 +56,16 @@ static const char usage[] =
 	"                    assertion, bad hypercall, triple fault), write an\n"
 	"                    ELF core file DIR/core.IMAGE.PID: gdb IMAGE CORE\n"
 	"                    (default: $UNILAB_DUMPCORE when set)\n"
+	"  --on-demand[=keep-serving]\n"
+	"                    set up the network first and make and boot the\n"
+	"                    VM only when the first frame for the guest\n"
+	"                    arrives (a connection to a hostfwd port, a frame\n"
+	"                    on the TAP); when the guest ends with status 0\n"
+	"                    (core option idle-exit=SECONDS), wait again and\n"
+	"                    boot a fresh VM for the next request. A guest that\n"
+	"                    fails ends the monitor with its status, unless\n"
+	"                    =keep-serving. Needs --net; not with --gdb,\n"
+	"                    --gdb-listen or --timeout\n"
 	"  --trace-boot      print the time of each boot phase on stderr\n"
 	"  --stats           print on stderr at the end: VM exits by reason,\n"
 	"                    frames and notifications per network ring\n"
@@ -121,24 +131,25 @@ static void parse_net(const char *s, struct options *opt)
 
 enum { OPT_MEM = 1, OPT_NET, OPT_DISK, OPT_TIMEOUT, OPT_TRACE, OPT_GDB,
        OPT_PCAP, OPT_GDB_LISTEN, OPT_DUMPCORE, OPT_STATS, OPT_NO_SANDBOX,
-       OPT_HELP };
+       OPT_ON_DEMAND, OPT_HELP };
 
 void options_parse(int argc, char **argv, struct options *opt)
 {
 	static const struct ul_host_option options[] = {
-		{ "mem", true, OPT_MEM },
-		{ "net", true, OPT_NET },
-		{ "pcap", true, OPT_PCAP },
-		{ "disk", true, OPT_DISK },
-		{ "timeout", true, OPT_TIMEOUT },
-		{ "trace-boot", false, OPT_TRACE },
-		{ "stats", false, OPT_STATS },
-		{ "gdb", true, OPT_GDB },
-		{ "gdb-listen", true, OPT_GDB_LISTEN },
-		{ "dumpcore", true, OPT_DUMPCORE },
-		{ "no-sandbox", false, OPT_NO_SANDBOX },
-		{ "help", false, OPT_HELP },
-		{ NULL, false, 0 },
+		{ "mem", UL_HOST_VALUE, OPT_MEM },
+		{ "net", UL_HOST_VALUE, OPT_NET },
+		{ "pcap", UL_HOST_VALUE, OPT_PCAP },
+		{ "disk", UL_HOST_VALUE, OPT_DISK },
+		{ "timeout", UL_HOST_VALUE, OPT_TIMEOUT },
+		{ "trace-boot", UL_HOST_NO_VALUE, OPT_TRACE },
+		{ "stats", UL_HOST_NO_VALUE, OPT_STATS },
+		{ "gdb", UL_HOST_VALUE, OPT_GDB },
+		{ "gdb-listen", UL_HOST_VALUE, OPT_GDB_LISTEN },
+		{ "dumpcore", UL_HOST_VALUE, OPT_DUMPCORE },
+		{ "no-sandbox", UL_HOST_NO_VALUE, OPT_NO_SANDBOX },
+		{ "on-demand", UL_HOST_OPTIONAL_VALUE, OPT_ON_DEMAND },
+		{ "help", UL_HOST_NO_VALUE, OPT_HELP },
+		{ NULL, UL_HOST_NO_VALUE, 0 },
 	};
 	struct ul_host_args args = { argc, argv, 1 };
 	struct ul_host_error err;
@@ -198,6 +209,13 @@ void options_parse(int argc, char **argv, struct options *opt)
 			break;
 		case OPT_NO_SANDBOX:
 			opt->no_sandbox = true;
+			break;
+		case OPT_ON_DEMAND:
+			opt->on_demand = true;
+			if (optarg && strcmp(optarg, "keep-serving") != 0)
+				usage_error("--on-demand=%s: the only value is "
+				            "keep-serving", optarg);
+			opt->keep_serving = optarg != NULL;
 			break;
 		case OPT_HELP:
 			fputs(usage, stdout);

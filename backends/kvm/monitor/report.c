@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "monitor.h"
@@ -44,6 +45,12 @@ void trace_mark(enum trace_phase phase)
 		phase_ns[phase] = now_ns();
 }
 
+void trace_restart(void)
+{
+	memset(phase_ns, 0, sizeof(phase_ns));
+	trace_mark(TRACE_START);
+}
+
 /* Phases in the order they happened (first output may come before or
  * after app main), each with its time since monitor start and since the
  * phase before it. */
@@ -78,6 +85,7 @@ _Noreturn void monitor_exit(int status)
 	if (tracing)
 		trace_print();
 	stats_print();
+	ondemand_vm_ended(status);
 	exit(status);
 }
 

@@ -4,6 +4,8 @@
  * net rings, each descriptor is copied once, with single loads, and only
  * the copy is checked and used; a buffer outside guest memory is a ring
  * that lies. */
+#include <string.h>
+
 #include <unilab/errno.h>
 
 #include "monitor.h"
@@ -80,4 +82,10 @@ void hc_block_ring(struct vm *vm, uint64_t gpa)
 	ring_attach(&rings[dev], names[dev], shared, size, bytes);
 	attached[dev] = true;
 	a->ret = 0;
+}
+
+void ring_block_reset(void)
+{
+	memset(rings, 0, sizeof(rings));
+	memset(attached, 0, sizeof(attached));
 }

@@ -4,6 +4,7 @@
  * (one vCPU, and we run in its exit), but its memory is still untrusted:
  * each index and descriptor is read once, checked, and only the copy is
  * used (ring.c keeps the ring's address, size and used counter). */
+#include <string.h>
 #include <unilab/errno.h>
 
 #include "monitor.h"
@@ -72,7 +73,7 @@ static bool rx_fill(struct vm *vm, unsigned dev)
 
 	for (; n > 0; n--) {
 		void *buf = desc_fetch(vm, r, &d);
-		long ret = ul_host_net_recv(dev, buf, d.len);
+		long ret = ondemand_recv(dev, buf, d.len);
 		if (ret == -UL_EAGAIN)
 			break;
 		stats.net[dev].rx_frames++;
@@ -100,6 +101,11 @@ uint32_t ring_net_service(struct vm *vm)
 		if (rings[i].set)
 			tx_drain(vm, i);
 	return ring_net_rx(vm);
+}
+
+void ring_net_reset(void)
+{
+	memset(rings, 0, sizeof(rings));
 }
 
 void hc_net_rings(struct vm *vm, uint64_t gpa)

@@ -46,6 +46,7 @@ enum need {
 	COVERAGE = 1 << 7,  /* built with gcov (-Db_coverage=true) */
 	ATTACH = 1 << 8,    /* gdb attaching later: always (above) */
 	CORE = 1 << 9,      /* --dumpcore or $UNILAB_DUMPCORE */
+	ONDEMAND = 1 << 10, /* --on-demand: VMs made and ended while filtered */
 };
 
 /* THE list of system calls the monitor may make once it runs the guest.
@@ -110,7 +111,7 @@ static const struct {
 	{"accept", USER},
 	{"accept4", USER | ATTACH},
 	{"shutdown", USER},
-	{"close", USER | GDB | ATTACH | CORE | COVERAGE},
+	{"close", USER | GDB | ATTACH | CORE | COVERAGE | ONDEMAND},
 	{"recvmsg", USER},
 	{"sendmsg", USER},
 	{"setsockopt", USER | ATTACH},
@@ -141,10 +142,18 @@ static const struct {
 	{KVM_RUN, ALWAYS},
 	{KVM_GET_REGS, ALWAYS},
 	{KVM_GET_SREGS, ALWAYS},
-	{KVM_SET_REGS, GDB | ATTACH},
+	{KVM_SET_REGS, GDB | ATTACH | ONDEMAND},
 	{KVM_SET_GUEST_DEBUG, GDB | ATTACH},
 	{KVM_SET_DEBUGREGS, GDB | ATTACH},
 	{FIONREAD, USER},
+	/* --on-demand makes each VM after the filter is up (on the /dev/kvm
+	 * descriptor opened before it) and closes it when the guest ends */
+	{KVM_CREATE_VM, ONDEMAND},
+	{KVM_SET_USER_MEMORY_REGION, ONDEMAND},
+	{KVM_CREATE_VCPU, ONDEMAND},
+	{KVM_GET_VCPU_MMAP_SIZE, ONDEMAND},
+	{KVM_GET_TSC_KHZ, ONDEMAND},
+	{KVM_SET_SREGS, ONDEMAND},
 };
 
 static unsigned needs(const struct options *opt)
@@ -163,6 +172,8 @@ static unsigned needs(const struct options *opt)
 		need |= GDB;
 	if (opt->dumpcore)
 		need |= CORE;
+	if (opt->on_demand)
+		need |= ONDEMAND;
 	for (unsigned i = 0; i < opt->net_count; i++)
 		switch (opt->net[i].kind) {
 		case HOST_NET_TAP: need |= TAP; break;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "monitor.h"
 
@@ -31,9 +32,15 @@ static int open_kvm(void)
 	return fd;
 }
 
-void vm_create(struct vm *vm)
+void vm_open_kvm(struct vm *vm)
 {
 	vm->kvm_fd = open_kvm();
+}
+
+void vm_create(struct vm *vm)
+{
+	if (vm->kvm_fd <= 0) /* zero: a struct vm not yet used */
+		vm_open_kvm(vm);
 	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
 	if (vm->vm_fd < 0)
 		kvm_failed("KVM_CREATE_VM");
@@ -75,4 +82,18 @@ uint64_t vm_rip(const struct vm *vm)
 	if (ioctl(vm->vcpu_fd, KVM_GET_REGS, &regs) < 0)
 		return 0;
 	return regs.rip;
+}
+
+void vm_destroy(struct vm *vm)
+{
+	int run_size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+
+	if (vm->run && run_size > 0)
+		munmap(vm->run, (size_t)run_size);
+	if (vm->vcpu_fd > 0)
+		close(vm->vcpu_fd);
+	if (vm->vm_fd > 0)
+		close(vm->vm_fd);
+	vm->run = NULL;
+	vm->vcpu_fd = vm->vm_fd = 0;
 }

@@ -3,10 +3,11 @@ cases, trials, progress) -> its result, ready for JSON (trials() gives
 what every case's trial run cost, and which failed: see schedule.trial);
 report(result) -> Markdown lines; plot(result, directory) -> the pictures
 it drew; csv_rows(result) -> rows for results.csv."""
-from . import boot, dns, footprint, latency, router, sim, soak
+from . import boot, dns, footprint, fs, latency, router, sim, soak
 
 STUDIES = {"boot": boot, "footprint": footprint, "latency": latency,
-           "sim": sim, "dns": dns, "router": router, "soak": soak}
+           "sim": sim, "dns": dns, "router": router, "fs": fs,
+           "soak": soak}
 # What `./unilab bench` runs when no study is named: the soak study takes
 # many minutes and runs only when asked for.
-DEFAULT = ["boot", "footprint", "latency", "sim", "dns", "router"]
+DEFAULT = ["boot", "footprint", "latency", "sim", "dns", "router", "fs"]

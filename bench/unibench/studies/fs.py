@@ -230,11 +230,7 @@ def report(result):
                      + " | ".join(cells) +
                      f" | {max(e['read_device_calls'])} | "
                      f"{max(e['reread_device_calls'])} |")
-    warnings = notes.wide_intervals([f"{r['numerator']}/{r['denominator']} "
-                                     f"{r['metric']}" for r in result["ratios"]
-                                     if r["wide"]])
-    warnings += records.not_measured(entries)
-    return lines + (["", "Notes:", ""] + warnings if warnings else [])
+    return lines + notes.section(result["ratios"], entries)
 
 
 UNITS = {"write_mb_per_s": "MB/s", "read_mb_per_s": "MB/s",

@@ -10,6 +10,8 @@ not be there). User-mode networking: no root needed.
 
 Each round's kill comes between WINDOW_MS/20 and WINDOW_MS (default 400)
 after the image serves: a shorter window makes many restarts affordable.
+A connection that stalls while the written values are read back is asked
+again on a new one, and counted in the last line.
 """
 import os
 import random
@@ -56,7 +58,9 @@ class Image:
     def __init__(self, build, backend, disk):
         self.port = free_port()
         net = f"--net=user,hostfwd=tcp::{self.port}-:7000"
-        args = ["ip=dhcp", "root=blk0"]
+        # A fixed address, not DHCP: a DHCP exchange that times out on a
+        # loaded machine would leave kv serving on no address.
+        args = ["ip=10.0.2.15/24", "gw=10.0.2.2", "root=blk0"]
         if backend == "posix":
             cmd = [f"{build}/apps/kv/kv.posix", f"--disk={disk}", net] + args
         else:
@@ -69,13 +73,19 @@ class Image:
         while time.time() < deadline:
             line = self.proc.stdout.readline()
             if not line:
+                self.proc.wait()
                 fail("kv ended before serving:\n" + "".join(self.lines))
             self.lines.append(line)
             if line.startswith("kv: serving on port 7000"):
                 break
         else:
-            fail("kv did not start")
+            self.proc.kill()
+            self.proc.wait()
+            fail("kv did not start:\n" + "".join(self.lines))
         threading.Thread(target=self._drain, daemon=True).start()
+        self.connect()
+
+    def connect(self):
         self.sock = socket.create_connection(("127.0.0.1", self.port), 10)
         self.file = self.sock.makefile("rwb")
 
@@ -116,13 +126,26 @@ def main():
     disk = DISK = os.path.join(work, "kv.img")
     subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-b", "1024",
                     disk, "64M"], check=True)
-    total_acked = repaired = 0
+    total_acked = repaired = stalls = 0
     started = time.monotonic()
+    img = None
     try:
         for r in range(rounds + 1):
             img = Image(build, backend, disk)
             for k in keys:
-                got = img.ask(f"GET {k}")
+                try:
+                    got = img.ask(f"GET {k}")
+                except OSError:
+                    # A connection that stalls is the network's fault, not
+                    # the store's: count it, ask again on a new one.
+                    stalls += 1
+                    img.sock.close()
+                    try:
+                        img.connect()
+                        got = img.ask(f"GET {k}")
+                    except OSError as e:
+                        fail(f"round {r}: GET {k}: {e!r}; the image "
+                             "said:\n" + "".join(img.lines[-20:]))
                 value = got[6:] if got.startswith("VALUE ") else None
                 if got != "NOTFOUND" and value is None:
                     fail(f"GET {k}: {got}")
@@ -162,11 +185,16 @@ def main():
             if check.returncode:
                 fail(f"round {r}: not clean after e2fsck -p:\n{check.stdout}")
     finally:
+        if img and img.proc.poll() is None:
+            img.proc.kill()  # a failure leaves no image behind
+            img.proc.wait()
         shutil.rmtree(work)
     print(f"ok: {rounds} kills of kv on {backend} in "
           f"{time.monotonic() - started:.0f} s; all {total_acked} "
           f"acknowledged writes survived; e2fsck -p found {repaired} disks "
-          f"to repair and repaired them all")
+          f"to repair and repaired them all"
+          + (f"; connections that stalled (no answer in 10 s) and were "
+             f"asked again on a new one: {stalls}" if stalls else ""))
 
 
 if __name__ == "__main__":

@@ -44,7 +44,12 @@ int bcache_init(struct bcache *c, struct blkdev *dev, uint32_t bsize,
 	while (c->nhash < c->maxbufs)
 		c->nhash <<= 1;
 	c->hash = ul_calloc(c->nhash, sizeof *c->hash);
-	c->staging = ul_malloc(BCACHE_RUN_BYTES);
+	c->run_blocks = c->maxbufs / 2;
+	if (c->run_blocks > BCACHE_RUN_BYTES / bsize)
+		c->run_blocks = BCACHE_RUN_BYTES / bsize;
+	if (c->run_blocks == 0)
+		c->run_blocks = 1;
+	c->staging = ul_malloc((size_t)c->run_blocks * bsize);
 	if (!c->hash || !c->staging) {
 		ul_free(c->hash);
 		ul_free(c->staging);
@@ -233,11 +238,8 @@ int bcache_get(struct bcache *c, uint64_t block, struct buf **out)
 
 int bcache_readahead(struct bcache *c, uint64_t block, unsigned n)
 {
-	unsigned max = BCACHE_RUN_BYTES / c->bsize;
-	if (n > max)
-		n = max;
-	if (n > c->maxbufs / 2)
-		n = c->maxbufs / 2;
+	if (n > c->run_blocks)
+		n = c->run_blocks;
 	unsigned run = 0;
 	while (run < n && block + run < c->nblocks && !lookup(c, block + run))
 		run++;
@@ -299,11 +301,10 @@ int bcache_sync(struct bcache *c)
 		if (b->dirty)
 			v[n++] = b;
 	sort_blocks(v, n);
-	unsigned max = BCACHE_RUN_BYTES / c->bsize;
 	int rc = 0;
 	for (unsigned i = 0; i < n && rc == 0;) {
 		unsigned run = 1;
-		while (i + run < n && run < max &&
+		while (i + run < n && run < c->run_blocks &&
 		       v[i + run]->block == v[i]->block + run)
 			run++;
 		for (unsigned k = 0; k < run; k++)

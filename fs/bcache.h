@@ -28,13 +28,16 @@ struct bcache {
 	unsigned nhash;
 	struct buf lru;          /* sentinel of the LRU ring */
 	unsigned char *staging;  /* for multi-block transfers */
+	unsigned run_blocks;     /* staging's size in blocks */
 	struct ul_cache_stats stats;
 };
 
 /* Default budget when the core option cache= is not given. */
 #define BCACHE_DEFAULT_BUDGET (4u << 20)
-/* Blocks moved in one device call at most (read-ahead, sync). */
-#define BCACHE_RUN_BYTES (128u << 10)
+/* Bytes moved in one device call at most (read-ahead, sync): a 1 MB
+ * request is one call, which matters where a call is a VM exit. A small
+ * cache moves less: half its blocks. */
+#define BCACHE_RUN_BYTES (1024u << 10)
 
 /* bsize: a multiple of the sector size; budget: bytes of block data. */
 int bcache_init(struct bcache *c, struct blkdev *dev, uint32_t bsize,

@@ -150,6 +150,8 @@ int ext2_getattr(struct mount *m, uint64_t ino, struct ul_stat *st);
 int ext2_settrunc(struct mount *m, uint64_t ino, uint64_t size);
 int ext2_create(struct mount *m, uint64_t dir, const char *name, size_t len,
                 uint32_t mode, uint64_t *ino);
+int ext2_symlink(struct mount *m, uint64_t dir, const char *name, size_t len,
+                 const char *target, size_t tlen, uint64_t *ino);
 int ext2_unlink(struct mount *m, uint64_t dir, const char *name, size_t len,
                 int rmdir);
 int ext2_rename(struct mount *m, uint64_t odir, const char *oname,

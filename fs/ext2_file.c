@@ -6,8 +6,6 @@
 #include <unilab/string.h>
 #include "ext2.h"
 
-#define READAHEAD_BLOCKS 32
-
 /* How many of the file blocks from fb on (at most max) lie one after the
  * other on the disk from pb on. */
 static unsigned contiguous(struct ext2 *fs, struct ext2_inode *in,
@@ -74,8 +72,8 @@ long ext2_read(struct mount *m, uint64_t ino, void *buf, size_t n,
 		} else {
 			uint64_t left = (n - done + in_block + fs->bsize - 1) /
 			                fs->bsize;
-			unsigned ahead = left < READAHEAD_BLOCKS ? (unsigned)left
-			                                         : READAHEAD_BLOCKS;
+			unsigned run = fs->cache.run_blocks;
+			unsigned ahead = left < run ? (unsigned)left : run;
 			if (ahead > 1 && !bcache_cached(&fs->cache, pb) &&
 			    (rc = bcache_readahead(&fs->cache, pb,
 			                           contiguous(fs, in, fb, pb,

@@ -1,5 +1,5 @@
-/* ext2 names and inodes: look-up, attributes, create, unlink, rename,
- * truncate, and freeing an inode when its last name and last open
+/* ext2 names and inodes: look-up, attributes, create, symlink, unlink,
+ * rename, truncate, and freeing an inode when its last name and last open
  * descriptor are gone. The order of writes favours what e2fsck repairs
  * after a crash: a new name is added before an old one is removed. */
 #include <unilab/errno.h>
@@ -93,8 +93,12 @@ static int relink(struct ext2 *fs, uint32_t ino, int delta)
 	return 0;
 }
 
-int ext2_create(struct mount *m, uint64_t dir, const char *name, size_t len,
-                uint32_t mode, uint64_t *ino)
+/* A new inode of mode named name in dir. Its content comes first (a
+ * directory's "." and "..", a symlink's target), the name last, so a
+ * crash never leaves a name for a half-made inode. */
+static int make(struct mount *m, uint64_t dir, const char *name, size_t len,
+                uint32_t mode, const char *target, size_t tlen,
+                uint64_t *ino)
 {
 	struct ext2 *fs = ext2_of(m);
 	int is_dir = UL_S_ISDIR(mode);
@@ -115,8 +119,19 @@ int ext2_create(struct mount *m, uint64_t dir, const char *name, size_t len,
 		in->extra_isize = 32; /* what mke2fs asks of new inodes */
 	if (is_dir)
 		rc = ext2_dir_init(fs, new, in, (uint32_t)dir);
+	int fast = target && tlen < EXT2_FAST_LINK_MAX;
+	if (fast) {
+		/* A short target lives in the block pointers, as Linux keeps
+		 * it: no data block. */
+		ul_memcpy(in->block, target, tlen);
+		ext2_set_isize(in, tlen);
+	}
 	bcache_dirty(b);
 	bcache_put(&fs->cache, b);
+	if (rc == 0 && target && !fast) {
+		long n = ext2_write(m, new, target, tlen, 0);
+		rc = n == (long)tlen ? 0 : n < 0 ? (int)n : -UL_EIO;
+	}
 	if (rc == 0)
 		rc = ext2_dir_add(fs, (uint32_t)dir, name, len, new, mode);
 	if (rc == 0 && is_dir)
@@ -127,6 +142,20 @@ int ext2_create(struct mount *m, uint64_t dir, const char *name, size_t len,
 	}
 	*ino = new;
 	return 0;
+}
+
+int ext2_create(struct mount *m, uint64_t dir, const char *name, size_t len,
+                uint32_t mode, uint64_t *ino)
+{
+	return make(m, dir, name, len, mode, NULL, 0, ino);
+}
+
+int ext2_symlink(struct mount *m, uint64_t dir, const char *name, size_t len,
+                 const char *target, size_t tlen, uint64_t *ino)
+{
+	if (tlen >= ext2_of(m)->bsize)
+		return -UL_ENAMETOOLONG; /* a slow symlink has one block */
+	return make(m, dir, name, len, UL_S_IFLNK | 0777, target, tlen, ino);
 }
 
 /* Drop one link of ino (two for a directory: its name and its "."),

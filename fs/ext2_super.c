@@ -238,6 +238,7 @@ static const struct fs_ops ext2_ops = {
 	.write = ext2_write,
 	.truncate = ext2_settrunc,
 	.create = ext2_create,
+	.symlink = ext2_symlink,
 	.unlink = ext2_unlink,
 	.rename = ext2_rename,
 	.release = ext2_release,

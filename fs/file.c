@@ -1,6 +1,6 @@
 /* File descriptors and the calls on files and names: open, read, write,
- * seek, stat, truncate, fsync, mkdir, rmdir, unlink, rename, readlink and
- * the directory stream. Descriptors are per image (one table). */
+ * seek, stat, truncate, fsync, mkdir, symlink, rmdir, unlink, rename,
+ * readlink and the directory stream. Descriptors are per image (one table). */
 #include <unilab/errno.h>
 #include <unilab/string.h>
 #include "vfs.h"
@@ -302,25 +302,54 @@ static int mounted_on(struct loc l)
 	return 0;
 }
 
-int ul_mkdir(const char *path, unsigned mode)
+/* The directory and last name of a path that is to be made (mkdir,
+ * symlink): one that does not exist yet. */
+static int new_entry(const char *path, struct loc *dir, char *name)
 {
-	struct loc dir;
-	char name[UL_NAME_MAX + 1];
-	int rc = vfs_resolve_parent(path, &dir, name);
+	int rc = vfs_resolve_parent(path, dir, name);
 	if (rc < 0)
 		return rc;
 	if (name[0] == '\0' || ul_strcmp(name, ".") == 0 ||
 	    ul_strcmp(name, "..") == 0)
 		return -UL_EEXIST;
-	struct mount *m = mnt(dir);
 	uint64_t ino;
-	size_t len = ul_strlen(name);
-	if (m->ops->lookup(m, dir.ino, name, len, &ino) == 0)
+	if (mnt(*dir)->ops->lookup(mnt(*dir), dir->ino, name, ul_strlen(name),
+	                           &ino) == 0)
 		return -UL_EEXIST;
-	if ((rc = writable(dir, m->ops->create)) < 0)
+	return 0;
+}
+
+int ul_mkdir(const char *path, unsigned mode)
+{
+	struct loc dir;
+	char name[UL_NAME_MAX + 1];
+	int rc = new_entry(path, &dir, name);
+	if (rc == 0)
+		rc = writable(dir, mnt(dir)->ops->create);
+	if (rc < 0)
 		return rc;
-	return m->ops->create(m, dir.ino, name, len, UL_S_IFDIR | (mode & 07777),
-	                      &ino);
+	uint64_t ino;
+	return mnt(dir)->ops->create(mnt(dir), dir.ino, name, ul_strlen(name),
+	                             UL_S_IFDIR | (mode & 07777), &ino);
+}
+
+int ul_symlink(const char *target, const char *path)
+{
+	size_t tlen = ul_strlen(target);
+	if (tlen == 0)
+		return -UL_ENOENT; /* as Linux: an empty target names nothing */
+	if (tlen >= UL_PATH_MAX)
+		return -UL_ENAMETOOLONG; /* it could never be followed */
+	struct loc dir;
+	char name[UL_NAME_MAX + 1];
+	int rc = new_entry(path, &dir, name);
+	if (rc == 0)
+		rc = writable(dir, mnt(dir)->ops->symlink);
+	if (rc < 0)
+		return rc;
+	uint64_t ino;
+	return mnt(dir)->ops->symlink(mnt(dir), dir.ino, name, ul_strlen(name),
+	                              target, tlen, &ino);
 }
 
 static int remove(const char *path, int rmdir)

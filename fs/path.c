@@ -61,11 +61,14 @@ static int follow_link(struct loc dir, struct loc link, const char *rest,
 	long n = m->ops->readlink(m, link.ino, buf, sizeof buf);
 	if (n < 0)
 		return (int)n;
-	size_t rlen = ul_strlen(rest);
-	if ((size_t)n + 1 + rlen + 1 > sizeof buf)
+	/* The target, then "/rest" when there is a rest: a target of
+	 * UL_PATH_MAX - 1 bytes can be followed at the end of a path. */
+	size_t rlen = ul_strlen(rest), at = (size_t)n;
+	if (at + (rlen ? 1 + rlen : 0) + 1 > sizeof buf)
 		return -UL_ENAMETOOLONG;
-	buf[n] = '/';
-	ul_memcpy(buf + n + 1, rest, rlen + 1);
+	if (rlen)
+		buf[at++] = '/';
+	ul_memcpy(buf + at, rest, rlen + 1);
 	if (n == 0)
 		return -UL_ENOENT;
 	return walk(buf, dir, follow, parent, out, last, links);

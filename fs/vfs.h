@@ -32,6 +32,10 @@ struct fs_ops {
 	/* Create name in dir with mode (type bits say file or directory). */
 	int (*create)(struct mount *m, uint64_t dir, const char *name,
 	              size_t len, uint32_t mode, uint64_t *ino);
+	/* Create name in dir, a symlink to target (tlen bytes, no NUL). */
+	int (*symlink)(struct mount *m, uint64_t dir, const char *name,
+	               size_t len, const char *target, size_t tlen,
+	               uint64_t *ino);
 	/* Remove name from dir: a directory only if rmdir (and it must be
 	 * empty), anything else only if not. */
 	int (*unlink)(struct mount *m, uint64_t dir, const char *name,

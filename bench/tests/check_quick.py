@@ -179,7 +179,8 @@ def check_files(out, document):
     with open(os.path.join(out, "report.md")) as f:
         text = f.read()
     for heading in ("## Targets", "## Boot to exit", "## Footprint",
-                    "## Latency", "## Simulator speed", "## Environment",
+                    "## Latency", "## Simulator speed", "## File system",
+                    "## Environment",
                     "## Method"):
         expect(heading in text, f"report.md has no '{heading}'")
     if document["environment"]["versions"]["gnuplot"]:
@@ -270,6 +271,21 @@ def check_ondemand(study):
     check_ratios("ondemand", study["servers"], study["ratios"])
 
 
+def check_fs(study):
+    systems = study["systems"]
+    for metric in ("write_mb_per_s", "read_mb_per_s", "creates_per_s"):
+        check_samples("fs", systems, metric)
+    for name, e in systems.items():
+        if e["status"] != "measured":
+            continue
+        expect(min(e["read_device_calls"]) > 0,
+               f"fs: {name}: reading a file four times the cache took no "
+               f"device call")
+        expect(e["kind"] != "unilab" or max(e["reread_device_calls"]) == 0,
+               f"fs: {name}: a re-read of a cached file made device calls")
+    check_ratios("fs", systems, study["ratios"])
+
+
 def check_all(out, document):
     check_environment(document["environment"])
     check_boot(document["studies"]["boot"])
@@ -280,6 +296,7 @@ def check_all(out, document):
     check_router(document["studies"]["router"])
     check_kvmio(document["studies"]["kvmio"])
     check_ondemand(document["studies"]["ondemand"])
+    check_fs(document["studies"]["fs"])
     check_files(out, document)
     expect(document["checks"][0]["met"] is not None,
            "the foundation's target was not measured")
@@ -288,7 +305,8 @@ def check_all(out, document):
 # Where each study keeps its entries, each measured, skipped or failed.
 ENTRIES = {"boot": "cases", "footprint": "cases", "latency": "servers",
            "sim": "cases", "dns": "servers", "router": "routers",
-           "soak": "servers", "kvmio": "servers", "ondemand": "servers"}
+           "soak": "servers", "kvmio": "servers", "ondemand": "servers",
+           "fs": "systems"}
 
 
 def skipped(document):

@@ -2,7 +2,7 @@
 A target whose study did not run (or whose cases were skipped) reads "not
 measured", never as met."""
 from . import units
-from .studies import boot, kvmio
+from .studies import boot, fs, kvmio
 
 KIB = 1024
 
@@ -75,6 +75,31 @@ def _footprint(name, value, limit, show=units.size_bytes):
     return check
 
 
+def _fs_ratio(numerator, metric, limit):
+    """numerator's median of metric over Linux's in the fs study, at
+    least limit."""
+    def check(results):
+        study = results.get("fs")
+        entry = study and fs.find_ratio(study, numerator, metric)
+        if not entry:
+            return None
+        return (entry["ratio"], units.ratio_with_interval(entry),
+                entry["ratio"] >= limit)
+    return check
+
+
+def _fs_cached_reread(results):
+    """The most device reads any Unilab run's re-read of a cached file
+    made: none is the target."""
+    systems = (results.get("fs") or {}).get("systems", {})
+    calls = [n for e in systems.values()
+             if e.get("kind") == "unilab" and e.get("status") == "measured"
+             for n in e.get("reread_device_calls", [])]
+    if not calls:
+        return None
+    return max(calls), f"{max(calls)} device reads", max(calls) == 0
+
+
 def _file_bytes(entry):
     return entry.get("file_bytes")
 
@@ -120,6 +145,10 @@ TARGETS = (
      _boot_ratio("hello.kvm", "kvm_floor", 1.2)),
     ("kvm I/O", "httpd.kvm's heap in use after the soak = after its first "
      "minute (soak)", _soak_heap("kvm")),
+    ("fs", "kvm sequential read ≥ 50% of the host kernel's on the same "
+     "image (fs, medians)", _fs_ratio("kvm", "read_mb_per_s", 0.5)),
+    ("fs", "a re-read of a cached file makes no device call (fs, posix "
+     "and kvm)", _fs_cached_reread),
 )
 
 

@@ -78,6 +78,17 @@ static void exercise(int writable)
 	ul_mkdir("/fuzzdir", 0755);
 	ul_rename("/fuzz", "/fuzzdir/moved");
 	ul_unlink("/fuzzdir/moved");
+	/* A fast and a slow symlink, followed, then removed. */
+	static const char slow[] = "/fuzzdir/./././././././././././././././"
+	                           "./././././././././././././././.";
+	_Static_assert(sizeof slow > 61, "a target past the inode's 60 bytes");
+	ul_symlink("fuzzdir", "/fuzzfast");
+	ul_symlink(slow, "/fuzzslow");
+	struct ul_stat st;
+	ul_stat("/fuzzfast", &st);
+	ul_stat("/fuzzslow", &st);
+	ul_unlink("/fuzzfast");
+	ul_unlink("/fuzzslow");
 	ul_rmdir("/fuzzdir");
 }
 

@@ -221,6 +221,73 @@ START_TEST(big_directory)
 }
 END_TEST
 
+/* Symlinks the image makes, on blocks of bs bytes: fast ones (a target
+ * under 60 bytes, kept in the inode), slow ones (a data block), and the
+ * errors; e2fsck and debugfs then read them as Linux would. */
+static void symlinks(unsigned bs)
+{
+	ck_assert_int_eq(make_disk(bs, 4096, "", 1), 0);
+	/* The longest target: /////.../sub/numbers, 1023 bytes. */
+	char slow[UL_PATH_MAX], buf[UL_PATH_MAX + 100];
+	size_t slow_len = UL_PATH_MAX - 1;
+	memset(slow, '/', slow_len);
+	memcpy(slow + slow_len - 12, "/sub/numbers", 13);
+	ck_assert_int_eq(ul_symlink("numbers", "/sub/fast"), 0);
+	ck_assert_int_eq(ul_symlink(slow, "/slow"), 0);
+	ck_assert_int_eq(ul_symlink("/hello.txt", "/sub/deeper/abs"), 0);
+	ck_assert_int_eq(ul_symlink("nowhere", "/dangling"), 0);
+	ck_assert_int_eq(ul_symlink("x", "/hello.txt"), -UL_EEXIST);
+	ck_assert_int_eq(ul_symlink("x", "/link"), -UL_EEXIST);
+	ck_assert_int_eq(ul_symlink("x", "/"), -UL_EEXIST);
+	ck_assert_int_eq(ul_symlink("", "/empty"), -UL_ENOENT);
+	ck_assert_int_eq(ul_symlink("x", "/none/l"), -UL_ENOENT);
+	ck_assert_int_eq(ul_symlink("x", "/hello.txt/l"), -UL_ENOTDIR);
+	memset(buf, 'y', UL_PATH_MAX);
+	buf[UL_PATH_MAX] = '\0';
+	ck_assert_int_eq(ul_symlink(buf, "/huge"), -UL_ENAMETOOLONG);
+	/* Read back through the VFS: lstat, readlink, following. */
+	struct ul_stat st;
+	ck_assert_int_eq(ul_lstat("/slow", &st), 0);
+	ck_assert(UL_S_ISLNK(st.mode));
+	ck_assert_uint_eq(st.size, slow_len);
+	ck_assert_uint_eq(st.blocks, bs / 512);
+	ck_assert_int_eq(ul_lstat("/sub/fast", &st), 0);
+	ck_assert_uint_eq(st.blocks, 0);
+	ck_assert_int_eq(ul_readlink("/slow", buf, sizeof buf), (long)slow_len);
+	ck_assert_mem_eq(buf, slow, slow_len);
+	ck_assert_int_eq(ul_readlink("/sub/fast", buf, sizeof buf), 7);
+	ck_assert_mem_eq(buf, "numbers", 7);
+	ck_assert_int_eq(vfs_slurp("/sub/fast", buf, sizeof buf), sizeof buf);
+	ck_assert_mem_eq(buf, "1\n2\n3\n", 6);
+	ck_assert_int_eq(vfs_slurp("/slow", buf, sizeof buf), sizeof buf);
+	ck_assert_int_eq(vfs_slurp("/sub/deeper/abs", buf, sizeof buf), 6);
+	ck_assert_mem_eq(buf, "hello\n", 6);
+	ck_assert_int_eq(ul_stat("/dangling", &st), -UL_ENOENT);
+	/* A symlink is renamed and removed like a file; its target stays. */
+	ck_assert_int_eq(ul_rename("/dangling", "/sub/moved"), 0);
+	ck_assert_int_eq(ul_symlink("gone", "/gone"), 0);
+	ck_assert_int_eq(ul_unlink("/gone"), 0);
+	ck_assert_int_eq(ul_symlink(slow, "/gone2"), 0);
+	ck_assert_int_eq(ul_unlink("/gone2"), 0);
+	check_clean();
+	ck_assert_int_eq(sh("debugfs -R 'stat /sub/fast' %s/disk.img 2>/dev/null "
+	                    "| grep -q 'Fast link dest: \"numbers\"'", fs_tmp),
+	                 0);
+	/* debugfs's dump follows nothing: what it reads of a slow link is
+	 * its block, the target. */
+	host_has("/slow", slow, slow_len);
+	ck_assert_int_eq(sh("debugfs -R 'stat /sub/moved' %s/disk.img "
+	                    "2>/dev/null | grep -q 'Fast link dest: \"nowhere\"'",
+	                    fs_tmp), 0);
+	ck_assert_int_eq(sh("debugfs -R 'ls -l /' %s/disk.img 2>/dev/null "
+	                    "| grep -q gone", fs_tmp), 1);
+}
+
+START_TEST(symlinks_1k) { symlinks(1024); }
+END_TEST
+START_TEST(symlinks_4k) { symlinks(4096); }
+END_TEST
+
 START_TEST(names)
 {
 	ck_assert_int_eq(make_disk(1024, 2048, "", 1), 0);
@@ -371,6 +438,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, reads_what_the_host_wrote);
 	tcase_add_test(tc, triple_indirect);
 	tcase_add_test(tc, big_directory);
+	tcase_add_test(tc, symlinks_1k);
+	tcase_add_test(tc, symlinks_4k);
 	tcase_add_test(tc, names);
 	tcase_add_test(tc, full_disk);
 	tcase_add_test(tc, unlinked_while_open);

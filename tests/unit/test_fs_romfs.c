@@ -139,6 +139,8 @@ START_TEST(read_only)
 	ck_assert_int_eq(ul_rmdir("/etc/deep/er"), -UL_EROFS);
 	ck_assert_int_eq(ul_rename("/index.html", "/x"), -UL_EROFS);
 	ck_assert_int_eq(ul_mkdir("/etc", 0755), -UL_EEXIST);
+	ck_assert_int_eq(ul_symlink("index.html", "/l"), -UL_EROFS);
+	ck_assert_int_eq(ul_symlink("index.html", "/cfg"), -UL_EEXIST);
 	int fd = ul_open("/index.html", UL_O_RDONLY, 0);
 	ck_assert_int_eq(ul_write(fd, "x", 1), -UL_EBADF);
 	ck_assert_int_eq(ul_ftruncate(fd, 0), -UL_EBADF);

@@ -1,6 +1,7 @@
 """The report's warnings about figures not to trust, one line per kind
 rather than one per case, so a busy machine's report stays readable."""
 from .. import stats
+from . import records
 
 
 def wide_spreads(spreads):
@@ -20,3 +21,13 @@ def wide_intervals(labels):
     return [f"- These ratios' 95% intervals are wider than "
             f"{stats.WIDE_INTERVAL:.0%} of the ratio; repeat the study "
             f"before quoting them: {', '.join(labels)}."]
+
+
+def section(ratios, entries):
+    """The Notes lines under a study's table, with a heading, or none:
+    ratios (each of one metric) with wide intervals, and the entries not
+    measured."""
+    lines = wide_intervals([f"{r['numerator']}/{r['denominator']} "
+                            f"{r['metric']}" for r in ratios if r["wide"]])
+    lines += records.not_measured(entries)
+    return ["", "Notes:", ""] + lines if lines else []

@@ -263,11 +263,7 @@ def report(result):
                      f"{cells.get('mb_per_s', '1×')} | "
                      f"{units.time_ns(s['rtt_ns']['median'])} | "
                      f"{cells.get('rtt_ns', '1×')} | {added} |")
-    warnings = notes.wide_intervals([f"{r['numerator']}/{r['denominator']} "
-                                     f"{r['metric']}" for r in result["ratios"]
-                                     if r["wide"]])
-    warnings += records.not_measured(entries)
-    return lines + (["", "Notes:", ""] + warnings if warnings else [])
+    return lines + notes.section(result["ratios"], entries)
 
 
 def csv_rows(result):

@@ -91,6 +91,9 @@ int ul_rmdir(const char *path);
 int ul_unlink(const char *path);
 int ul_rename(const char *from, const char *to);
 long ul_readlink(const char *path, char *buf, size_t cap); /* no NUL */
+/* A symlink at path whose content is target (any text: it is resolved
+ * when followed, relative to the link's folder unless it starts with /). */
+int ul_symlink(const char *target, const char *path);
 int ul_statfs(const char *path, struct ul_statfs *st);
 
 /* Directories are read through a descriptor: ul_opendir returns one,

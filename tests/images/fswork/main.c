@@ -10,7 +10,9 @@
  *   fswork fill                 write until the disk is full (ENOSPC)
  *   fswork speed MB FILES       sequential write and read of an MB file
  *                               in 1 MB requests, then FILES small files
- *                               created: MB/s and creates/s
+ *                               created: MB/s and creates/s; and the
+ *                               device reads of a re-read of a cached
+ *                               1 MB file (none, when the cache works)
  */
 #include <unilab/app.h>
 #include <unilab/console.h>
@@ -224,6 +226,31 @@ static unsigned long rate(uint64_t n, uint64_t start)
 	return (unsigned long)(ns ? n * 1000000000ull / ns : 0);
 }
 
+/* Write /cached (1 MB, well inside any cache), read it once, then read it
+ * again: the device reads the second read made (-1 on an error). */
+static long cached_reread(void)
+{
+	int fd = ul_open("/cached", UL_O_RDWR | UL_O_CREAT | UL_O_TRUNC, 0644);
+	if (fd < 0) {
+		fail("create", "/cached", fd);
+		return -1;
+	}
+	struct ul_cache_stats before, after;
+	long n = ul_write(fd, chunk, CHUNK);
+	if (n == (long)CHUNK)
+		n = ul_pread(fd, chunk, CHUNK, 0);
+	ul_cache_stats("/", &before);
+	if (n == (long)CHUNK)
+		n = ul_pread(fd, chunk, CHUNK, 0);
+	ul_cache_stats("/", &after);
+	ul_close(fd);
+	if (n != (long)CHUNK) {
+		fail("re-read", "/cached", n < 0 ? n : -UL_EIO);
+		return -1;
+	}
+	return (long)(after.reads - before.reads);
+}
+
 static int speed(unsigned mb, unsigned files)
 {
 	ul_memset(chunk, 0x5a, CHUNK);
@@ -245,6 +272,9 @@ static int speed(unsigned mb, unsigned files)
 	unsigned long r = rate(mb, t);
 	ul_cache_stats("/", &after);
 	ul_close(fd);
+	long reread = cached_reread();
+	if (reread < 0)
+		return 1;
 	t = ul_now();
 	char p[32];
 	ul_mkdir("/small", 0755);
@@ -258,9 +288,10 @@ static int speed(unsigned mb, unsigned files)
 	}
 	ul_sync();
 	ul_printf("fswork: write %lu MB/s, read %lu MB/s (%llu device reads), "
-	          "%lu creates/s\n", w, r,
+	          "%lu creates/s, re-read of a cached 1 MB file: %ld device "
+	          "reads\n", w, r,
 	          (unsigned long long)(after.reads - before.reads),
-	          rate(files, t));
+	          rate(files, t), reread);
 	return 0;
 }
 

@@ -36,6 +36,15 @@ def tool(name):
         name, path="/usr/local/sbin:/usr/sbin:/sbin")
 
 
+def missing(tools):
+    """Why not, for the first of tools ((program, Debian package) pairs)
+    that is not installed; None when all are."""
+    for name, package in tools:
+        if not tool(name):
+            return f"{name} is not installed ({package})"
+    return None
+
+
 def is_root():
     return os.geteuid() == 0
 

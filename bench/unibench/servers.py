@@ -312,7 +312,4 @@ def requirements():
         return "the latency study needs root (network namespace, TAP)"
     if not os.path.exists("/dev/net/tun"):
         return "no /dev/net/tun (TAP devices)"
-    for tool, package in (("ip", "iproute2"), ("nsenter", "util-linux")):
-        if not host.tool(tool):
-            return f"{tool} is not installed ({package})"
-    return None
+    return host.missing((("ip", "iproute2"), ("nsenter", "util-linux")))

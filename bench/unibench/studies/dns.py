@@ -36,11 +36,8 @@ def requirements():
     why = servers.requirements()
     if why:
         return why.replace("latency study", "dns study")
-    for tool, package in (("dnsperf", "dnsperf"), ("nsd", "nsd"),
-                          ("unshare", "util-linux")):
-        if not host.tool(tool):
-            return f"{tool} is not installed ({package})"
-    return None
+    return host.missing((("dnsperf", "dnsperf"), ("nsd", "nsd"),
+                         ("unshare", "util-linux")))
 
 
 def run(settings, cases, trials, progress):

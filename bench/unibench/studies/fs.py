@@ -39,10 +39,7 @@ def _plan(settings):
 
 
 def requirements():
-    for tool, package in (("mke2fs", "e2fsprogs"), ("e2fsck", "e2fsprogs")):
-        if not host.tool(tool):
-            return f"{tool} is not installed ({package})"
-    return None
+    return host.missing((("mke2fs", "e2fsprogs"), ("e2fsck", "e2fsprogs")))
 
 
 def linux_requirements():
@@ -51,10 +48,7 @@ def linux_requirements():
         return "loop-mounting the image needs root"
     if not os.path.exists("/dev/loop-control"):
         return "no loop devices (/dev/loop-control is missing)"
-    for tool, package in (("mount", "mount"), ("unshare", "util-linux")):
-        if not host.tool(tool):
-            return f"{tool} is not installed ({package})"
-    return None
+    return host.missing((("mount", "mount"), ("unshare", "util-linux")))
 
 
 def _tool(name, *args):

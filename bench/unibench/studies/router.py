@@ -55,11 +55,8 @@ def _plan(settings):
 def requirements():
     if os.geteuid() != 0:
         return "the router study needs root (network namespaces, TAPs)"
-    for tool, package in (("ip", "iproute2"), ("ping", "iputils-ping"),
-                          ("ethtool", "ethtool")):
-        if not host.tool(tool):
-            return f"{tool} is not installed ({package})"
-    return None
+    return host.missing((("ip", "iproute2"), ("ping", "iputils-ping"),
+                         ("ethtool", "ethtool")))
 
 
 def _run(*argv, ns=None):

@@ -40,10 +40,12 @@ while kill -0 "${NET_PIDS[flood]}" 2>/dev/null &&
 	((SECONDS - started < FLOOD_SECONDS || ok + failed < MIN_FETCHES)); do
 	# A SYN lost in the flood (the TAP's queue overflows) is sent again
 	# after 1, 3, 7 s: a fetch may take a while; it must not fail.
+	t0=$SECONDS
 	if net_in "$CLIENT_NS" curl -s -o /dev/null --max-time 30 \
 		"http://$NET_IMAGE_IP/"; then
 		ok=$((ok + 1))
 	else
+		echo "fetch $((ok + failed + 1)) failed after $((SECONDS - t0)) s: curl status $?"
 		failed=$((failed + 1))
 	fi
 done

@@ -4,6 +4,13 @@
 # until 5 fetches are made) while
 # curl fetches a page again and again from another; at least 99% of the
 # fetches must succeed, and /stats must show the cookies that did it.
+# The SYNs come from an address nobody has (10.0.10.99), as an attacker's
+# spoofed ones do: no RST ever frees a half-open entry. They come at
+# 20,000 a second (as hping3 keeps to it): thousands of times what fills
+# the half-open queue, which is the attack SYN cookies answer, yet below
+# what the image reads off its TAP. hping3's --flood would instead overflow the
+# TAP's queue, and a link that drops most frames loses a client's SYN and
+# its four retries (curl gives up after 30 s) whatever the stack does.
 # Topology: flood (10.0.10.2) and client (10.0.11.2) namespaces reach the
 # image (10.0.9.2, on a TAP) through a router namespace (NET_NS).
 . "$(dirname "$0")/netns.sh" "$@"
@@ -33,13 +40,13 @@ net_in "$CLIENT_NS" curl -s -o /dev/null --max-time 10 "http://$NET_IMAGE_IP/" |
 # SYN is lost waits 1, 3, 7 s, and two fetches say little about 99%.
 MIN_FETCHES=5 FLOOD_MAX=90
 net_start flood "$FLOOD_NS" timeout "$FLOOD_MAX" \
-	hping3 -q -S --flood -p 80 "$NET_IMAGE_IP"
+	hping3 -q -S -i u50 -a 10.0.10.99 -p 80 "$NET_IMAGE_IP"
 sleep 1 # the flood is under way before the first fetch
 ok=0 failed=0 started=$SECONDS
 while kill -0 "${NET_PIDS[flood]}" 2>/dev/null &&
 	((SECONDS - started < FLOOD_SECONDS || ok + failed < MIN_FETCHES)); do
-	# A SYN lost in the flood (the TAP's queue overflows) is sent again
-	# after 1, 3, 7 s: a fetch may take a while; it must not fail.
+	# A SYN lost in the flood is sent again after 1, 3, 7 s: a fetch may
+	# take a while; it must not fail.
 	t0=$SECONDS
 	if net_in "$CLIENT_NS" curl -s -o /dev/null --max-time 30 \
 		"http://$NET_IMAGE_IP/"; then

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <unilab/ether.h>
 
 #define UL_MAX_NET 4   /* network interfaces a backend may offer */
 #define UL_MAX_BLOCK 4 /* block devices a backend may offer */
@@ -75,7 +76,7 @@ _Noreturn void ul_plat_exit(int status);
 /* Network interface i (0 <= i < net_count). Frames are whole Ethernet
  * frames without the FCS. */
 struct ul_net_info {
-	uint8_t mac[6];
+	uint8_t mac[UL_ETH_ADDR_LEN];
 	uint16_t mtu; /* largest IP payload the link carries, usually 1500 */
 };
 /* 0, or -UL_ENODEV for a bad index. */

@@ -23,7 +23,7 @@ struct arp_entry {
 	unsigned tries;      /* requests sent in this round */
 	struct netif *nif;
 	uint32_t ip;
-	uint8_t mac[ETH_ADDR_LEN];
+	uint8_t mac[UL_ETH_ADDR_LEN];
 	struct pbuf *pending; /* datagrams waiting for the MAC, oldest first */
 	unsigned npending;
 	uint64_t used;        /* last time it carried a datagram, or was made */
@@ -60,21 +60,21 @@ static void send_arp(struct netif *nif, uint16_t op, const uint8_t *dst_mac,
 		return;
 	uint8_t *a = p->data;
 	wr16(a + ARP_HRD, ARP_HRD_ETHERNET);
-	wr16(a + ARP_PRO, ETH_TYPE_IP);
-	a[ARP_HLN] = ETH_ADDR_LEN;
+	wr16(a + ARP_PRO, UL_ETH_TYPE_IPV4);
+	a[ARP_HLN] = UL_ETH_ADDR_LEN;
 	a[ARP_PLN] = IP_ADDR_LEN;
 	wr16(a + ARP_OP, op);
-	ul_memcpy(a + ARP_SHA, nif->mac, ETH_ADDR_LEN);
+	ul_memcpy(a + ARP_SHA, nif->mac, UL_ETH_ADDR_LEN);
 	wr32(a + ARP_SPA, nif->addr);
-	ul_memcpy(a + ARP_THA, target_mac, ETH_ADDR_LEN);
+	ul_memcpy(a + ARP_THA, target_mac, UL_ETH_ADDR_LEN);
 	wr32(a + ARP_TPA, target_ip);
 	NET_COUNT(arp_out);
-	eth_output(nif, p, dst_mac, ETH_TYPE_ARP);
+	eth_output(nif, p, dst_mac, UL_ETH_TYPE_ARP);
 }
 
 static void send_request(struct arp_entry *e)
 {
-	static const uint8_t unknown[ETH_ADDR_LEN];
+	static const uint8_t unknown[UL_ETH_ADDR_LEN];
 	e->tries++;
 	send_arp(e->nif, ARP_OP_REQUEST, eth_broadcast, unknown, e->ip);
 	ul_timer_start(&e->timer, net_deadline(ARP_RETRY_NS));
@@ -177,14 +177,14 @@ static void confirm(struct arp_entry *e, const uint8_t *mac)
 	/* LAB arp-ip.confirm BEGIN: an answer for e: keep the MAC, make the
 	 * entry REACHABLE until ARP_REACHABLE_NS from now (its timer), and
 	 * send every datagram that waited for it, oldest first. */
-	ul_memcpy(e->mac, mac, ETH_ADDR_LEN);
+	ul_memcpy(e->mac, mac, UL_ETH_ADDR_LEN);
 	e->state = ARP_REACHABLE;
 	ul_timer_start(&e->timer, net_deadline(ARP_REACHABLE_NS));
 	while (e->pending) {
 		struct pbuf *p = e->pending;
 		e->pending = p->next;
 		p->next = NULL;
-		eth_output(e->nif, p, e->mac, ETH_TYPE_IP);
+		eth_output(e->nif, p, e->mac, UL_ETH_TYPE_IPV4);
 	}
 	e->npending = 0;
 	/* LAB arp-ip.confirm END: (void)e; (void)mac; ul_panic("lab arp-ip: confirm is not written yet"); */
@@ -206,7 +206,7 @@ void arp_input(struct netif *nif, struct pbuf *p)
 	const uint8_t *a = p->data;
 	NET_COUNT(arp_in);
 	if (p->len < ARP_LEN || rd16(a + ARP_HRD) != ARP_HRD_ETHERNET ||
-	    rd16(a + ARP_PRO) != ETH_TYPE_IP || a[ARP_HLN] != ETH_ADDR_LEN ||
+	    rd16(a + ARP_PRO) != UL_ETH_TYPE_IPV4 || a[ARP_HLN] != UL_ETH_ADDR_LEN ||
 	    a[ARP_PLN] != IP_ADDR_LEN ||
 	    (rd16(a + ARP_OP) != ARP_OP_REQUEST &&
 	     rd16(a + ARP_OP) != ARP_OP_REPLY) ||
@@ -216,8 +216,8 @@ void arp_input(struct netif *nif, struct pbuf *p)
 		return;
 	}
 	uint16_t op = rd16(a + ARP_OP);
-	uint8_t sha[ETH_ADDR_LEN];
-	ul_memcpy(sha, a + ARP_SHA, ETH_ADDR_LEN);
+	uint8_t sha[UL_ETH_ADDR_LEN];
+	ul_memcpy(sha, a + ARP_SHA, UL_ETH_ADDR_LEN);
 	uint32_t spa = rd32(a + ARP_SPA), tpa = rd32(a + ARP_TPA);
 	pbuf_free(p);
 
@@ -238,7 +238,7 @@ void arp_input(struct netif *nif, struct pbuf *p)
 int arp_output(struct netif *nif, struct pbuf *p, uint32_t nexthop)
 {
 	if (netif_is_broadcast(nif, nexthop))
-		return eth_output(nif, p, eth_broadcast, ETH_TYPE_IP);
+		return eth_output(nif, p, eth_broadcast, UL_ETH_TYPE_IPV4);
 	/* LAB arp-ip.resolve BEGIN: a known address (an entry that is not
 	 * INCOMPLETE) sends at once; mark the entry used (used, carried).
 	 * Otherwise claim an entry (none free: drop, -UL_ENOMEM), make it
@@ -249,7 +249,7 @@ int arp_output(struct netif *nif, struct pbuf *p, uint32_t nexthop)
 	if (e && e->state != ARP_INCOMPLETE) {
 		e->used = net_now();
 		e->carried = true;
-		return eth_output(nif, p, e->mac, ETH_TYPE_IP);
+		return eth_output(nif, p, e->mac, UL_ETH_TYPE_IPV4);
 	}
 	if (!e) {
 		e = claim(nif, nexthop);
@@ -282,17 +282,17 @@ int arp_output(struct netif *nif, struct pbuf *p, uint32_t nexthop)
 
 void arp_announce(struct netif *nif)
 {
-	static const uint8_t unknown[ETH_ADDR_LEN];
+	static const uint8_t unknown[UL_ETH_ADDR_LEN];
 	if (nif->addr)
 		send_arp(nif, ARP_OP_REQUEST, eth_broadcast, unknown,
 		         nif->addr);
 }
 
-int arp_lookup(const struct netif *nif, uint32_t ip, uint8_t mac[ETH_ADDR_LEN])
+int arp_lookup(const struct netif *nif, uint32_t ip, uint8_t mac[UL_ETH_ADDR_LEN])
 {
 	const struct arp_entry *e = find(nif, ip);
 	if (!e || e->state == ARP_INCOMPLETE)
 		return -UL_ENOENT;
-	ul_memcpy(mac, e->mac, ETH_ADDR_LEN);
+	ul_memcpy(mac, e->mac, UL_ETH_ADDR_LEN);
 	return 0;
 }

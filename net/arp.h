@@ -33,6 +33,6 @@ int arp_output(struct netif *nif, struct pbuf *p, uint32_t nexthop);
  * request, RFC 5227 section 3). */
 void arp_announce(struct netif *nif);
 /* The MAC cached for ip on nif: 0, or -UL_ENOENT while unknown. */
-int arp_lookup(const struct netif *nif, uint32_t ip, uint8_t mac[ETH_ADDR_LEN]);
+int arp_lookup(const struct netif *nif, uint32_t ip, uint8_t mac[UL_ETH_ADDR_LEN]);
 
 #endif

@@ -31,7 +31,7 @@ static int plat_output(struct netif *nif, const void *frame, size_t len)
 static bool drain(struct netif *nif)
 {
 	for (unsigned n = 0; n < RX_BATCH; n++) {
-		struct pbuf *p = pbuf_alloc(0, (size_t)nif->mtu + ETH_HLEN +
+		struct pbuf *p = pbuf_alloc(0, (size_t)nif->mtu + UL_ETH_HLEN +
 		                                   VLAN_SLACK);
 		if (!p)
 			return true;
@@ -78,8 +78,8 @@ unsigned net_devices_probe(void)
 		if (ul_plat_net_info(n, &info) < 0)
 			break;
 		struct netif *nif = &devs[n];
-		ul_memcpy(nif->mac, info.mac, ETH_ADDR_LEN);
-		nif->mtu = info.mtu >= IP_MIN_DATAGRAM ? info.mtu : ETH_MTU;
+		ul_memcpy(nif->mac, info.mac, UL_ETH_ADDR_LEN);
+		nif->mtu = info.mtu >= IP_MIN_DATAGRAM ? info.mtu : UL_ETH_MTU;
 		nif->output = plat_output;
 		if (netif_add(nif) < 0)
 			break;

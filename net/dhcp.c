@@ -45,7 +45,7 @@ static void send_msg(struct client *c, uint8_t type, uint32_t ciaddr,
 		.requested_ip = requested,
 		.server_id = server,
 	};
-	ul_memcpy(m.chaddr, c->nif->mac, ETH_ADDR_LEN);
+	ul_memcpy(m.chaddr, c->nif->mac, UL_ETH_ADDR_LEN);
 	size_t len = dhcp_build(&m, buf, sizeof buf);
 	struct ul_sockaddr to = {UL_IP_BROADCAST, DHCP_SERVER_PORT};
 	ul_sendto(c->fd, buf, len, 0, &to);
@@ -67,7 +67,7 @@ static int await(struct client *c, uint64_t deadline, unsigned mask,
 			return -UL_ETIMEDOUT;
 		if (n < 0 || dhcp_parse(buf, (size_t)n, m) < 0 ||
 		    m->xid != c->xid ||
-		    ul_memcmp(m->chaddr, c->nif->mac, ETH_ADDR_LEN) ||
+		    ul_memcmp(m->chaddr, c->nif->mac, UL_ETH_ADDR_LEN) ||
 		    !(mask & (1u << m->type)))
 			continue;
 		return 0;

@@ -29,7 +29,7 @@ struct dhcp_msg {
 	uint32_t xid;
 	uint16_t flags;     /* 0x8000: answer by broadcast */
 	uint32_t ciaddr, yiaddr;
-	uint8_t chaddr[ETH_ADDR_LEN];
+	uint8_t chaddr[UL_ETH_ADDR_LEN];
 	uint8_t type;       /* enum dhcp_type, 0 if absent */
 	uint32_t server_id, requested_ip;
 	uint32_t subnet_mask, router, dns;

@@ -39,21 +39,21 @@ size_t dhcp_build(const struct dhcp_msg *m, uint8_t *buf, size_t cap)
 	ul_memset(buf, 0, DHCP_MIN_LEN);
 	buf[DHCP_OP] = DHCP_BOOTREQUEST;
 	buf[DHCP_HTYPE] = DHCP_HTYPE_ETHERNET;
-	buf[DHCP_HLEN] = ETH_ADDR_LEN;
+	buf[DHCP_HLEN] = UL_ETH_ADDR_LEN;
 	wr32(buf + DHCP_XID, m->xid);
 	wr16(buf + DHCP_FLAGS, m->flags);
 	wr32(buf + DHCP_CIADDR, m->ciaddr);
-	ul_memcpy(buf + DHCP_CHADDR, m->chaddr, ETH_ADDR_LEN);
+	ul_memcpy(buf + DHCP_CHADDR, m->chaddr, UL_ETH_ADDR_LEN);
 	wr32(buf + DHCP_COOKIE, DHCP_COOKIE_VALUE);
 	uint8_t *o = buf + DHCP_OPTIONS;
 	*o++ = OPT_MSG_TYPE;
 	*o++ = 1;
 	*o++ = m->type;
 	*o++ = OPT_CLIENT_ID; /* RFC 2132 9.14: the hardware type, the MAC */
-	*o++ = 1 + ETH_ADDR_LEN;
+	*o++ = 1 + UL_ETH_ADDR_LEN;
 	*o++ = DHCP_HTYPE_ETHERNET;
-	ul_memcpy(o, m->chaddr, ETH_ADDR_LEN);
-	o += ETH_ADDR_LEN;
+	ul_memcpy(o, m->chaddr, UL_ETH_ADDR_LEN);
+	o += UL_ETH_ADDR_LEN;
 	if (m->requested_ip)
 		o = put_addr_option(o, OPT_REQUESTED_IP, m->requested_ip);
 	if (m->server_id)
@@ -109,7 +109,7 @@ int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_msg *m)
 {
 	if (len < DHCP_OPTIONS || buf[DHCP_OP] != DHCP_BOOTREPLY ||
 	    buf[DHCP_HTYPE] != DHCP_HTYPE_ETHERNET ||
-	    buf[DHCP_HLEN] != ETH_ADDR_LEN ||
+	    buf[DHCP_HLEN] != UL_ETH_ADDR_LEN ||
 	    rd32(buf + DHCP_COOKIE) != DHCP_COOKIE_VALUE)
 		return -UL_EINVAL;
 	ul_memset(m, 0, sizeof *m);
@@ -118,7 +118,7 @@ int dhcp_parse(const uint8_t *buf, size_t len, struct dhcp_msg *m)
 	m->flags = rd16(buf + DHCP_FLAGS);
 	m->ciaddr = rd32(buf + DHCP_CIADDR);
 	m->yiaddr = rd32(buf + DHCP_YIADDR);
-	ul_memcpy(m->chaddr, buf + DHCP_CHADDR, ETH_ADDR_LEN);
+	ul_memcpy(m->chaddr, buf + DHCP_CHADDR, UL_ETH_ADDR_LEN);
 	size_t i = DHCP_OPTIONS;
 	for (;;) {
 		if (i >= len)

@@ -7,12 +7,12 @@
 #include "pbuf.h"
 #include "wire.h"
 
-extern const uint8_t eth_broadcast[ETH_ADDR_LEN];
+extern const uint8_t eth_broadcast[UL_ETH_ADDR_LEN];
 
 /* Take one received frame (p->data at the Ethernet header); consumes p. */
 void eth_input(struct netif *nif, struct pbuf *p);
 /* Prepend the header and send; consumes p. 0 or a negative error. */
 int eth_output(struct netif *nif, struct pbuf *p,
-               const uint8_t dst[ETH_ADDR_LEN], uint16_t type);
+               const uint8_t dst[UL_ETH_ADDR_LEN], uint16_t type);
 
 #endif

@@ -106,7 +106,7 @@ int ul_net_if_get(unsigned index, struct ul_net_if *out)
 	if (!nif)
 		return -UL_ENODEV;
 	out->index = nif->index;
-	ul_memcpy(out->mac, nif->mac, ETH_ADDR_LEN);
+	ul_memcpy(out->mac, nif->mac, UL_ETH_ADDR_LEN);
 	out->mtu = nif->mtu;
 	out->addr = nif->addr;
 	out->prefix = nif->prefix;

@@ -13,7 +13,7 @@
 
 struct netif {
 	unsigned index;
-	uint8_t mac[ETH_ADDR_LEN];
+	uint8_t mac[UL_ETH_ADDR_LEN];
 	uint16_t mtu;     /* largest IP datagram the link carries */
 	uint32_t addr;    /* 0 while unconfigured */
 	uint32_t mask;

@@ -9,17 +9,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unilab/ether.h>
 
 /* Ethernet II (IEEE 802.3 clause 3.2, EtherType framing). */
-#define ETH_ADDR_LEN 6
 #define ETH_DST 0
 #define ETH_SRC 6
 #define ETH_TYPE 12
-#define ETH_HLEN 14
-#define ETH_MTU 1500 /* the payload a standard frame carries */
 #define ETH_GROUP 0x01 /* in the first byte: multicast or broadcast */
-#define ETH_TYPE_IP 0x0800
-#define ETH_TYPE_ARP 0x0806
 
 /* ARP for IPv4 over Ethernet (RFC 826; fields named as there). */
 #define ARP_HRD 0 /* hardware type */

@@ -95,7 +95,7 @@ bool link_transmit(struct link_dir *d, const struct link_params *p,
 {
 	*fate = (struct link_fate){.copies = 1, .corrupt_bit = -1};
 	d->st.sent++;
-	if (len > (size_t)p->mtu + ETH_HEADER)
+	if (len > (size_t)p->mtu + UL_ETH_HLEN)
 		return drop(d, fate, DROP_TOO_BIG);
 	queue_advance(d, now);
 	if (d->count >= p->queue)

@@ -10,11 +10,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unilab/ether.h>
 
 #include "rng.h"
 #include "scenario.h"
 
-#define ETH_HEADER 14
 
 /* Why a frame did not arrive (the trace's "why"). */
 enum drop_reason {

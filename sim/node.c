@@ -286,7 +286,7 @@ static bool serve(struct world *w, struct node *n)
 		nodelog_console(w, n, (const char *)msg.data, msg.len);
 		return true;
 	case SIM_SEND:
-		if (msg.h.arg >= n->sc->nif || msg.len < ETH_HEADER) {
+		if (msg.h.arg >= n->sc->nif || msg.len < UL_ETH_HLEN) {
 			protocol_error(w, n, "a frame on no interface");
 			return false;
 		}

@@ -64,9 +64,9 @@ static void ipv4_what(const uint8_t *ip, size_t len, char *buf, size_t cap)
 static void frame_what(const struct frame *f, char *buf, size_t cap)
 {
 	unsigned type = get16(f->data + 12);
-	if (type == 0x0800 && f->len >= ETH_HEADER + 20 &&
-	    f->data[ETH_HEADER] >> 4 == 4)
-		ipv4_what(f->data + ETH_HEADER, f->len - ETH_HEADER, buf, cap);
+	if (type == 0x0800 && f->len >= UL_ETH_HLEN + 20 &&
+	    f->data[UL_ETH_HLEN] >> 4 == 4)
+		ipv4_what(f->data + UL_ETH_HLEN, f->len - UL_ETH_HLEN, buf, cap);
 	else if (type == 0x0806)
 		snprintf(buf, cap, "arp");
 	else if (type == 0x86dd)

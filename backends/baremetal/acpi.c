@@ -84,7 +84,7 @@ static const struct sdt_header *checked(uint64_t addr)
 	return t;
 }
 
-void bm_acpi_init(uint64_t rsdp_hint)
+void ul_bm_acpi_init(uint64_t rsdp_hint)
 {
 	const struct rsdp *r = find_rsdp(rsdp_hint);
 
@@ -99,12 +99,12 @@ void bm_acpi_init(uint64_t rsdp_hint)
 		            root->signature, (const void *)root);
 }
 
-const char *bm_acpi_describe(void)
+const char *ul_bm_acpi_describe(void)
 {
 	return description;
 }
 
-const void *bm_acpi_table(const char *signature)
+const void *ul_bm_acpi_table(const char *signature)
 {
 	if (!root)
 		return NULL;
@@ -135,9 +135,9 @@ static int aml_small_integer(const uint8_t *p)
  * bytes: NameOp, "_S5_" (or "\_S5_"), PackageOp, PkgLength (1-4 bytes;
  * the top two bits of its first byte count the extra ones), NumElements,
  * the elements. A full AML interpreter is not worth it for one number. */
-int bm_acpi_s5_sleep_type(void)
+int ul_bm_acpi_s5_sleep_type(void)
 {
-	const uint8_t *fadt = bm_acpi_table("FACP");
+	const uint8_t *fadt = ul_bm_acpi_table("FACP");
 	uint64_t dsdt_addr = 0;
 
 	if (!fadt)
@@ -165,7 +165,7 @@ int bm_acpi_s5_sleep_type(void)
 	return -1;
 }
 
-void bm_acpi_gas_write(const struct bm_acpi_gas *g, uint32_t value)
+void ul_bm_acpi_gas_write(const struct ul_bm_acpi_gas *g, uint32_t value)
 {
 	unsigned width = g->access_size ? 8u << (g->access_size - 1) : g->bit_width;
 

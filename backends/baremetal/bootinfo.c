@@ -1,5 +1,5 @@
 /* baremetal: what the boot loader hands over, read from either protocol
- * into one struct bm_boot: the memory map, the command line, the ACPI
+ * into one struct ul_bm_boot: the memory map, the command line, the ACPI
  * root. Everything is copied out, because the loader's structures lie in
  * memory that becomes the heap.
  *
@@ -47,14 +47,14 @@ struct pvh_memmap_entry {
 
 #define E820_RAM 1 /* both protocols use the BIOS's e820 types */
 
-static void add_ram(struct bm_boot *b, uint64_t base, uint64_t size,
+static void add_ram(struct ul_bm_boot *b, uint64_t base, uint64_t size,
                     uint32_t type)
 {
 	if (type != E820_RAM || size == 0)
 		return;
 	if (b->ram_count == BM_MAX_RAM)
 		return; /* a map this fragmented: the first ranges will do */
-	b->ram[b->ram_count++] = (struct bm_range){base, size};
+	b->ram[b->ram_count++] = (struct ul_bm_range){base, size};
 }
 
 static bool is_blank(char c)
@@ -91,7 +91,7 @@ static void take_device_words(char *line)
 			e++;
 		char saved = *e;
 		*e = '\0';
-		bm_mmio_take_word(p);
+		ul_bm_mmio_take_word(p);
 		*e = saved;
 		for (p = e; is_blank(*p); p++)
 			;
@@ -102,7 +102,7 @@ static void take_device_words(char *line)
 }
 
 /* Split the loader's command line into the image's name and the rest. */
-static void split_cmdline(struct bm_boot *b, const char *line)
+static void split_cmdline(struct ul_bm_boot *b, const char *line)
 {
 	const char *base, *end;
 
@@ -124,15 +124,15 @@ static void split_cmdline(struct bm_boot *b, const char *line)
 	while (is_blank(*line))
 		line++;
 	if (ul_strlcpy(b->cmdline, line, sizeof(b->cmdline)) >= sizeof(b->cmdline))
-		bm_fail("the command line is longer than %d bytes",
-		        BM_CMDLINE_MAX - 1);
+		ul_bm_fail("the command line is longer than %d bytes",
+		           BM_CMDLINE_MAX - 1);
 	take_device_words(b->cmdline);
 }
 
-static void read_multiboot(struct bm_boot *b, const struct mb_info *mb)
+static void read_multiboot(struct ul_bm_boot *b, const struct mb_info *mb)
 {
 	if (!(mb->flags & MB_INFO_MMAP))
-		bm_fail("the multiboot loader gave no memory map");
+		ul_bm_fail("the multiboot loader gave no memory map");
 	for (uint32_t off = 0; off < mb->mmap_length;) {
 		const struct mb_mmap_entry *e =
 			(const void *)(uintptr_t)(mb->mmap_addr + off);
@@ -144,12 +144,12 @@ static void read_multiboot(struct bm_boot *b, const struct mb_info *mb)
 	                         : "");
 }
 
-static void read_pvh(struct bm_boot *b, const struct pvh_start_info *si)
+static void read_pvh(struct ul_bm_boot *b, const struct pvh_start_info *si)
 {
 	if (si->magic != PVH_MAGIC)
-		bm_fail("the PVH start info has a bad magic number 0x%x", si->magic);
+		ul_bm_fail("the PVH start info has a bad magic number 0x%x", si->magic);
 	if (si->version < 1 || si->memmap_entries == 0)
-		bm_fail("the PVH loader gave no memory map");
+		ul_bm_fail("the PVH loader gave no memory map");
 	const struct pvh_memmap_entry *e =
 		(const void *)(uintptr_t)si->memmap_paddr;
 	for (uint32_t i = 0; i < si->memmap_entries; i++)
@@ -160,7 +160,7 @@ static void read_pvh(struct bm_boot *b, const struct pvh_start_info *si)
 	b->rsdp = si->rsdp_paddr;
 }
 
-void bm_bootinfo_read(struct bm_boot *b)
+void ul_bm_bootinfo_read(struct ul_bm_boot *b)
 {
 	const void *p = (const void *)(uintptr_t)ul_bm_boot_info;
 
@@ -170,7 +170,7 @@ void bm_bootinfo_read(struct bm_boot *b)
 		read_pvh(b, p);
 }
 
-const char *bm_boot_protocol_name(void)
+const char *ul_bm_boot_protocol_name(void)
 {
 	return ul_bm_boot_protocol == BM_BOOT_MULTIBOOT ? "multiboot" : "PVH";
 }

@@ -85,7 +85,7 @@ static uint64_t read_pit(void)
 /* The APIC timer counts down from UINT32_MAX while it is measured. */
 static uint64_t read_apic(void)
 {
-	return UINT32_MAX - bm_lapic_timer_count();
+	return UINT32_MAX - ul_bm_lapic_timer_count();
 }
 
 static void start_pit(void)
@@ -113,7 +113,7 @@ static uint64_t cpuid_tsc_hz(void)
 
 static struct reference choose_reference(void)
 {
-	const uint8_t *table = bm_acpi_table("HPET");
+	const uint8_t *table = ul_bm_acpi_table("HPET");
 	uint64_t tsc_hz = cpuid_tsc_hz(), base = 0;
 
 	if (tsc_hz)
@@ -167,9 +167,9 @@ static uint64_t measure_tsc(const struct reference *ref)
 	a = best_sample(ref->read);
 	while (((ref->read() - a.value) & ref->mask) < want)
 		if (x86_rdtsc() - a.tsc > 10 * NS_PER_S)
-			bm_fail("no timer to calibrate the TSC with: no HPET in the "
-			        "ACPI tables, and the PIT does not count (QEMU: "
-			        "-M microvm,pit=on)");
+			ul_bm_fail("no timer to calibrate the TSC with: no HPET in the "
+			           "ACPI tables, and the PIT does not count (QEMU: "
+			           "-M microvm,pit=on)");
 	b = best_sample(ref->read);
 	return (b.tsc - a.tsc) * ref->hz / ((b.value - a.value) & ref->mask);
 }
@@ -180,35 +180,35 @@ static uint64_t measure_apic(uint64_t tsc_hz)
 	uint64_t window = tsc_hz / 1000000 * APIC_WINDOW_US;
 	struct sample a, b;
 
-	bm_lapic_timer_start(UINT32_MAX);
+	ul_bm_lapic_timer_start(UINT32_MAX);
 	a = best_sample(read_apic);
 	while (x86_rdtsc() - a.tsc < window)
 		;
 	b = best_sample(read_apic);
-	bm_lapic_timer_start(0);
+	ul_bm_lapic_timer_start(0);
 	return (b.value - a.value) * tsc_hz / (b.tsc - a.tsc);
 }
 
-void bm_clock_init(void)
+void ul_bm_clock_init(void)
 {
 	struct reference ref = choose_reference();
 	uint64_t tsc_hz = measure_tsc(&ref);
 	uint64_t apic_hz = tsc_hz < 1000000 ? 0 : measure_apic(tsc_hz);
 
 	if (apic_hz < 1000)
-		bm_fail("clock calibration failed: TSC %llu Hz, APIC timer %llu Hz",
-		        (unsigned long long)tsc_hz, (unsigned long long)apic_hz);
+		ul_bm_fail("clock calibration failed: TSC %llu Hz, APIC timer %llu Hz",
+		           (unsigned long long)tsc_hz, (unsigned long long)apic_hz);
 	tsc_at_boot = x86_rdtsc();
 	ns_per_tick_32 = (NS_PER_S << 32) / tsc_hz;
 	apic_ticks_per_ns_32 = (apic_hz << 32) / NS_PER_S;
-	wall_at_boot = bm_rtc_read() - ul_plat_clock_monotonic();
+	wall_at_boot = ul_bm_rtc_read() - ul_plat_clock_monotonic();
 	ul_snprintf(description, sizeof(description),
 	            "TSC %llu kHz (from %s), APIC timer %llu kHz",
 	            (unsigned long long)(tsc_hz / 1000), ref.name,
 	            (unsigned long long)(apic_hz / 1000));
 }
 
-void bm_delay(uint64_t ns)
+void ul_bm_delay(uint64_t ns)
 {
 	uint64_t start = x86_rdtsc();
 	uint64_t ticks = ns_per_tick_32 ? (ns << 32) / ns_per_tick_32 : ns * 10;
@@ -217,7 +217,7 @@ void bm_delay(uint64_t ns)
 		__asm__ volatile("pause");
 }
 
-const char *bm_clock_describe(void)
+const char *ul_bm_clock_describe(void)
 {
 	return description;
 }
@@ -238,20 +238,20 @@ uint64_t ul_plat_clock_wall(void)
 	return wall_at_boot + ul_plat_clock_monotonic();
 }
 
-void bm_timer_arm(uint64_t deadline)
+void ul_bm_timer_arm(uint64_t deadline)
 {
 	uint64_t now = ul_plat_clock_monotonic();
 	uint64_t ticks;
 
 	if (deadline == UINT64_MAX) {
-		bm_lapic_timer_start(0);
+		ul_bm_lapic_timer_start(0);
 		return;
 	}
 	/* Ten seconds at most: a far deadline is reached by re-arming. */
 	if (deadline > now && deadline - now > 10 * NS_PER_S)
 		deadline = now + 10 * NS_PER_S;
 	ticks = deadline > now ? scale(deadline - now, apic_ticks_per_ns_32) : 1;
-	bm_lapic_timer_start(ticks == 0 ? 1
-	                     : ticks > UINT32_MAX ? UINT32_MAX
+	ul_bm_lapic_timer_start(ticks == 0 ? 1
+	                        : ticks > UINT32_MAX ? UINT32_MAX
 	                                          : (uint32_t)ticks);
 }

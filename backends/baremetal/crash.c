@@ -34,7 +34,7 @@ void ul_x86_exception(struct x86_exception_frame *f)
 	static int depth;
 	uint64_t cr2 = x86_read_cr2();
 
-	if (depth == 0 && bm_gdb_exception(f))
+	if (depth == 0 && ul_bm_gdb_exception(f))
 		return;
 	/* A fault while reporting a fault: say so briefly; a third means
 	 * even that fails (or exiting does), so just stop. */

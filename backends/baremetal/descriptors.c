@@ -75,18 +75,18 @@ static void load_idt(void)
 	__asm__ volatile("lidt %0" : : "m"(p));
 }
 
-void bm_descriptors_init(void)
+void ul_bm_descriptors_init(void)
 {
 	load_gdt();
 	load_idt();
 }
 
-void bm_set_irq_handler(unsigned v, void (*handler)(void))
+void ul_bm_set_irq_handler(unsigned v, void (*handler)(void))
 {
 	handlers[v] = handler;
 }
 
-uint64_t *bm_irq_rflags(void)
+uint64_t *ul_bm_irq_rflags(void)
 {
 	return &interrupted[2]; /* after rip and cs */
 }
@@ -102,5 +102,5 @@ void ul_bm_irq(uint64_t vector, uint64_t *cpu_frame)
 		return;
 	if (handlers[vector])
 		handlers[vector]();
-	bm_lapic_eoi();
+	ul_bm_lapic_eoi();
 }

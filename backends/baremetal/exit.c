@@ -70,13 +70,13 @@ static void acpi_enable(const uint8_t *fadt, uint16_t pm1a)
 
 static void acpi_power_off(const uint8_t *fadt)
 {
-	int type = bm_acpi_s5_sleep_type();
+	int type = ul_bm_acpi_s5_sleep_type();
 
 	if (!fadt || type < 0)
 		return;
 	if (fadt32(fadt, FADT_FLAGS) & FADT_FLAG_HW_REDUCED) {
 		if (fadt32(fadt, FADT_LENGTH) >= FADT_SLEEP_CONTROL + 12)
-			bm_acpi_gas_write(
+			ul_bm_acpi_gas_write(
 				(const void *)(fadt + FADT_SLEEP_CONTROL),
 				(uint32_t)type << SLEEP_CONTROL_TYP_SHIFT |
 					SLEEP_CONTROL_SLP_EN);
@@ -89,7 +89,7 @@ static void acpi_power_off(const uint8_t *fadt)
 		if (pm1b)
 			x86_outw(pm1b, v);
 	}
-	bm_delay(SETTLE_NS);
+	ul_bm_delay(SETTLE_NS);
 }
 
 /* The ways a PC can be reset, most specific first; the last, a triple
@@ -103,37 +103,37 @@ static void reset(const uint8_t *fadt)
 
 	if (fadt && fadt32(fadt, FADT_LENGTH) > FADT_RESET_VALUE &&
 	    (fadt32(fadt, FADT_FLAGS) & FADT_FLAG_RESET_REG)) {
-		bm_acpi_gas_write((const void *)(fadt + FADT_RESET_REG),
-		                  fadt[FADT_RESET_VALUE]);
-		bm_delay(SETTLE_NS);
+		ul_bm_acpi_gas_write((const void *)(fadt + FADT_RESET_REG),
+		                     fadt[FADT_RESET_VALUE]);
+		ul_bm_delay(SETTLE_NS);
 	}
 	for (int i = 0; i < 100000 && (x86_inb(KBC_STATUS) & KBC_INPUT_FULL); i++)
 		;
 	x86_outb(KBC_STATUS, KBC_RESET);
-	bm_delay(SETTLE_NS);
+	ul_bm_delay(SETTLE_NS);
 	x86_outb(RESET_CONTROL, RESET_CONTROL_HARD);
-	bm_delay(SETTLE_NS);
+	ul_bm_delay(SETTLE_NS);
 	__asm__ volatile("lidt %0; int3" : : "m"(no_idt));
 }
 
 _Noreturn void ul_plat_exit(int status)
 {
-	const uint8_t *fadt = bm_acpi_table("FACP");
+	const uint8_t *fadt = ul_bm_acpi_table("FACP");
 
 	status &= 0xff;
-	bm_net_flush(ul_plat_clock_monotonic() + NET_FLUSH_NS);
-	bm_net_log_counters(bm_verbose_level());
+	ul_bm_net_flush(ul_plat_clock_monotonic() + NET_FLUSH_NS);
+	ul_bm_net_log_counters(ul_bm_verbose_level());
 	x86_cli();
-	bm_gdb_exit(status);
+	ul_bm_gdb_exit(status);
 	if (status <= DEBUG_EXIT_MAX_STATUS && debug_exit_present()) {
 		x86_outb(DEBUG_EXIT_PORT, (uint8_t)(status + 1));
-		bm_delay(DEBUG_EXIT_WAIT_NS);
+		ul_bm_delay(DEBUG_EXIT_WAIT_NS);
 	}
 	ul_printf("baremetal: exit status %d; powering off\n", status);
-	bm_serial_drain();
+	ul_bm_serial_drain();
 	acpi_power_off(fadt);
 	ul_printf("baremetal: ACPI power-off failed; resetting\n");
-	bm_serial_drain();
+	ul_bm_serial_drain();
 	reset(fadt);
 	for (;;)
 		__asm__ volatile("hlt");

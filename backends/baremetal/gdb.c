@@ -47,7 +47,7 @@ static int line_read(void *ctx, bool wait)
 
 	(void)ctx;
 	/* A serial line cannot tell that gdb has gone: never UL_GDB_CLOSED. */
-	while ((c = bm_uart_read(BM_COM2)) < 0 && wait)
+	while ((c = ul_bm_uart_read(BM_COM2)) < 0 && wait)
 		__asm__ volatile("pause");
 	return c < 0 ? UL_GDB_NO_DATA : c;
 }
@@ -55,7 +55,7 @@ static int line_read(void *ctx, bool wait)
 static bool line_write(void *ctx, const void *buf, size_t len)
 {
 	(void)ctx;
-	bm_uart_write(BM_COM2, buf, len);
+	ul_bm_uart_write(BM_COM2, buf, len);
 	return true;
 }
 
@@ -121,7 +121,7 @@ static long read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
 	size_t n = 0;
 
 	(void)ctx;
-	while (n < len && bm_memory_is_ram(addr + n, 1)) {
+	while (n < len && ul_bm_memory_is_ram(addr + n, 1)) {
 		((uint8_t *)buf)[n] = *(const volatile uint8_t *)(uintptr_t)(addr + n);
 		n++;
 	}
@@ -131,7 +131,7 @@ static long read_mem(void *ctx, uint64_t addr, void *buf, size_t len)
 static int write_mem(void *ctx, uint64_t addr, const void *buf, size_t len)
 {
 	(void)ctx;
-	if (!bm_memory_is_ram(addr, len))
+	if (!ul_bm_memory_is_ram(addr, len))
 		return -UL_EFAULT;
 	ul_memcpy((void *)(uintptr_t)addr, buf, len);
 	return 0;
@@ -298,7 +298,7 @@ static void trap(struct x86_exception_frame *f)
 	f->rflags |= X86_RFLAGS_RF | (s.step ? X86_RFLAGS_TF : 0);
 }
 
-bool bm_gdb_exception(struct x86_exception_frame *f)
+bool ul_bm_gdb_exception(struct x86_exception_frame *f)
 {
 	if (!s.attached)
 		return false;
@@ -313,7 +313,7 @@ bool bm_gdb_exception(struct x86_exception_frame *f)
 	return false;
 }
 
-void bm_gdb_exit(int status)
+void ul_bm_gdb_exit(int status)
 {
 	if (!s.attached)
 		return;
@@ -335,7 +335,7 @@ static void line_interrupt(void)
 			ul_gdb_set_attached_late(&s.stub);
 		}
 		s.interrupt = true;
-		*bm_irq_rflags() |= X86_RFLAGS_TF;
+		*ul_bm_irq_rflags() |= X86_RFLAGS_TF;
 	}
 }
 
@@ -345,16 +345,16 @@ static bool option_is(const char *key, const char *value)
 	return v && ul_strcmp(v, value) == 0;
 }
 
-void bm_gdb_start(void)
+void ul_bm_gdb_start(void)
 {
 	bool wait = option_is("break", "1");
 
 	s.listening = option_is("gdb", "listen");
 	if (!wait && !s.listening)
 		return;
-	bm_uart_init(BM_COM2);
+	ul_bm_uart_init(BM_COM2);
 	new_session();
-	bm_uart_interrupt_on_input(BM_COM2, COM2_IRQ, BM_VEC_GDB, line_interrupt);
+	ul_bm_uart_interrupt_on_input(BM_COM2, COM2_IRQ, BM_VEC_GDB, line_interrupt);
 	if (!wait) {
 		ul_printf("baremetal: gdb may attach at any time on the second "
 		          "serial port\n");

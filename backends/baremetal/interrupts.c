@@ -79,23 +79,23 @@ static void lapic_write(unsigned reg, uint32_t v)
 		x86_mmio_write32(lapic + reg, v);
 }
 
-void bm_lapic_eoi(void)
+void ul_bm_lapic_eoi(void)
 {
 	lapic_write(LAPIC_EOI, 0);
 }
 
-uint32_t bm_lapic_id(void)
+uint32_t ul_bm_lapic_id(void)
 {
 	uint32_t id = lapic_read(LAPIC_ID);
 	return x2apic ? id : id >> 24;
 }
 
-void bm_lapic_timer_start(uint32_t count)
+void ul_bm_lapic_timer_start(uint32_t count)
 {
 	lapic_write(LAPIC_TIMER_INITIAL, count);
 }
 
-uint32_t bm_lapic_timer_count(void)
+uint32_t ul_bm_lapic_timer_count(void)
 {
 	return lapic_read(LAPIC_TIMER_CURRENT);
 }
@@ -169,7 +169,7 @@ static uint32_t override_flags(uint16_t mps_flags)
 
 static void read_madt(void)
 {
-	const uint8_t *madt = bm_acpi_table("APIC");
+	const uint8_t *madt = ul_bm_acpi_table("APIC");
 	uint32_t len;
 
 	for (unsigned irq = 0; irq < ISA_IRQS; irq++)
@@ -196,7 +196,7 @@ static void read_madt(void)
 	}
 }
 
-bool bm_ioapic_route(unsigned irq, unsigned vector)
+bool ul_bm_ioapic_route(unsigned irq, unsigned vector)
 {
 	struct isa_line gsi = {irq, 0};
 	const struct isa_line *l = irq < ISA_IRQS ? &isa[irq] : &gsi;
@@ -206,14 +206,14 @@ bool bm_ioapic_route(unsigned irq, unsigned vector)
 		if (l->gsi < io->gsi_base || l->gsi - io->gsi_base >= io->pins)
 			continue;
 		uint32_t pin = l->gsi - io->gsi_base;
-		ioapic_write(io, IOAPIC_REDIR(pin) + 1, bm_lapic_id() << 24);
+		ioapic_write(io, IOAPIC_REDIR(pin) + 1, ul_bm_lapic_id() << 24);
 		ioapic_write(io, IOAPIC_REDIR(pin), vector | l->flags);
 		return true;
 	}
 	return false;
 }
 
-void bm_interrupts_init(void)
+void ul_bm_interrupts_init(void)
 {
 	pic_disable();
 	lapic_init();

@@ -12,7 +12,7 @@
 #define LARGE_PAGE_MASK (X86_LARGE_PAGE_SIZE - 1)
 
 static uint64_t heap_start, heap_end;
-static struct bm_range ram[BM_MAX_RAM]; /* as mapped: above page 0, below
+static struct ul_bm_range ram[BM_MAX_RAM]; /* as mapped: above page 0, below
                                            MAPPED_END */
 static unsigned ram_count;
 
@@ -38,10 +38,10 @@ static void record_ram(uint64_t lo, uint64_t hi)
 	if (hi > MAPPED_END)
 		hi = MAPPED_END;
 	if (hi > lo)
-		ram[ram_count++] = (struct bm_range){lo, hi - lo};
+		ram[ram_count++] = (struct ul_bm_range){lo, hi - lo};
 }
 
-bool bm_memory_is_ram(uint64_t addr, uint64_t len)
+bool ul_bm_memory_is_ram(uint64_t addr, uint64_t len)
 {
 	for (unsigned i = 0; i < ram_count; i++)
 		if (addr >= ram[i].base && len <= ram[i].size &&
@@ -50,7 +50,7 @@ bool bm_memory_is_ram(uint64_t addr, uint64_t len)
 	return false;
 }
 
-void bm_memory_init(const struct bm_boot *b)
+void ul_bm_memory_init(const struct ul_bm_boot *b)
 {
 	uint64_t image_end = page_up((uintptr_t)__bss_end);
 
@@ -71,23 +71,23 @@ void bm_memory_init(const struct bm_boot *b)
 		}
 	}
 	if (heap_end == heap_start)
-		bm_fail("the memory map has no RAM above the image (which ends at "
-		        "0x%llx)", (unsigned long long)image_end);
+		ul_bm_fail("the memory map has no RAM above the image (which ends at "
+		           "0x%llx)", (unsigned long long)image_end);
 }
 
-void *bm_alloc_pages(size_t count)
+void *ul_bm_alloc_pages(size_t count)
 {
 	uint64_t bytes = count * X86_PAGE_SIZE;
 	void *p = (void *)(uintptr_t)heap_start;
 
 	if (bytes > heap_end - heap_start)
-		bm_fail("out of memory for device rings (%zu pages)", count);
+		ul_bm_fail("out of memory for device rings (%zu pages)", count);
 	heap_start += bytes;
 	ul_memset(p, 0, bytes);
 	return p;
 }
 
-void bm_memory_heap(void **base, size_t *size)
+void ul_bm_memory_heap(void **base, size_t *size)
 {
 	*base = (void *)(uintptr_t)heap_start;
 	*size = heap_end - heap_start;
@@ -97,11 +97,11 @@ void bm_memory_heap(void **base, size_t *size)
 static uint64_t *next_table(uint64_t *t, unsigned e)
 {
 	if (!(t[e] & X86_PTE_P))
-		t[e] = (uintptr_t)bm_alloc_pages(1) | X86_PTE_P | X86_PTE_W;
+		t[e] = (uintptr_t)ul_bm_alloc_pages(1) | X86_PTE_P | X86_PTE_W;
 	return (uint64_t *)(uintptr_t)(t[e] & X86_PTE_ADDR);
 }
 
-void bm_map_device(uint64_t phys, uint64_t size)
+void ul_bm_map_device(uint64_t phys, uint64_t size)
 {
 	uint64_t *pml4 = (uint64_t *)(uintptr_t)(x86_read_cr3() & X86_PTE_ADDR);
 	uint64_t a = phys & ~LARGE_PAGE_MASK;

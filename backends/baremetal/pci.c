@@ -45,30 +45,30 @@
 static uintptr_t ecam;         /* 0: use the ports */
 static uint8_t ecam_first_bus, ecam_last_bus;
 static bool have_ports;
-static struct bm_pci_dev devs[BM_MAX_PCI];
+static struct ul_bm_pci_dev devs[BM_MAX_PCI];
 static unsigned dev_count;
 static char access[48]; /* empty: no configuration space found */
 
-static uintptr_t ecam_address(const struct bm_pci_dev *d, unsigned off)
+static uintptr_t ecam_address(const struct ul_bm_pci_dev *d, unsigned off)
 {
 	return ecam + ((uintptr_t)d->bus << 20 |
 	               (uintptr_t)d->dev << 15 | (uintptr_t)d->fn << 12 | off);
 }
 
-static uint32_t port_address(const struct bm_pci_dev *d, unsigned off)
+static uint32_t port_address(const struct ul_bm_pci_dev *d, unsigned off)
 {
 	return CONFIG_ENABLE | (uint32_t)d->bus << 16 | (uint32_t)d->dev << 11 |
 	       (uint32_t)d->fn << 8 | (off & 0xfc);
 }
 
-static bool reachable(const struct bm_pci_dev *d)
+static bool reachable(const struct ul_bm_pci_dev *d)
 {
 	if (ecam)
 		return d->bus >= ecam_first_bus && d->bus <= ecam_last_bus;
 	return have_ports;
 }
 
-uint32_t bm_pci_read32(const struct bm_pci_dev *d, unsigned off)
+uint32_t ul_bm_pci_read32(const struct ul_bm_pci_dev *d, unsigned off)
 {
 	if (!reachable(d))
 		return UINT32_MAX;
@@ -78,7 +78,7 @@ uint32_t bm_pci_read32(const struct bm_pci_dev *d, unsigned off)
 	return x86_inl(CONFIG_DATA);
 }
 
-static void write32(const struct bm_pci_dev *d, unsigned off, uint32_t v)
+static void write32(const struct ul_bm_pci_dev *d, unsigned off, uint32_t v)
 {
 	if (!reachable(d))
 		return;
@@ -90,24 +90,24 @@ static void write32(const struct bm_pci_dev *d, unsigned off, uint32_t v)
 	x86_outl(CONFIG_DATA, v);
 }
 
-static uint16_t read16(const struct bm_pci_dev *d, unsigned off)
+static uint16_t read16(const struct ul_bm_pci_dev *d, unsigned off)
 {
-	return (uint16_t)(bm_pci_read32(d, off & ~3u) >> (8 * (off & 2)));
+	return (uint16_t)(ul_bm_pci_read32(d, off & ~3u) >> (8 * (off & 2)));
 }
 
-uint8_t bm_pci_read8(const struct bm_pci_dev *d, unsigned off)
+uint8_t ul_bm_pci_read8(const struct ul_bm_pci_dev *d, unsigned off)
 {
-	return (uint8_t)(bm_pci_read32(d, off & ~3u) >> (8 * (off & 3)));
+	return (uint8_t)(ul_bm_pci_read32(d, off & ~3u) >> (8 * (off & 3)));
 }
 
 /* A 16-bit register shares its dword with another: read, merge, write.
  * Used for the command and MSI-X control registers, whose neighbours
  * (status: write-1-to-clear bits; MSI-X next pointer: read-only) are not
  * disturbed by writing back what was read, with status bits masked. */
-static void write16(const struct bm_pci_dev *d, unsigned off, uint16_t v)
+static void write16(const struct ul_bm_pci_dev *d, unsigned off, uint16_t v)
 {
 	unsigned shift = 8 * (off & 2);
-	uint32_t dword = bm_pci_read32(d, off & ~3u);
+	uint32_t dword = ul_bm_pci_read32(d, off & ~3u);
 
 	if ((off & ~3u) == PCI_COMMAND)
 		dword &= 0x0000ffff; /* never write 1s back to the status */
@@ -115,56 +115,56 @@ static void write16(const struct bm_pci_dev *d, unsigned off, uint16_t v)
 	write32(d, off & ~3u, dword);
 }
 
-unsigned bm_pci_find_cap(const struct bm_pci_dev *d, uint8_t id,
-                         unsigned from)
+unsigned ul_bm_pci_find_cap(const struct ul_bm_pci_dev *d, uint8_t id,
+                            unsigned from)
 {
 	unsigned off;
 	int guard = 48; /* a looping list must not hang us */
 
 	if (from)
-		off = bm_pci_read8(d, from + 1);
+		off = ul_bm_pci_read8(d, from + 1);
 	else if (read16(d, PCI_STATUS) & STATUS_CAPS)
-		off = bm_pci_read8(d, PCI_CAP_PTR);
+		off = ul_bm_pci_read8(d, PCI_CAP_PTR);
 	else
 		return 0;
-	for (; off >= 0x40 && guard-- > 0; off = bm_pci_read8(d, off + 1))
-		if (bm_pci_read8(d, off) == id)
+	for (; off >= 0x40 && guard-- > 0; off = ul_bm_pci_read8(d, off + 1))
+		if (ul_bm_pci_read8(d, off) == id)
 			return off;
 	return 0;
 }
 
-uint64_t bm_pci_bar(const struct bm_pci_dev *d, unsigned bar)
+uint64_t ul_bm_pci_bar(const struct ul_bm_pci_dev *d, unsigned bar)
 {
-	uint32_t lo = bm_pci_read32(d, PCI_BAR0 + 4 * bar);
+	uint32_t lo = ul_bm_pci_read32(d, PCI_BAR0 + 4 * bar);
 	uint64_t addr = lo & ~0xfu;
 
 	if (lo & BAR_IO)
 		return 0;
 	if (lo & BAR_TYPE_64)
-		addr |= (uint64_t)bm_pci_read32(d, PCI_BAR0 + 4 * bar + 4) << 32;
+		addr |= (uint64_t)ul_bm_pci_read32(d, PCI_BAR0 + 4 * bar + 4) << 32;
 	return addr;
 }
 
-void bm_pci_enable(const struct bm_pci_dev *d)
+void ul_bm_pci_enable(const struct ul_bm_pci_dev *d)
 {
 	write16(d, PCI_COMMAND,
 	               read16(d, PCI_COMMAND) | COMMAND_MEMORY |
 	                       COMMAND_MASTER | COMMAND_INTX_OFF);
 }
 
-bool bm_pci_msix_enable(const struct bm_pci_dev *d, unsigned vector)
+bool ul_bm_pci_msix_enable(const struct ul_bm_pci_dev *d, unsigned vector)
 {
-	unsigned cap = bm_pci_find_cap(d, CAP_MSIX, 0);
+	unsigned cap = ul_bm_pci_find_cap(d, CAP_MSIX, 0);
 
 	if (!cap)
 		return false;
-	uint32_t table = bm_pci_read32(d, cap + MSIX_TABLE);
-	uint64_t bar = bm_pci_bar(d, table & 7);
+	uint32_t table = ul_bm_pci_read32(d, cap + MSIX_TABLE);
+	uint64_t bar = ul_bm_pci_bar(d, table & 7);
 	if (!bar)
 		return false;
 	uintptr_t entry = (uintptr_t)(bar + (table & ~7u));
-	bm_map_device(entry, 16);
-	x86_mmio_write32(entry + 0, MSI_ADDRESS | bm_lapic_id() << 12);
+	ul_bm_map_device(entry, 16);
+	x86_mmio_write32(entry + 0, MSI_ADDRESS | ul_bm_lapic_id() << 12);
 	x86_mmio_write32(entry + 4, 0);
 	x86_mmio_write32(entry + 8, vector); /* fixed delivery, edge */
 	x86_mmio_write32(entry + 12, 0);     /* unmasked */
@@ -174,7 +174,7 @@ bool bm_pci_msix_enable(const struct bm_pci_dev *d, unsigned vector)
 	return true;
 }
 
-const char *bm_pci_class_name(const struct bm_pci_dev *d)
+const char *ul_bm_pci_class_name(const struct ul_bm_pci_dev *d)
 {
 	static const char *const names[] = {
 		"unclassified device", "storage controller", "network controller",
@@ -189,14 +189,14 @@ const char *bm_pci_class_name(const struct bm_pci_dev *d)
 
 static void add_function(uint8_t bus, uint8_t dev, uint8_t fn)
 {
-	struct bm_pci_dev *d = &devs[dev_count];
+	struct ul_bm_pci_dev *d = &devs[dev_count];
 
 	if (dev_count == BM_MAX_PCI)
 		return;
-	*d = (struct bm_pci_dev){.bus = bus, .dev = dev, .fn = fn};
+	*d = (struct ul_bm_pci_dev){.bus = bus, .dev = dev, .fn = fn};
 	d->vendor = read16(d, PCI_VENDOR);
 	d->device = read16(d, PCI_DEVICE);
-	d->class = bm_pci_read8(d, PCI_CLASS);
+	d->class = ul_bm_pci_read8(d, PCI_CLASS);
 	d->subsystem = read16(d, PCI_SUBSYSTEM);
 	dev_count++;
 }
@@ -204,10 +204,10 @@ static void add_function(uint8_t bus, uint8_t dev, uint8_t fn)
 static void scan_bus(uint8_t bus, unsigned depth)
 {
 	for (uint8_t dev = 0; dev < 32; dev++) {
-		struct bm_pci_dev probe = {.bus = bus, .dev = dev};
+		struct ul_bm_pci_dev probe = {.bus = bus, .dev = dev};
 		if (read16(&probe, PCI_VENDOR) == 0xffff)
 			continue;
-		unsigned fns = bm_pci_read8(&probe, PCI_HEADER_TYPE) &
+		unsigned fns = ul_bm_pci_read8(&probe, PCI_HEADER_TYPE) &
 		                               HEADER_MULTIFUNCTION
 		                       ? 8
 		                       : 1;
@@ -216,8 +216,8 @@ static void scan_bus(uint8_t bus, unsigned depth)
 			if (read16(&probe, PCI_VENDOR) == 0xffff)
 				continue;
 			add_function(bus, dev, fn);
-			uint8_t secondary = bm_pci_read8(&probe, PCI_SECONDARY_BUS);
-			if ((bm_pci_read8(&probe, PCI_HEADER_TYPE) & 0x7f) ==
+			uint8_t secondary = ul_bm_pci_read8(&probe, PCI_SECONDARY_BUS);
+			if ((ul_bm_pci_read8(&probe, PCI_HEADER_TYPE) & 0x7f) ==
 			            HEADER_BRIDGE &&
 			    secondary > bus && depth < 8)
 				scan_bus(secondary, depth + 1);
@@ -229,7 +229,7 @@ static void scan_bus(uint8_t bus, unsigned depth)
  * answers at 0xcf8 (it keeps the enable bit that we write there). */
 static void find_config_space(void)
 {
-	const uint8_t *mcfg = bm_acpi_table("MCFG");
+	const uint8_t *mcfg = ul_bm_acpi_table("MCFG");
 	uint32_t len = 0;
 
 	if (mcfg)
@@ -245,8 +245,8 @@ static void find_config_space(void)
 		ecam_first_bus = mcfg[off + 10];
 		ecam_last_bus = mcfg[off + 11];
 		/* The base is bus 0's, even when the range starts later. */
-		bm_map_device(base + ((uint64_t)ecam_first_bus << 20),
-		              (uint64_t)(ecam_last_bus - ecam_first_bus + 1) << 20);
+		ul_bm_map_device(base + ((uint64_t)ecam_first_bus << 20),
+		                 (uint64_t)(ecam_last_bus - ecam_first_bus + 1) << 20);
 		ecam = (uintptr_t)base;
 		ul_snprintf(access, sizeof(access), "ECAM at 0x%llx",
 		            (unsigned long long)base);
@@ -258,24 +258,24 @@ static void find_config_space(void)
 		ul_strlcpy(access, "ports 0xcf8/0xcfc", sizeof(access));
 }
 
-const char *bm_pci_access(void)
+const char *ul_bm_pci_access(void)
 {
 	return access;
 }
 
-void bm_pci_init(void)
+void ul_bm_pci_init(void)
 {
 	find_config_space();
 	if (ecam || have_ports)
 		scan_bus(ecam ? ecam_first_bus : 0, 0);
 }
 
-unsigned bm_pci_count(void)
+unsigned ul_bm_pci_count(void)
 {
 	return dev_count;
 }
 
-struct bm_pci_dev *bm_pci_get(unsigned i)
+struct ul_bm_pci_dev *ul_bm_pci_get(unsigned i)
 {
 	return &devs[i];
 }

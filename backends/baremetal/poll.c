@@ -11,19 +11,19 @@
 
 static bool polling;
 
-void bm_idle_needs_polling(void)
+void ul_bm_idle_needs_polling(void)
 {
 	polling = true;
 }
 
-void bm_halt(uint64_t deadline)
+void ul_bm_halt(uint64_t deadline)
 {
 	if (polling) {
 		uint64_t tick = ul_plat_clock_monotonic() + POLL_TICK_NS;
 		if (tick < deadline)
 			deadline = tick;
 	}
-	bm_timer_arm(deadline);
+	ul_bm_timer_arm(deadline);
 	x86_sti_hlt();
 }
 
@@ -33,15 +33,15 @@ uint32_t ul_plat_poll(uint64_t deadline, uint32_t wait)
 {
 	uint32_t ready;
 
-	bm_net_kick();
+	ul_bm_net_kick();
 	for (;;) {
 		x86_cli();
-		ready = bm_net_wake_on(wait) & wait;
+		ready = ul_bm_net_wake_on(wait) & wait;
 		if (ready || ul_plat_clock_monotonic() >= deadline)
 			break;
-		bm_halt(deadline);
+		ul_bm_halt(deadline);
 	}
-	bm_net_wake_on(0); /* awake: frames are read without interrupts */
+	ul_bm_net_wake_on(0); /* awake: frames are read without interrupts */
 	x86_sti();
 	return ready;
 }

@@ -68,7 +68,7 @@ static int64_t days_from_epoch(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + doe - 719468;
 }
 
-uint64_t bm_rtc_read(void)
+uint64_t ul_bm_rtc_read(void)
 {
 	struct rtc_time a, b;
 	uint8_t status_b = cmos_read(REG_STATUS_B);

@@ -35,7 +35,7 @@
 #define CTRL_C 0x03
 #define EXIT_INTERRUPTED 130
 
-void bm_uart_init(uint16_t port)
+void ul_bm_uart_init(uint16_t port)
 {
 	x86_outb(port + REG_IER, 0);
 	x86_outb(port + REG_LCR, LCR_DLAB);
@@ -46,7 +46,7 @@ void bm_uart_init(uint16_t port)
 	x86_outb(port + REG_MCR, MCR_DTR_RTS_OUT2);
 }
 
-void bm_uart_write(uint16_t port, const char *buf, size_t len)
+void ul_bm_uart_write(uint16_t port, const char *buf, size_t len)
 {
 	while (len > 0) {
 		while (!(x86_inb(port + REG_LSR) & LSR_THR_EMPTY))
@@ -56,24 +56,24 @@ void bm_uart_write(uint16_t port, const char *buf, size_t len)
 	}
 }
 
-int bm_uart_read(uint16_t port)
+int ul_bm_uart_read(uint16_t port)
 {
 	if (!(x86_inb(port + REG_LSR) & LSR_DATA_READY))
 		return -1;
 	return x86_inb(port + REG_DATA);
 }
 
-void bm_serial_init(void)
+void ul_bm_serial_init(void)
 {
-	bm_uart_init(BM_COM1);
+	ul_bm_uart_init(BM_COM1);
 }
 
 void ul_plat_console_write(const char *buf, size_t len)
 {
-	bm_uart_write(BM_COM1, buf, len);
+	ul_bm_uart_write(BM_COM1, buf, len);
 }
 
-void bm_serial_drain(void)
+void ul_bm_serial_drain(void)
 {
 	while (!(x86_inb(BM_COM1 + REG_LSR) & LSR_TX_IDLE))
 		;
@@ -93,18 +93,18 @@ static void serial_interrupt(void)
 	}
 }
 
-void bm_uart_interrupt_on_input(uint16_t port, unsigned irq, unsigned vector,
-                                void (*handler)(void))
+void ul_bm_uart_interrupt_on_input(uint16_t port, unsigned irq, unsigned vector,
+                                   void (*handler)(void))
 {
-	bm_set_irq_handler(vector, handler);
-	bm_ioapic_route(irq, vector);
+	ul_bm_set_irq_handler(vector, handler);
+	ul_bm_ioapic_route(irq, vector);
 	x86_outb(port + REG_IER, IER_RX_DATA);
 }
 
-void bm_serial_enable_input(void)
+void ul_bm_serial_enable_input(void)
 {
 	while (x86_inb(BM_COM1 + REG_LSR) & LSR_DATA_READY)
 		x86_inb(BM_COM1 + REG_DATA); /* typed before we listened */
-	bm_uart_interrupt_on_input(BM_COM1, COM1_IRQ, BM_VEC_SERIAL,
-	                           serial_interrupt);
+	ul_bm_uart_interrupt_on_input(BM_COM1, COM1_IRQ, BM_VEC_SERIAL,
+	                              serial_interrupt);
 }

@@ -14,7 +14,7 @@ uint32_t ul_bm_boot_info;
 
 _Noreturn void ul_bm_start(void); /* from boot.S, in long mode */
 
-_Noreturn void bm_fail(const char *fmt, ...)
+_Noreturn void ul_bm_fail(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -29,12 +29,12 @@ _Noreturn void bm_fail(const char *fmt, ...)
 #define VIRTIO_NET 1 /* virtio device IDs */
 #define VIRTIO_BLK 2
 
-static void probe(const struct bm_virtio_place *at, uint32_t type)
+static void probe(const struct ul_bm_virtio_place *at, uint32_t type)
 {
 	if (type == VIRTIO_NET)
-		bm_virtio_net_probe(at);
+		ul_bm_virtio_net_probe(at);
 	else if (type == VIRTIO_BLK)
-		bm_virtio_blk_probe(at);
+		ul_bm_virtio_blk_probe(at);
 }
 
 /* Drivers for the devices we know: virtio 1.x network and block devices,
@@ -43,9 +43,9 @@ static void probe(const struct bm_virtio_place *at, uint32_t type)
  * by the device ID register. */
 static void probe_devices(void)
 {
-	for (unsigned i = 0; i < bm_pci_count(); i++) {
-		struct bm_pci_dev *d = bm_pci_get(i);
-		struct bm_virtio_place at = {.pci = d};
+	for (unsigned i = 0; i < ul_bm_pci_count(); i++) {
+		struct ul_bm_pci_dev *d = ul_bm_pci_get(i);
+		struct ul_bm_virtio_place at = {.pci = d};
 		if (d->vendor != 0x1af4)
 			continue;
 		if (d->device >= 0x1040)
@@ -53,26 +53,26 @@ static void probe_devices(void)
 		else if (d->device >= 0x1000)
 			probe(&at, d->subsystem);
 	}
-	for (unsigned i = 0; i < bm_mmio_count(); i++) {
-		struct bm_virtio_place at = {.mmio = bm_mmio_get(i)};
-		probe(&at, bm_mmio_device_id(at.mmio));
+	for (unsigned i = 0; i < ul_bm_mmio_count(); i++) {
+		struct ul_bm_virtio_place at = {.mmio = ul_bm_mmio_get(i)};
+		probe(&at, ul_bm_mmio_device_id(at.mmio));
 	}
 }
 
 _Noreturn void ul_bm_start(void)
 {
-	static struct bm_boot boot;
+	static struct ul_bm_boot boot;
 	static struct ul_boot_info info;
 
-	bm_serial_init();
-	bm_descriptors_init();
-	bm_bootinfo_read(&boot);
-	bm_acpi_init(boot.rsdp);
-	bm_memory_init(&boot);
-	bm_interrupts_init();
-	bm_clock_init();
-	bm_serial_enable_input();
-	bm_pci_init();
+	ul_bm_serial_init();
+	ul_bm_descriptors_init();
+	ul_bm_bootinfo_read(&boot);
+	ul_bm_acpi_init(boot.rsdp);
+	ul_bm_memory_init(&boot);
+	ul_bm_interrupts_init();
+	ul_bm_clock_init();
+	ul_bm_serial_enable_input();
+	ul_bm_pci_init();
 	probe_devices();
 	x86_sti();
 	ul_x86_entropy_check("baremetal");
@@ -80,9 +80,9 @@ _Noreturn void ul_bm_start(void)
 	info.backend = "baremetal";
 	info.app = boot.app;
 	info.cmdline = boot.cmdline;
-	bm_memory_heap(&info.heap_base, &info.heap_size);
-	info.net_count = bm_net_count();
-	info.block_count = bm_block_count();
-	info.before_main = bm_before_main;
+	ul_bm_memory_heap(&info.heap_base, &info.heap_size);
+	info.net_count = ul_bm_net_count();
+	info.block_count = ul_bm_block_count();
+	info.before_main = ul_bm_before_main;
 	ul_boot(&info);
 }

@@ -1,7 +1,7 @@
 /* baremetal: what the machine looks like, printed before the app starts
  * (and its network counters at exit, exit.c): at info level with
  * verbose=1 (as the core's own boot lines), else at debug level. The core
- * calls bm_before_main (ul_boot_info.before_main) just before the app,
+ * calls ul_bm_before_main (ul_boot_info.before_main) just before the app,
  * after the command line has been read. */
 #include <unilab/cmdline.h>
 #include <unilab/log.h>
@@ -28,39 +28,39 @@ static void describe_driver(enum ul_log_level l, const char *driver,
 		       blk.read_only ? ", read-only" : "");
 }
 
-enum ul_log_level bm_verbose_level(void)
+enum ul_log_level ul_bm_verbose_level(void)
 {
 	const char *verbose = ul_option("verbose");
 	return verbose && verbose[0] == '1' ? UL_LOG_INFO : UL_LOG_DEBUG;
 }
 
-void bm_before_main(void)
+void ul_bm_before_main(void)
 {
-	enum ul_log_level l = bm_verbose_level();
+	enum ul_log_level l = ul_bm_verbose_level();
 
-	ul_log(l, "baremetal: booted by %s; %s", bm_boot_protocol_name(),
-	       bm_clock_describe());
-	ul_log(l, "acpi: %s", bm_acpi_describe());
-	if (bm_pci_access()[0])
+	ul_log(l, "baremetal: booted by %s; %s", ul_bm_boot_protocol_name(),
+	       ul_bm_clock_describe());
+	ul_log(l, "acpi: %s", ul_bm_acpi_describe());
+	if (ul_bm_pci_access()[0])
 		ul_log(l, "pci: %u function(s), configuration space through %s",
-		       bm_pci_count(), bm_pci_access());
+		       ul_bm_pci_count(), ul_bm_pci_access());
 	else
 		ul_log(l, "pci: none");
-	for (unsigned i = 0; i < bm_pci_count(); i++) {
-		const struct bm_pci_dev *d = bm_pci_get(i);
+	for (unsigned i = 0; i < ul_bm_pci_count(); i++) {
+		const struct ul_bm_pci_dev *d = ul_bm_pci_get(i);
 		ul_log(l, "pci %02x:%02x.%u %04x:%04x %s%s%s", d->bus, d->dev,
-		       d->fn, d->vendor, d->device, bm_pci_class_name(d),
+		       d->fn, d->vendor, d->device, ul_bm_pci_class_name(d),
 		       d->driver ? ", driver " : "", d->driver ? d->driver : "");
 		if (d->driver)
 			describe_driver(l, d->driver, d->unit);
 	}
-	for (unsigned i = 0; i < bm_mmio_count(); i++) {
-		const struct bm_mmio_dev *m = bm_mmio_get(i);
+	for (unsigned i = 0; i < ul_bm_mmio_count(); i++) {
+		const struct ul_bm_mmio_dev *m = ul_bm_mmio_get(i);
 		ul_log(l, "virtio-mmio at 0x%llx, irq %u%s%s",
 		       (unsigned long long)m->base, m->irq,
 		       m->driver ? ", driver " : "", m->driver ? m->driver : "");
 		if (m->driver)
 			describe_driver(l, m->driver, m->unit);
 	}
-	bm_gdb_start();
+	ul_bm_gdb_start();
 }

@@ -8,11 +8,12 @@
 #define STATUS_DRIVER_OK 4
 #define STATUS_FEATURES_OK 8
 
-bool bm_virtio_init(struct bm_virtio *v, const struct bm_virtio_place *at,
-                    uint64_t want, uint64_t *got)
+bool ul_bm_virtio_init(struct ul_bm_virtio *v,
+                       const struct ul_bm_virtio_place *at, uint64_t want,
+                       uint64_t *got)
 {
-	if (at->pci ? !bm_virtio_pci_attach(v, at->pci)
-	            : !bm_virtio_mmio_attach(v, at->mmio))
+	if (at->pci ? !ul_bm_virtio_pci_attach(v, at->pci)
+	            : !ul_bm_virtio_mmio_attach(v, at->mmio))
 		return false;
 	/* Writing 0 resets; the reset is over when 0 reads back. */
 	v->ops->set_status(v, 0);
@@ -30,8 +31,9 @@ bool bm_virtio_init(struct bm_virtio *v, const struct bm_virtio_place *at,
 	return v->ops->get_status(v) & STATUS_FEATURES_OK;
 }
 
-bool bm_virtio_queue(struct bm_virtio *v, unsigned index, struct bm_virtq *q,
-                     uint16_t max_size, bool interrupts)
+bool ul_bm_virtio_queue(struct ul_bm_virtio *v, unsigned index,
+                        struct ul_bm_virtq *q, uint16_t max_size,
+                        bool interrupts)
 {
 	uint16_t size = v->ops->queue_max(v, index);
 
@@ -48,8 +50,8 @@ bool bm_virtio_queue(struct bm_virtio *v, unsigned index, struct bm_virtq *q,
 	size_t avail_at = 16u * size;
 	size_t used_at = (avail_at + 6 + 2u * size + 3) & ~(size_t)3;
 	size_t bytes = used_at + 6 + 8u * size;
-	uint8_t *mem = bm_alloc_pages((bytes + 4095) / 4096);
-	*q = (struct bm_virtq){
+	uint8_t *mem = ul_bm_alloc_pages((bytes + 4095) / 4096);
+	*q = (struct ul_bm_virtq){
 		.size = size,
 		.index = (uint16_t)index,
 		.desc = (struct virtq_desc *)mem,
@@ -59,17 +61,17 @@ bool bm_virtio_queue(struct bm_virtio *v, unsigned index, struct bm_virtq *q,
 	};
 	v->ops->queue_enable(v, q, interrupts && v->interrupts);
 	if (interrupts && !v->interrupts)
-		bm_idle_needs_polling();
+		ul_bm_idle_needs_polling();
 	return true;
 }
 
-void bm_virtio_ready(struct bm_virtio *v)
+void ul_bm_virtio_ready(struct ul_bm_virtio *v)
 {
 	v->ops->set_status(v, v->ops->get_status(v) | STATUS_DRIVER_OK);
 }
 
-void bm_virtio_claim(const struct bm_virtio_place *at, const char *driver,
-                     unsigned unit)
+void ul_bm_virtio_claim(const struct ul_bm_virtio_place *at, const char *driver,
+                        unsigned unit)
 {
 	if (at->pci) {
 		at->pci->driver = driver;
@@ -80,7 +82,7 @@ void bm_virtio_claim(const struct bm_virtio_place *at, const char *driver,
 	}
 }
 
-uint8_t bm_virtio_cfg8(const struct bm_virtio *v, unsigned off)
+uint8_t ul_bm_virtio_cfg8(const struct ul_bm_virtio *v, unsigned off)
 {
 	return x86_mmio_read8(v->device_cfg + off);
 }
@@ -88,7 +90,7 @@ uint8_t bm_virtio_cfg8(const struct bm_virtio *v, unsigned off)
 /* A 64-bit field is read as two halves; config_generation would tell a
  * torn read, but the fields read here (capacity) do not change at run
  * time. */
-uint64_t bm_virtio_cfg64(const struct bm_virtio *v, unsigned off)
+uint64_t ul_bm_virtio_cfg64(const struct ul_bm_virtio *v, unsigned off)
 {
 	return x86_mmio_read32(v->device_cfg + off) |
 	       (uint64_t)x86_mmio_read32(v->device_cfg + off + 4) << 32;

@@ -32,7 +32,7 @@ struct virtq_used { /* the device's ring: chains it is done with */
 	struct virtq_used_elem ring[];
 };
 
-struct bm_virtq {
+struct ul_bm_virtq {
 	uint16_t size, index;
 	struct virtq_desc *desc;
 	struct virtq_avail *avail;
@@ -47,38 +47,38 @@ struct bm_virtq {
 };
 
 /* Where a device is: on PCI or at a virtio-mmio window (one is NULL). */
-struct bm_virtio_place {
-	struct bm_pci_dev *pci;
-	struct bm_mmio_dev *mmio;
+struct ul_bm_virtio_place {
+	struct ul_bm_pci_dev *pci;
+	struct ul_bm_mmio_dev *mmio;
 };
 
-struct bm_virtio;
+struct ul_bm_virtio;
 
 /* What the two transports do differently. */
-struct bm_virtio_ops {
-	uint8_t (*get_status)(struct bm_virtio *v);
-	void (*set_status)(struct bm_virtio *v, uint8_t status);
-	uint64_t (*get_features)(struct bm_virtio *v);
-	void (*set_features)(struct bm_virtio *v, uint64_t features);
+struct ul_bm_virtio_ops {
+	uint8_t (*get_status)(struct ul_bm_virtio *v);
+	void (*set_status)(struct ul_bm_virtio *v, uint8_t status);
+	uint64_t (*get_features)(struct ul_bm_virtio *v);
+	void (*set_features)(struct ul_bm_virtio *v, uint64_t features);
 	/* The largest size the device allows for queue index; 0: no such
 	 * queue. Selects the queue for queue_enable. */
-	uint16_t (*queue_max)(struct bm_virtio *v, unsigned index);
+	uint16_t (*queue_max)(struct ul_bm_virtio *v, unsigned index);
 	/* Hand q's rings to the device, set q->notify, enable the queue. */
-	void (*queue_enable)(struct bm_virtio *v, struct bm_virtq *q,
+	void (*queue_enable)(struct ul_bm_virtio *v, struct ul_bm_virtq *q,
 	                     bool interrupts);
 };
 
-struct bm_virtio {
-	const struct bm_virtio_ops *ops;
+struct ul_bm_virtio {
+	const struct ul_bm_virtio_ops *ops;
 	uintptr_t device_cfg; /* the device-specific configuration */
 	bool interrupts;      /* it can interrupt (MSI-X or an IRQ line) */
 	/* PCI: the common configuration and notification areas */
-	struct bm_pci_dev *pci;
+	struct ul_bm_pci_dev *pci;
 	uintptr_t common, notify;
 	uint32_t notify_multiplier;
 	/* virtio-mmio: the register window */
 	uintptr_t base;
-	uint64_t features; /* what bm_virtio_init agreed */
+	uint64_t features; /* what ul_bm_virtio_init agreed */
 };
 
 #define VIRTIO_F_EVENT_IDX (1ull << 29)
@@ -86,38 +86,40 @@ struct bm_virtio {
 
 /* Find the device's registers; false if it cannot be driven (a legacy-only
  * device, an unassigned BAR). */
-bool bm_virtio_pci_attach(struct bm_virtio *v, struct bm_pci_dev *d);
-bool bm_virtio_mmio_attach(struct bm_virtio *v, struct bm_mmio_dev *m);
+bool ul_bm_virtio_pci_attach(struct ul_bm_virtio *v, struct ul_bm_pci_dev *d);
+bool ul_bm_virtio_mmio_attach(struct ul_bm_virtio *v, struct ul_bm_mmio_dev *m);
 /* Attach on whichever transport, reset the device and negotiate: offer it
  * the features in want (plus VERSION_1) that it has; *got is what was
  * agreed. False for a device we cannot drive. */
-bool bm_virtio_init(struct bm_virtio *v, const struct bm_virtio_place *at,
-                    uint64_t want, uint64_t *got);
+bool ul_bm_virtio_init(struct ul_bm_virtio *v,
+                       const struct ul_bm_virtio_place *at, uint64_t want,
+                       uint64_t *got);
 /* Set up queue index with at most max_size entries (a power of two);
  * interrupts: the device signals used buffers on it. */
-bool bm_virtio_queue(struct bm_virtio *v, unsigned index, struct bm_virtq *q,
-                     uint16_t max_size, bool interrupts);
+bool ul_bm_virtio_queue(struct ul_bm_virtio *v, unsigned index,
+                        struct ul_bm_virtq *q, uint16_t max_size,
+                        bool interrupts);
 /* Tell the device the driver is ready (DRIVER_OK). */
-void bm_virtio_ready(struct bm_virtio *v);
+void ul_bm_virtio_ready(struct ul_bm_virtio *v);
 /* Record which driver took the device, for the list at boot. */
-void bm_virtio_claim(const struct bm_virtio_place *at, const char *driver,
-                     unsigned unit);
-uint8_t bm_virtio_cfg8(const struct bm_virtio *v, unsigned off);
-uint64_t bm_virtio_cfg64(const struct bm_virtio *v, unsigned off);
+void ul_bm_virtio_claim(const struct ul_bm_virtio_place *at, const char *driver,
+                        unsigned unit);
+uint8_t ul_bm_virtio_cfg8(const struct ul_bm_virtio *v, unsigned off);
+uint64_t ul_bm_virtio_cfg64(const struct ul_bm_virtio *v, unsigned off);
 
 /* Offer the chain that starts at descriptor head; the device may not
- * look before bm_virtq_kick. */
-void bm_virtq_offer(struct bm_virtq *q, uint16_t head);
-/* Chains offered since the last bm_virtq_kick. */
-uint16_t bm_virtq_unkicked(const struct bm_virtq *q);
+ * look before ul_bm_virtq_kick. */
+void ul_bm_virtq_offer(struct ul_bm_virtq *q, uint16_t head);
+/* Chains offered since the last ul_bm_virtq_kick. */
+uint16_t ul_bm_virtq_unkicked(const struct ul_bm_virtq *q);
 /* Wake the device to look at the chains offered since the last kick,
  * unless it said it does not need to be told. */
-void bm_virtq_kick(struct bm_virtq *q);
+void ul_bm_virtq_kick(struct ul_bm_virtq *q);
 /* Ask the device for an interrupt at its next used chain, or for none.
  * A hint: a device may interrupt anyway. */
-void bm_virtq_interrupts(struct bm_virtq *q, bool on);
+void ul_bm_virtq_interrupts(struct ul_bm_virtq *q, bool on);
 /* Take the next chain the device is done with; false if there is none. */
-bool bm_virtq_take(struct bm_virtq *q, struct virtq_used_elem *e);
-bool bm_virtq_has_used(const struct bm_virtq *q);
+bool ul_bm_virtq_take(struct ul_bm_virtq *q, struct virtq_used_elem *e);
+bool ul_bm_virtq_has_used(const struct ul_bm_virtq *q);
 
 #endif

@@ -27,8 +27,8 @@ struct blk_request {
 };
 
 struct disk {
-	struct bm_virtio v;
-	struct bm_virtq q;
+	struct ul_bm_virtio v;
+	struct ul_bm_virtq q;
 	struct blk_request *req; /* in a page of its own, for the device */
 	uint64_t sectors;
 	bool read_only, broken;
@@ -37,27 +37,28 @@ struct disk {
 static struct disk disks[UL_MAX_BLOCK];
 static unsigned disk_count;
 
-void bm_virtio_blk_probe(const struct bm_virtio_place *at)
+void ul_bm_virtio_blk_probe(const struct ul_bm_virtio_place *at)
 {
 	struct disk *k = &disks[disk_count];
 	uint64_t features;
 
 	if (disk_count == UL_MAX_BLOCK)
 		return;
-	if (!bm_virtio_init(&k->v, at, BLK_F_RO, &features) ||
-	    !bm_virtio_queue(&k->v, REQUEST_QUEUE, &k->q, QUEUE_SIZE, true) ||
+	if (!ul_bm_virtio_init(&k->v, at, BLK_F_RO, &features) ||
+	    !ul_bm_virtio_queue(&k->v, REQUEST_QUEUE, &k->q, QUEUE_SIZE,
+	                        true) ||
 	    k->q.size < 3) {
-		bm_virtio_claim(at, "virtio-blk (cannot drive it)", 0);
+		ul_bm_virtio_claim(at, "virtio-blk (cannot drive it)", 0);
 		return;
 	}
-	k->req = bm_alloc_pages(1);
-	k->sectors = bm_virtio_cfg64(&k->v, CFG_CAPACITY);
+	k->req = ul_bm_alloc_pages(1);
+	k->sectors = ul_bm_virtio_cfg64(&k->v, CFG_CAPACITY);
 	k->read_only = features & BLK_F_RO;
-	bm_virtio_ready(&k->v);
-	bm_virtio_claim(at, "virtio-blk", disk_count++);
+	ul_bm_virtio_ready(&k->v);
+	ul_bm_virtio_claim(at, "virtio-blk", disk_count++);
 }
 
-unsigned bm_block_count(void)
+unsigned ul_bm_block_count(void)
 {
 	return disk_count;
 }
@@ -81,7 +82,7 @@ static bool wait_done(struct disk *k)
 
 	for (;;) {
 		x86_cli();
-		if (bm_virtq_take(&k->q, &e)) {
+		if (ul_bm_virtq_take(&k->q, &e)) {
 			x86_sti();
 			return true;
 		}
@@ -90,7 +91,7 @@ static bool wait_done(struct disk *k)
 			k->broken = true;
 			return false;
 		}
-		bm_halt(give_up);
+		ul_bm_halt(give_up);
 	}
 }
 
@@ -113,8 +114,8 @@ static int transfer(struct disk *k, uint32_t type, uint64_t sector,
 		.addr = (uintptr_t)&k->req->status, .len = 1,
 		.flags = VIRTQ_DESC_F_WRITE,
 	};
-	bm_virtq_offer(&k->q, 0);
-	bm_virtq_kick(&k->q);
+	ul_bm_virtq_offer(&k->q, 0);
+	ul_bm_virtq_kick(&k->q);
 	if (!wait_done(k))
 		return -UL_EIO;
 	return k->req->status == S_OK ? 0 : -UL_EIO;

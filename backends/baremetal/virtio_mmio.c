@@ -33,14 +33,14 @@
 #define MAGIC 0x74726976
 #define MODERN 2
 
-static struct bm_mmio_dev devs[BM_MAX_MMIO];
+static struct ul_bm_mmio_dev devs[BM_MAX_MMIO];
 static unsigned dev_count;
 
 /* "virtio_mmio.device=512@0xfeb00e00:12" (an optional ":ID" may follow,
  * Linux's platform device ID, of no use here). */
-void bm_mmio_take_word(const char *word)
+void ul_bm_mmio_take_word(const char *word)
 {
-	struct bm_mmio_dev m = {0};
+	struct ul_bm_mmio_dev m = {0};
 	unsigned long long size;
 	char size_text[24], *end;
 	const char *at;
@@ -59,47 +59,47 @@ void bm_mmio_take_word(const char *word)
 		devs[dev_count++] = m;
 }
 
-unsigned bm_mmio_count(void)
+unsigned ul_bm_mmio_count(void)
 {
 	return dev_count;
 }
 
-struct bm_mmio_dev *bm_mmio_get(unsigned i)
+struct ul_bm_mmio_dev *ul_bm_mmio_get(unsigned i)
 {
 	return &devs[i];
 }
 
 /* The device ID (1 network, 2 block) of a modern device at m, else 0. */
-uint32_t bm_mmio_device_id(struct bm_mmio_dev *m)
+uint32_t ul_bm_mmio_device_id(struct ul_bm_mmio_dev *m)
 {
-	bm_map_device(m->base, m->size);
+	ul_bm_map_device(m->base, m->size);
 	if (x86_mmio_read32((uintptr_t)m->base + REG_MAGIC) != MAGIC ||
 	    x86_mmio_read32((uintptr_t)m->base + REG_VERSION) != MODERN)
 		return 0;
 	return x86_mmio_read32((uintptr_t)m->base + REG_DEVICE_ID);
 }
 
-static uint32_t rd(struct bm_virtio *v, unsigned reg)
+static uint32_t rd(struct ul_bm_virtio *v, unsigned reg)
 {
 	return x86_mmio_read32(v->base + reg);
 }
 
-static void wr(struct bm_virtio *v, unsigned reg, uint32_t value)
+static void wr(struct ul_bm_virtio *v, unsigned reg, uint32_t value)
 {
 	x86_mmio_write32(v->base + reg, value);
 }
 
-static uint8_t get_status(struct bm_virtio *v)
+static uint8_t get_status(struct ul_bm_virtio *v)
 {
 	return (uint8_t)rd(v, REG_STATUS);
 }
 
-static void set_status(struct bm_virtio *v, uint8_t status)
+static void set_status(struct ul_bm_virtio *v, uint8_t status)
 {
 	wr(v, REG_STATUS, status);
 }
 
-static uint64_t get_features(struct bm_virtio *v)
+static uint64_t get_features(struct ul_bm_virtio *v)
 {
 	uint64_t f = 0;
 	for (uint32_t half = 0; half < 2; half++) {
@@ -109,7 +109,7 @@ static uint64_t get_features(struct bm_virtio *v)
 	return f;
 }
 
-static void set_features(struct bm_virtio *v, uint64_t f)
+static void set_features(struct ul_bm_virtio *v, uint64_t f)
 {
 	for (uint32_t half = 0; half < 2; half++) {
 		wr(v, REG_DRIVER_FEATURES_SEL, half);
@@ -117,14 +117,14 @@ static void set_features(struct bm_virtio *v, uint64_t f)
 	}
 }
 
-static uint16_t queue_max(struct bm_virtio *v, unsigned index)
+static uint16_t queue_max(struct ul_bm_virtio *v, unsigned index)
 {
 	wr(v, REG_QUEUE_SEL, index);
 	uint32_t max = rd(v, REG_QUEUE_NUM_MAX);
 	return max > UINT16_MAX ? UINT16_MAX : (uint16_t)max;
 }
 
-static void write64(struct bm_virtio *v, unsigned reg, uint64_t value)
+static void write64(struct ul_bm_virtio *v, unsigned reg, uint64_t value)
 {
 	wr(v, reg, (uint32_t)value);
 	wr(v, reg + 4, (uint32_t)(value >> 32));
@@ -132,7 +132,7 @@ static void write64(struct bm_virtio *v, unsigned reg, uint64_t value)
 
 /* A device has one interrupt line for all its queues: interrupts is
  * decided per device, at attach. */
-static void queue_enable(struct bm_virtio *v, struct bm_virtq *q,
+static void queue_enable(struct ul_bm_virtio *v, struct ul_bm_virtq *q,
                          bool interrupts)
 {
 	(void)interrupts;
@@ -145,7 +145,7 @@ static void queue_enable(struct bm_virtio *v, struct bm_virtq *q,
 	wr(v, REG_QUEUE_READY, 1);
 }
 
-static const struct bm_virtio_ops mmio_ops = {
+static const struct ul_bm_virtio_ops mmio_ops = {
 	get_status, set_status, get_features, set_features, queue_max,
 	queue_enable,
 };
@@ -164,11 +164,12 @@ static void mmio_interrupt(void)
 	}
 }
 
-bool bm_virtio_mmio_attach(struct bm_virtio *v, struct bm_mmio_dev *m)
+bool ul_bm_virtio_mmio_attach(struct ul_bm_virtio *v, struct ul_bm_mmio_dev *m)
 {
-	*v = (struct bm_virtio){.ops = &mmio_ops, .base = (uintptr_t)m->base};
+	*v = (struct ul_bm_virtio){.ops = &mmio_ops,
+	                           .base = (uintptr_t)m->base};
 	v->device_cfg = v->base + REG_CONFIG;
-	bm_set_irq_handler(BM_VEC_VIRTIO_MMIO, mmio_interrupt);
-	v->interrupts = bm_ioapic_route(m->irq, BM_VEC_VIRTIO_MMIO);
+	ul_bm_set_irq_handler(BM_VEC_VIRTIO_MMIO, mmio_interrupt);
+	v->interrupts = ul_bm_ioapic_route(m->irq, BM_VEC_VIRTIO_MMIO);
 	return true;
 }

@@ -7,10 +7,11 @@
  *
  * Notifications are batched and suppressed (virtqueue.c): a sent frame is
  * only queued; the device hears of the queue at the end of the event
- * loop's turn (ul_plat_poll calls bm_net_kick), or as soon as half the
+ * loop's turn (ul_plat_poll calls ul_bm_net_kick), or as soon as half the
  * ring waits, so that it sends one half while the core fills the other.
  * Receive interrupts are asked for only while the CPU sleeps. */
 #include <unilab/errno.h>
+#include <unilab/ether.h>
 #include <unilab/log.h>
 #include <unilab/string.h>
 
@@ -24,8 +25,6 @@
 #define RX_SIZE 128
 #define TX_SIZE 64
 #define BUF_SIZE 2048
-#define MTU 1500
-#define ETH_HEADER 14
 
 /* Precedes every frame in both directions; all zero on transmit: no
  * checksum offload, no segmentation offload. */
@@ -35,13 +34,13 @@ struct net_hdr {
 };
 
 struct nic {
-	struct bm_virtio v;
-	struct bm_virtq rx, tx;
+	struct ul_bm_virtio v;
+	struct ul_bm_virtq rx, tx;
 	uint8_t *rx_buf, *tx_buf;
 	uint16_t tx_free[TX_SIZE]; /* a stack of idle transmit descriptors */
 	unsigned tx_free_count;
-	uint8_t mac[6];
-	uint64_t sent, received; /* frames, for bm_net_log_counters */
+	uint8_t mac[UL_ETH_ADDR_LEN];
+	uint64_t sent, received; /* frames, for ul_bm_net_log_counters */
 };
 
 static struct nic nics[UL_MAX_NET];
@@ -54,7 +53,7 @@ static void offer_rx(struct nic *n, uint16_t id)
 		.len = BUF_SIZE,
 		.flags = VIRTQ_DESC_F_WRITE,
 	};
-	bm_virtq_offer(&n->rx, id);
+	ul_bm_virtq_offer(&n->rx, id);
 }
 
 /* A locally administered address when the device has none: 02:00:00:00:
@@ -63,64 +62,64 @@ static void read_mac(struct nic *n, uint64_t features)
 {
 	if (features & NET_F_MAC) {
 		for (unsigned i = 0; i < 6; i++)
-			n->mac[i] = bm_virtio_cfg8(&n->v, CFG_MAC + i);
+			n->mac[i] = ul_bm_virtio_cfg8(&n->v, CFG_MAC + i);
 		return;
 	}
-	const uint8_t mac[6] = {0x02, 0, 0, 0, 0, (uint8_t)nic_count};
-	ul_memcpy(n->mac, mac, 6);
+	const uint8_t mac[UL_ETH_ADDR_LEN] = {0x02, 0, 0, 0, 0, (uint8_t)nic_count};
+	ul_memcpy(n->mac, mac, UL_ETH_ADDR_LEN);
 }
 
-void bm_virtio_net_probe(const struct bm_virtio_place *at)
+void ul_bm_virtio_net_probe(const struct ul_bm_virtio_place *at)
 {
 	struct nic *n = &nics[nic_count];
 	uint64_t features;
 
 	if (nic_count == UL_MAX_NET)
 		return;
-	if (!bm_virtio_init(&n->v, at, NET_F_MAC | VIRTIO_F_EVENT_IDX,
-	                    &features) ||
-	    !bm_virtio_queue(&n->v, RX_QUEUE, &n->rx, RX_SIZE, true) ||
-	    !bm_virtio_queue(&n->v, TX_QUEUE, &n->tx, TX_SIZE, false)) {
-		bm_virtio_claim(at, "virtio-net (cannot drive it)", 0);
+	if (!ul_bm_virtio_init(&n->v, at, NET_F_MAC | VIRTIO_F_EVENT_IDX,
+	                       &features) ||
+	    !ul_bm_virtio_queue(&n->v, RX_QUEUE, &n->rx, RX_SIZE, true) ||
+	    !ul_bm_virtio_queue(&n->v, TX_QUEUE, &n->tx, TX_SIZE, false)) {
+		ul_bm_virtio_claim(at, "virtio-net (cannot drive it)", 0);
 		return;
 	}
 	read_mac(n, features);
-	bm_virtq_interrupts(&n->rx, false);
-	bm_virtq_interrupts(&n->tx, false); /* reclaimed on the next send */
-	n->rx_buf = bm_alloc_pages(((size_t)n->rx.size * BUF_SIZE + 4095) / 4096);
-	n->tx_buf = bm_alloc_pages(((size_t)n->tx.size * BUF_SIZE + 4095) / 4096);
+	ul_bm_virtq_interrupts(&n->rx, false);
+	ul_bm_virtq_interrupts(&n->tx, false); /* reclaimed on the next send */
+	n->rx_buf = ul_bm_alloc_pages(((size_t)n->rx.size * BUF_SIZE + 4095) / 4096);
+	n->tx_buf = ul_bm_alloc_pages(((size_t)n->tx.size * BUF_SIZE + 4095) / 4096);
 	for (uint16_t id = 0; id < n->rx.size; id++)
 		offer_rx(n, id);
 	for (uint16_t id = 0; id < n->tx.size; id++)
 		n->tx_free[n->tx_free_count++] = id;
-	bm_virtio_ready(&n->v);
-	bm_virtq_kick(&n->rx);
-	bm_virtio_claim(at, "virtio-net", nic_count++);
+	ul_bm_virtio_ready(&n->v);
+	ul_bm_virtq_kick(&n->rx);
+	ul_bm_virtio_claim(at, "virtio-net", nic_count++);
 }
 
-unsigned bm_net_count(void)
+unsigned ul_bm_net_count(void)
 {
 	return nic_count;
 }
 
-uint32_t bm_net_wake_on(uint32_t wait)
+uint32_t ul_bm_net_wake_on(uint32_t wait)
 {
 	uint32_t ready = 0;
 	for (unsigned i = 0; i < nic_count; i++) {
-		bm_virtq_interrupts(&nics[i].rx, wait & UL_READY_NET(i));
-		if (bm_virtq_has_used(&nics[i].rx))
+		ul_bm_virtq_interrupts(&nics[i].rx, wait & UL_READY_NET(i));
+		if (ul_bm_virtq_has_used(&nics[i].rx))
 			ready |= UL_READY_NET(i);
 	}
 	return ready;
 }
 
-void bm_net_kick(void)
+void ul_bm_net_kick(void)
 {
 	for (unsigned i = 0; i < nic_count; i++)
-		bm_virtq_kick(&nics[i].tx);
+		ul_bm_virtq_kick(&nics[i].tx);
 }
 
-void bm_net_log_counters(enum ul_log_level l)
+void ul_bm_net_log_counters(enum ul_log_level l)
 {
 	for (unsigned i = 0; i < nic_count; i++) {
 		const struct nic *n = &nics[i];
@@ -138,8 +137,8 @@ int ul_plat_net_info(unsigned i, struct ul_net_info *info)
 {
 	if (i >= nic_count)
 		return -UL_ENODEV;
-	ul_memcpy(info->mac, nics[i].mac, 6);
-	info->mtu = MTU;
+	ul_memcpy(info->mac, nics[i].mac, UL_ETH_ADDR_LEN);
+	info->mtu = UL_ETH_MTU;
 	return 0;
 }
 
@@ -148,13 +147,13 @@ static void reclaim_tx(struct nic *n)
 {
 	struct virtq_used_elem done;
 
-	while (bm_virtq_take(&n->tx, &done))
+	while (ul_bm_virtq_take(&n->tx, &done))
 		n->tx_free[n->tx_free_count++] = (uint16_t)done.id;
 }
 
-void bm_net_flush(uint64_t deadline)
+void ul_bm_net_flush(uint64_t deadline)
 {
-	bm_net_kick();
+	ul_bm_net_kick();
 	for (unsigned i = 0; i < nic_count; i++) {
 		struct nic *n = &nics[i];
 		for (reclaim_tx(n); n->tx_free_count < n->tx.size;
@@ -173,11 +172,11 @@ long ul_plat_net_send(unsigned i, const void *frame, size_t len)
 	if (i >= nic_count)
 		return -UL_ENODEV;
 	n = &nics[i];
-	if (len < ETH_HEADER || len > MTU + ETH_HEADER)
+	if (len < UL_ETH_HLEN || len > UL_ETH_MTU + UL_ETH_HLEN)
 		return -UL_EINVAL;
 	reclaim_tx(n);
 	if (n->tx_free_count == 0) {
-		bm_virtq_kick(&n->tx); /* it may not know of them yet */
+		ul_bm_virtq_kick(&n->tx); /* it may not know of them yet */
 		return -UL_EAGAIN;
 	}
 	uint16_t id = n->tx_free[--n->tx_free_count];
@@ -188,9 +187,9 @@ long ul_plat_net_send(unsigned i, const void *frame, size_t len)
 		.addr = (uintptr_t)buf,
 		.len = (uint32_t)(sizeof(struct net_hdr) + len),
 	};
-	bm_virtq_offer(&n->tx, id);
-	if (bm_virtq_unkicked(&n->tx) >= n->tx.size / 2)
-		bm_virtq_kick(&n->tx);
+	ul_bm_virtq_offer(&n->tx, id);
+	if (ul_bm_virtq_unkicked(&n->tx) >= n->tx.size / 2)
+		ul_bm_virtq_kick(&n->tx);
 	n->sent++;
 	return (long)len;
 }
@@ -204,7 +203,7 @@ long ul_plat_net_recv(unsigned i, void *buf, size_t cap)
 	if (i >= nic_count)
 		return -UL_ENODEV;
 	n = &nics[i];
-	if (!bm_virtq_take(&n->rx, &e))
+	if (!ul_bm_virtq_take(&n->rx, &e))
 		return -UL_EAGAIN;
 	if (e.id >= n->rx.size || e.len < sizeof(struct net_hdr) ||
 	    e.len > BUF_SIZE) {
@@ -221,7 +220,7 @@ long ul_plat_net_recv(unsigned i, void *buf, size_t cap)
 	/* A notification only if the device asked, having run out. */
 	if (e.id < n->rx.size) {
 		offer_rx(n, (uint16_t)e.id);
-		bm_virtq_kick(&n->rx);
+		ul_bm_virtq_kick(&n->rx);
 	}
 	return ret;
 }

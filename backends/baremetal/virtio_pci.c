@@ -43,36 +43,36 @@ static void write64(uintptr_t a, uint64_t v)
 }
 
 /* The mapped address of the first capability of type cfg_type. */
-static uintptr_t find_block(struct bm_virtio *v, uint8_t cfg_type,
+static uintptr_t find_block(struct ul_bm_virtio *v, uint8_t cfg_type,
                             unsigned *cap_out)
 {
-	for (unsigned cap = bm_pci_find_cap(v->pci, CAP_VENDOR, 0); cap;
-	     cap = bm_pci_find_cap(v->pci, CAP_VENDOR, cap)) {
-		if (bm_pci_read8(v->pci, cap + CAP_TYPE) != cfg_type)
+	for (unsigned cap = ul_bm_pci_find_cap(v->pci, CAP_VENDOR, 0); cap;
+	     cap = ul_bm_pci_find_cap(v->pci, CAP_VENDOR, cap)) {
+		if (ul_bm_pci_read8(v->pci, cap + CAP_TYPE) != cfg_type)
 			continue;
-		uint64_t bar = bm_pci_bar(v->pci, bm_pci_read8(v->pci, cap + CAP_BAR));
-		uint32_t off = bm_pci_read32(v->pci, cap + CAP_OFFSET);
-		uint32_t len = bm_pci_read32(v->pci, cap + CAP_LENGTH);
+		uint64_t bar = ul_bm_pci_bar(v->pci, ul_bm_pci_read8(v->pci, cap + CAP_BAR));
+		uint32_t off = ul_bm_pci_read32(v->pci, cap + CAP_OFFSET);
+		uint32_t len = ul_bm_pci_read32(v->pci, cap + CAP_LENGTH);
 		if (!bar)
 			return 0;
-		bm_map_device(bar + off, len);
+		ul_bm_map_device(bar + off, len);
 		*cap_out = cap;
 		return (uintptr_t)(bar + off);
 	}
 	return 0;
 }
 
-static uint8_t get_status(struct bm_virtio *v)
+static uint8_t get_status(struct ul_bm_virtio *v)
 {
 	return x86_mmio_read8(v->common + DEVICE_STATUS);
 }
 
-static void set_status(struct bm_virtio *v, uint8_t status)
+static void set_status(struct ul_bm_virtio *v, uint8_t status)
 {
 	x86_mmio_write8(v->common + DEVICE_STATUS, status);
 }
 
-static uint64_t get_features(struct bm_virtio *v)
+static uint64_t get_features(struct ul_bm_virtio *v)
 {
 	uint64_t f = 0;
 	for (uint32_t half = 0; half < 2; half++) {
@@ -83,7 +83,7 @@ static uint64_t get_features(struct bm_virtio *v)
 	return f;
 }
 
-static void set_features(struct bm_virtio *v, uint64_t f)
+static void set_features(struct ul_bm_virtio *v, uint64_t f)
 {
 	for (uint32_t half = 0; half < 2; half++) {
 		x86_mmio_write32(v->common + DRIVER_FEATURE_SELECT, half);
@@ -92,14 +92,14 @@ static void set_features(struct bm_virtio *v, uint64_t f)
 	}
 }
 
-static uint16_t queue_max(struct bm_virtio *v, unsigned index)
+static uint16_t queue_max(struct ul_bm_virtio *v, unsigned index)
 {
 	x86_mmio_write16(v->common + QUEUE_SELECT, (uint16_t)index);
 	return x86_mmio_read16(v->common + QUEUE_SIZE);
 }
 
-/* Queue interrupts go to MSI-X entry 0 (bm_pci_msix_enable). */
-static void queue_enable(struct bm_virtio *v, struct bm_virtq *q,
+/* Queue interrupts go to MSI-X entry 0 (ul_bm_pci_msix_enable). */
+static void queue_enable(struct ul_bm_virtio *v, struct ul_bm_virtq *q,
                          bool interrupts)
 {
 	x86_mmio_write16(v->common + QUEUE_SIZE, q->size);
@@ -113,29 +113,29 @@ static void queue_enable(struct bm_virtio *v, struct bm_virtq *q,
 		v->interrupts = false; /* the device could not take the vector */
 	uint16_t off = x86_mmio_read16(v->common + QUEUE_NOTIFY_OFF);
 	q->notify = v->notify + (uintptr_t)off * v->notify_multiplier;
-	bm_map_device(q->notify, 2);
+	ul_bm_map_device(q->notify, 2);
 	x86_mmio_write16(v->common + QUEUE_ENABLE, 1);
 }
 
-static const struct bm_virtio_ops pci_ops = {
+static const struct ul_bm_virtio_ops pci_ops = {
 	get_status, set_status, get_features, set_features, queue_max,
 	queue_enable,
 };
 
-bool bm_virtio_pci_attach(struct bm_virtio *v, struct bm_pci_dev *d)
+bool ul_bm_virtio_pci_attach(struct ul_bm_virtio *v, struct ul_bm_pci_dev *d)
 {
 	unsigned cap, notify_cap = 0;
 
-	*v = (struct bm_virtio){.ops = &pci_ops, .pci = d};
-	bm_pci_enable(d);
+	*v = (struct ul_bm_virtio){.ops = &pci_ops, .pci = d};
+	ul_bm_pci_enable(d);
 	v->common = find_block(v, CFG_COMMON, &cap);
 	v->device_cfg = find_block(v, CFG_DEVICE, &cap);
 	v->notify = find_block(v, CFG_NOTIFY, &notify_cap);
 	if (!v->common || !v->device_cfg || !v->notify)
 		return false;
 	v->notify_multiplier =
-		bm_pci_read32(d, notify_cap + CAP_NOTIFY_MULTIPLIER);
+		ul_bm_pci_read32(d, notify_cap + CAP_NOTIFY_MULTIPLIER);
 	x86_mmio_write16(v->common + CONFIG_MSIX_VECTOR, NO_VECTOR);
-	v->interrupts = bm_pci_msix_enable(d, BM_VEC_DEVICE);
+	v->interrupts = ul_bm_pci_msix_enable(d, BM_VEC_DEVICE);
 	return true;
 }

@@ -17,12 +17,12 @@
 #define VIRTQ_USED_F_NO_NOTIFY 1
 
 /* The event fields sit right after each ring's last entry. */
-static volatile uint16_t *used_event(struct bm_virtq *q)
+static volatile uint16_t *used_event(struct ul_bm_virtq *q)
 {
 	return &q->avail->ring[q->size];
 }
 
-static volatile uint16_t *avail_event(struct bm_virtq *q)
+static volatile uint16_t *avail_event(struct ul_bm_virtq *q)
 {
 	return (volatile uint16_t *)&q->used->ring[q->size];
 }
@@ -35,7 +35,7 @@ static bool crosses(uint16_t event, uint16_t new, uint16_t old)
 	return (uint16_t)(new - event - 1) < (uint16_t)(new - old);
 }
 
-void bm_virtq_offer(struct bm_virtq *q, uint16_t head)
+void ul_bm_virtq_offer(struct ul_bm_virtq *q, uint16_t head)
 {
 	uint16_t idx = q->avail->idx;
 
@@ -43,12 +43,12 @@ void bm_virtq_offer(struct bm_virtq *q, uint16_t head)
 	__atomic_store_n(&q->avail->idx, (uint16_t)(idx + 1), __ATOMIC_RELEASE);
 }
 
-uint16_t bm_virtq_unkicked(const struct bm_virtq *q)
+uint16_t ul_bm_virtq_unkicked(const struct ul_bm_virtq *q)
 {
 	return (uint16_t)(q->avail->idx - q->kicked);
 }
 
-void bm_virtq_kick(struct bm_virtq *q)
+void ul_bm_virtq_kick(struct ul_bm_virtq *q)
 {
 	uint16_t now = q->avail->idx;
 	bool wanted;
@@ -76,7 +76,7 @@ void bm_virtq_kick(struct bm_virtq *q)
 /* With event indices, "no interrupt" is a used_event one behind the
  * device's next entry: it cannot be crossed again before 2^16 more used
  * entries, by when the driver has asked again. */
-void bm_virtq_interrupts(struct bm_virtq *q, bool on)
+void ul_bm_virtq_interrupts(struct ul_bm_virtq *q, bool on)
 {
 	if (q->event_idx)
 		*used_event(q) = (uint16_t)(q->last_used - (on ? 0 : 1));
@@ -89,14 +89,14 @@ void bm_virtq_interrupts(struct bm_virtq *q, bool on)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
-bool bm_virtq_has_used(const struct bm_virtq *q)
+bool ul_bm_virtq_has_used(const struct ul_bm_virtq *q)
 {
 	return __atomic_load_n(&q->used->idx, __ATOMIC_ACQUIRE) != q->last_used;
 }
 
-bool bm_virtq_take(struct bm_virtq *q, struct virtq_used_elem *e)
+bool ul_bm_virtq_take(struct ul_bm_virtq *q, struct virtq_used_elem *e)
 {
-	if (!bm_virtq_has_used(q))
+	if (!ul_bm_virtq_has_used(q))
 		return false;
 	*e = q->used->ring[q->last_used & (q->size - 1)];
 	q->last_used++;

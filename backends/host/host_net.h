@@ -37,6 +37,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unilab/ether.h>
 
 #include "error.h"
 
@@ -66,7 +67,7 @@ struct ul_host_net_spec {
 	enum ul_host_net_kind kind;
 	char name[16]; /* TAP or interface name (IFNAMSIZ), "" for user */
 	bool mac_set;
-	uint8_t mac[6];
+	uint8_t mac[UL_ETH_ADDR_LEN];
 	unsigned fwd_count;
 	struct ul_host_fwd fwd[HOST_NET_MAX_FWD];
 };
@@ -86,7 +87,7 @@ unsigned ul_host_net_count(void);
 
 /* MAC address and MTU (largest IP payload) of interface i. 0, or
  * -UL_ENODEV for a bad index. */
-int ul_host_net_info(unsigned i, uint8_t mac[6], uint16_t *mtu);
+int ul_host_net_info(unsigned i, uint8_t mac[UL_ETH_ADDR_LEN], uint16_t *mtu);
 
 /* Send one frame: len, -UL_EAGAIN (try later), -UL_EINVAL (shorter than an
  * Ethernet header or longer than MTU + header), -UL_ENODEV, -UL_EIO. */

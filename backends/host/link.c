@@ -43,7 +43,7 @@ int ul_host_link_check(const char *name, const char *advice, uint16_t *mtu,
 				    "network interface %s is down; "
 				    "bring it up with: ip link set %s up",
 				    name, name);
-	*mtu = ifr.ifr_mtu > 0 && ifr.ifr_mtu <= 65535 - ETH_HEADER
+	*mtu = ifr.ifr_mtu > 0 && ifr.ifr_mtu <= 65535 - UL_ETH_HLEN
 	               ? (uint16_t)ifr.ifr_mtu
 	               : 1500;
 	return 0;

@@ -87,7 +87,7 @@ long ul_host_net_send(unsigned i, const void *frame, size_t len)
 	struct ul_host_nic *nic = nic_at(i);
 	if (!nic)
 		return -UL_ENODEV;
-	if (len < ETH_HEADER || len > (size_t)nic->mtu + ETH_HEADER)
+	if (len < UL_ETH_HLEN || len > (size_t)nic->mtu + UL_ETH_HLEN)
 		return -UL_EINVAL;
 	long r = nic->ops->send(nic, frame, len);
 	if (r > 0)

@@ -3,9 +3,10 @@
 #ifndef UL_HOST_NIC_H
 #define UL_HOST_NIC_H
 
+#include <unilab/ether.h>
+
 #include "host_net.h"
 
-#define ETH_HEADER 14
 
 /* The descriptors ul_host_net_sleep waits on in ppoll(); each interface
  * adds its own. */
@@ -35,7 +36,7 @@ struct ul_host_nic_ops {
 struct ul_host_nic {
 	const struct ul_host_nic_ops *ops;
 	struct ul_host_net_spec spec;
-	uint8_t mac[6];
+	uint8_t mac[UL_ETH_ADDR_LEN];
 	uint16_t mtu;
 	int fd;         /* what tap and pcap sleep on */
 	int poll_index; /* fd's slot in the current pollset */

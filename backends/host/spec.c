@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <unilab/errno.h>
+#include <unilab/ether.h>
 
 #include "nic.h"
 
@@ -49,7 +50,7 @@ static int hex_digit(char c)
 }
 
 /* Six colon-separated hex bytes of a unicast, non-zero address. */
-static bool parse_mac(const char *s, size_t len, uint8_t mac[6])
+static bool parse_mac(const char *s, size_t len, uint8_t mac[UL_ETH_ADDR_LEN])
 {
 	if (len != 17)
 		return false;
@@ -59,8 +60,8 @@ static bool parse_mac(const char *s, size_t len, uint8_t mac[6])
 			return false;
 		mac[i] = (uint8_t)(hi << 4 | lo);
 	}
-	static const uint8_t zero[6];
-	return !(mac[0] & 1) && memcmp(mac, zero, 6) != 0;
+	static const uint8_t zero[UL_ETH_ADDR_LEN];
+	return !(mac[0] & 1) && memcmp(mac, zero, UL_ETH_ADDR_LEN) != 0;
 }
 
 /* A port 1..65535 that is the whole of s. */

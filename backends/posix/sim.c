@@ -12,14 +12,13 @@
 #include <unistd.h>
 
 #include <unilab/errno.h>
+#include <unilab/ether.h>
 
 #include "platform.h"
 #include "posix.h"
 #include "abi.h" /* sim/abi.h */
 
 _Static_assert(UL_MAX_NET == SIM_NET_MAX, "one interface table, one size");
-
-#define ETH_HEADER 14
 
 struct rx_frame {
 	size_t len;
@@ -77,7 +76,7 @@ static void console_write(const char *buf, size_t len)
 
 static void deliver(unsigned i, const void *frame, size_t len)
 {
-	if (i >= boot.net_count || len < ETH_HEADER ||
+	if (i >= boot.net_count || len < UL_ETH_HLEN ||
 	    rings[i].count == SIM_RX_RING) {
 		errno = EPROTO;
 		lost("the simulator sent a frame this node cannot hold");
@@ -135,7 +134,7 @@ static int net_info(unsigned i, struct ul_net_info *info)
 {
 	if (i >= boot.net_count)
 		return -UL_ENODEV;
-	memcpy(info->mac, boot.net[i].mac, 6);
+	memcpy(info->mac, boot.net[i].mac, UL_ETH_ADDR_LEN);
 	info->mtu = boot.net[i].mtu;
 	return 0;
 }
@@ -144,7 +143,7 @@ static long net_send(unsigned i, const void *frame, size_t len)
 {
 	if (i >= boot.net_count)
 		return -UL_ENODEV;
-	if (len < ETH_HEADER || len > (size_t)boot.net[i].mtu + ETH_HEADER)
+	if (len < UL_ETH_HLEN || len > (size_t)boot.net[i].mtu + UL_ETH_HLEN)
 		return -UL_EINVAL;
 	if (ul_host_sim_send(chan, SIM_SEND, i, 0, frame, len) < 0)
 		lost("cannot send a frame to the simulator");

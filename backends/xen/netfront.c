@@ -14,6 +14,7 @@
  * frame into a free tx page and posts it; receive takes a filled rx page
  * from the ring, copies the frame out and posts the page again. */
 #include <unilab/errno.h>
+#include <unilab/ether.h>
 #include <unilab/log.h>
 #include <unilab/string.h>
 
@@ -31,7 +32,7 @@ struct vif {
 	unsigned tx_nfree;
 	uint32_t tx_cons, rx_cons; /* responses consumed */
 	uint32_t port;
-	uint8_t mac[6];
+	uint8_t mac[UL_ETH_ADDR_LEN];
 };
 
 struct pages {
@@ -43,7 +44,7 @@ static struct pages pages[UL_MAX_NET] __attribute__((aligned(XEN_PAGE_SIZE)));
 static struct vif vifs[UL_MAX_NET];
 static unsigned vif_count;
 
-static int parse_mac(const char *s, uint8_t mac[6])
+static int parse_mac(const char *s, uint8_t mac[UL_ETH_ADDR_LEN])
 {
 	for (int i = 0; i < 6; i++) {
 		unsigned v = 0;
@@ -168,7 +169,7 @@ int ul_plat_net_info(unsigned i, struct ul_net_info *info)
 
 	if (!v)
 		return -UL_ENODEV;
-	ul_memcpy(info->mac, v->mac, 6);
+	ul_memcpy(info->mac, v->mac, UL_ETH_ADDR_LEN);
 	info->mtu = 1500;
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unilab/errno.h>
+#include <unilab/ether.h>
 
 #include "monitor.h"
 
@@ -20,16 +21,13 @@
  * the interface itself (the TAP's queue, libslirp's sockets) until the
  * guest reads them. A boot takes milliseconds, so this is plenty. */
 #define HELD_MAX 128
-#define ETH_HLEN 14
-#define ETHERTYPE_IPV4 0x0800
-#define ETHERTYPE_ARP 0x0806
 
 struct held_queue {
 	uint8_t *frames;   /* HELD_MAX slots of slot_size bytes */
 	uint16_t len[HELD_MAX];
 	size_t slot_size;
 	unsigned head, count;
-	uint8_t mac[6];    /* the guest's address on this interface */
+	uint8_t mac[UL_ETH_ADDR_LEN]; /* the guest's address on this link */
 };
 
 static struct held_queue held[UL_KVM_MAX_NET];
@@ -47,7 +45,7 @@ static void held_alloc(void)
 	for (unsigned i = 0; i < net_count; i++) {
 		uint16_t mtu;
 		ul_host_net_info(i, held[i].mac, &mtu);
-		held[i].slot_size = (size_t)mtu + ETH_HLEN + 4; /* a VLAN tag */
+		held[i].slot_size = (size_t)mtu + UL_ETH_HLEN + 4; /* a VLAN tag */
 		held[i].frames = malloc(HELD_MAX * held[i].slot_size);
 		if (held[i].frames == NULL)
 			fatal(UL_KVM_EXIT_HOST, "--on-demand: out of memory");
@@ -74,14 +72,16 @@ static bool held_any(void)
 static bool wakes_guest(const struct held_queue *q, const uint8_t *f,
                         size_t len)
 {
-	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	static const uint8_t bcast[UL_ETH_ADDR_LEN] = {0xff, 0xff, 0xff,
+	                                               0xff, 0xff, 0xff};
 
-	if (len < ETH_HLEN)
+	if (len < UL_ETH_HLEN)
 		return false;
 	unsigned type = (unsigned)f[12] << 8 | f[13];
-	if (type != ETHERTYPE_IPV4 && type != ETHERTYPE_ARP)
+	if (type != UL_ETH_TYPE_IPV4 && type != UL_ETH_TYPE_ARP)
 		return false;
-	return memcmp(f, q->mac, 6) == 0 || memcmp(f, bcast, 6) == 0;
+	return memcmp(f, q->mac, UL_ETH_ADDR_LEN) == 0 ||
+	       memcmp(f, bcast, UL_ETH_ADDR_LEN) == 0;
 }
 
 /* Read what interface i has into its queue, while there is room. Until

@@ -106,19 +106,7 @@ static void answer(struct netif *in, const uint8_t *h, size_t hlen,
 {
 	if (!in->addr || !may_answer(h, hlen, len) || !error_token())
 		return;
-	size_t more = len - hlen < ICMP_QUOTE ? len - hlen : ICMP_QUOTE;
-	size_t quote = hlen + more;
-	struct pbuf *e = pbuf_alloc(PBUF_HEADROOM, ICMP_HLEN + quote);
-	if (!e)
-		return;
-	e->data[ICMP_TYPE] = type;
-	e->data[ICMP_CODE] = code;
-	wr16(e->data + ICMP_CSUM, 0);
-	wr32(e->data + ICMP_WORD, word);
-	ul_memcpy(e->data + ICMP_HLEN, h, quote);
-	wr16(e->data + ICMP_CSUM, csum(e->data, e->len));
-	NET_COUNT(icmp_out);
-	ip_output(e, in->addr, rd32(h + IP_SRC), IP_PROTO_ICMP, -1);
+	icmp_error_output(h, hlen, len, type, code, word, in->addr, -1);
 }
 
 /* The header checks ip_input makes, minus "is it ours": 0 when the

@@ -120,19 +120,27 @@ void icmp_send_unreachable(const struct ip_meta *m, const struct pbuf *p,
 		return;
 	if (!error_allowed())
 		return;
-	size_t quote = m->hlen + (p->len < ICMP_QUOTE ? p->len : ICMP_QUOTE);
+	icmp_error_output(m->hdr, m->hlen, m->hlen + p->len, ICMP_UNREACH, code,
+	                  0, m->dst, (int)m->nif->index);
+}
+
+void icmp_error_output(const uint8_t *h, size_t hlen, size_t len,
+                       uint8_t type, uint8_t code, uint32_t word,
+                       uint32_t src, int ifindex)
+{
+	size_t more = len - hlen < ICMP_QUOTE ? len - hlen : ICMP_QUOTE;
+	size_t quote = hlen + more;
 	struct pbuf *e = pbuf_alloc(PBUF_HEADROOM, ICMP_HLEN + quote);
 	if (!e)
 		return;
-	uint8_t *h = e->data;
-	h[ICMP_TYPE] = ICMP_UNREACH;
-	h[ICMP_CODE] = code;
-	wr16(h + ICMP_CSUM, 0);
-	wr32(h + ICMP_WORD, 0);
-	ul_memcpy(h + ICMP_HLEN, m->hdr, quote);
-	wr16(h + ICMP_CSUM, csum(h, e->len));
+	e->data[ICMP_TYPE] = type;
+	e->data[ICMP_CODE] = code;
+	wr16(e->data + ICMP_CSUM, 0);
+	wr32(e->data + ICMP_WORD, word);
+	ul_memcpy(e->data + ICMP_HLEN, h, quote);
+	wr16(e->data + ICMP_CSUM, csum(e->data, e->len));
 	NET_COUNT(icmp_out);
-	ip_output(e, m->dst, m->src, IP_PROTO_ICMP, (int)m->nif->index);
+	ip_output(e, src, rd32(h + IP_SRC), IP_PROTO_ICMP, ifindex);
 }
 
 int icmp_echo_output(uint16_t ident, const void *msg, size_t len,

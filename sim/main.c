@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "options.h" /* backends/host */
 #include "sim.h"
 #include "units.h"
 
@@ -55,53 +56,71 @@ static _Noreturn void bad_option(const char *fmt, const char *arg)
 	exit(2);
 }
 
-/* "--key value" or "--key=value": the value, advancing *i past it. */
-static const char *value_of(int argc, char **argv, int *i, const char *key)
+enum { OPT_HELP = 1, OPT_SVG, OPT_QUIET, OPT_SEED, OPT_UNTIL, OPT_OUT,
+       OPT_BUILD };
+
+static void take_option(int id, const char *v, struct options *o)
 {
-	size_t n = strlen(key);
-	const char *a = argv[*i];
-	if (strncmp(a, key, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 == argc)
-		bad_option("%s needs a value", key);
-	return argv[++*i];
+	switch (id) {
+	case OPT_HELP:
+		usage(stdout);
+		exit(0);
+	case OPT_SVG:
+		o->svg = true;
+		break;
+	case OPT_QUIET:
+		o->quiet = true;
+		break;
+	case OPT_SEED:
+		if (parse_count(v, UINT64_MAX, &o->seed) < 0)
+			bad_option("bad --seed '%s': give a whole number", v);
+		o->seed_set = true;
+		break;
+	case OPT_UNTIL:
+		if (parse_time(v, &o->until) < 0)
+			bad_option("bad --until '%s': give a time such as 30s or "
+			           "500ms", v);
+		o->until_set = true;
+		break;
+	case OPT_OUT:
+		o->out = v;
+		break;
+	case OPT_BUILD:
+		o->build = v;
+		break;
+	}
 }
 
+/* The options (backends/host's parser: --NAME=VALUE or --NAME VALUE) may
+ * come before or after the scenario's file. */
 static void parse_options(int argc, char **argv, struct options *o)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v;
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			exit(0);
-		} else if (strcmp(a, "--svg") == 0) {
-			o->svg = true;
-		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-			o->quiet = true;
-		} else if ((v = value_of(argc, argv, &i, "--seed"))) {
-			if (parse_count(v, UINT64_MAX, &o->seed) < 0)
-				bad_option("bad --seed '%s': give a whole number", v);
-			o->seed_set = true;
-		} else if ((v = value_of(argc, argv, &i, "--until"))) {
-			if (parse_time(v, &o->until) < 0)
-				bad_option("bad --until '%s': give a time such as 30s or "
-				           "500ms", v);
-			o->until_set = true;
-		} else if ((v = value_of(argc, argv, &i, "--out"))) {
-			o->out = v;
-		} else if ((v = value_of(argc, argv, &i, "--build"))) {
-			o->build = v;
-		} else if (a[0] == '-') {
-			bad_option("unknown option '%s'", a);
-		} else if (o->scenario) {
-			bad_option("one scenario at a time ('%s' is a second)", a);
-		} else {
-			o->scenario = a;
-		}
+	static const struct ul_host_option options[] = {
+		{ "help", UL_HOST_NO_VALUE, OPT_HELP },
+		{ "svg", UL_HOST_NO_VALUE, OPT_SVG },
+		{ "quiet", UL_HOST_NO_VALUE, OPT_QUIET },
+		{ "seed", UL_HOST_VALUE, OPT_SEED },
+		{ "until", UL_HOST_VALUE, OPT_UNTIL },
+		{ "out", UL_HOST_VALUE, OPT_OUT },
+		{ "build", UL_HOST_VALUE, OPT_BUILD },
+		{ NULL, UL_HOST_NO_VALUE, 0 },
+	};
+	struct ul_host_args args = { argc, argv, 1 };
+	struct ul_host_error err;
+	const char *v;
+	int id;
+
+	for (;;) {
+		while ((id = ul_host_option_next(&args, options, &v, &err)) > 0)
+			take_option(id, v, o);
+		if (id < 0)
+			bad_option("%s", err.msg);
+		if (args.next >= argc)
+			break;
+		if (o->scenario)
+			bad_option("one scenario at a time ('%s' is a second)",
+			           argv[args.next]);
+		o->scenario = argv[args.next++];
 	}
 	if (!o->scenario)
 		bad_option("%s", "which scenario? give its file");

@@ -312,9 +312,9 @@ static int attach_end(struct parser *p, struct sc_end *end, unsigned link)
 	struct scenario *sc = p->sc;
 	if (end->kind == SC_NODE) {
 		struct sc_node *n = &sc->nodes[end->index];
-		if (n->nif == SC_IF_MAX)
+		if (n->nif == SIM_NET_MAX)
 			return sc_fail(p, "node %s would have more than %d interfaces",
-			               n->name, SC_IF_MAX);
+			               n->name, SIM_NET_MAX);
 		end->port = n->nif;
 		n->links[n->nif++] = link;
 	} else {

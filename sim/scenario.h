@@ -8,8 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "abi.h" /* SIM_NET_MAX: interfaces per node */
+
 #define SC_NAME_MAX 32
-#define SC_IF_MAX 4 /* interfaces per node, as UL_MAX_NET */
 #define SC_NODES_MAX 4096
 #define SC_NO_LIMIT UINT64_MAX
 
@@ -54,7 +55,7 @@ struct sc_node {
 	unsigned argc;
 	char *mem;    /* the image's --mem, checked; NULL: its default */
 	bool daemon;  /* the run need not wait for it to end */
-	unsigned links[SC_IF_MAX]; /* interface i is on link links[i] */
+	unsigned links[SIM_NET_MAX]; /* interface i is on link links[i] */
 	unsigned nif;
 	unsigned line;
 };

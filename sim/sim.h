@@ -72,9 +72,9 @@ struct node {
 	int fd;          /* the controller's end of the channel */
 	uint64_t polls;  /* SIM_POLLs so far: stale wake events are ignored */
 	uint64_t wall_skew; /* ns the node's wall clock is ahead */
-	uint8_t mac[SC_IF_MAX][6];
+	uint8_t mac[SIM_NET_MAX][UL_ETH_ADDR_LEN];
 	struct pending *pending, **pending_tail; /* frames for the next wake */
-	unsigned npending[SC_IF_MAX];
+	unsigned npending[SIM_NET_MAX];
 	unsigned group;  /* partition group; 0 when healed */
 	unsigned starts;
 	enum node_end end;

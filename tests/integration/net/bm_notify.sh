@@ -20,7 +20,9 @@ peer=(python3 "$(dirname "$0")/tcp_peer.py")
 
 # Check the line "net0: S frames sent, T notifications; R received, U
 # notifications; event index on" in NAME's log, after the bulk went the
-# way $2 on machine $3.
+# way $2 (send or recv) on machine $3. Only the bulk's direction is
+# judged: the other carries Linux's ACKs, whose number depends on how
+# Linux coalesces them (a few hundred for 2,900 segments, or fewer).
 check_counters() {
 	local name=$1 way=$2 line s t r u
 	line=$(grep -E 'net0: [0-9]+ frames sent' "$(net_log "$name")")
@@ -28,9 +30,13 @@ check_counters() {
 	read -r s t r u < <(echo "$line" | grep -oE '[0-9]+ (frames|notif|rec)' |
 		grep -oE '^[0-9]+' | tr '\n' ' ')
 	[[ $line == *"event index on"* ]] || net_fail "no event index: $line"
-	((s > 400 && r > 400)) || net_fail "too few frames for a verdict: $line"
-	((t * RATIO < s)) || net_fail "sending, $way on $3: $line"
-	((u * RATIO < r)) || net_fail "receiving, $way on $3: $line"
+	if [ "$way" = send ]; then
+		((s > 2000)) || net_fail "too few frames sent for a verdict: $line"
+		((t * RATIO < s)) || net_fail "sending on $3: $line"
+	else
+		((r > 2000)) || net_fail "too few frames received for a verdict: $line"
+		((u * RATIO < r)) || net_fail "receiving on $3: $line"
+	fi
 	echo "ok ($way, $3): $line"
 }
 

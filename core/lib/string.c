@@ -1,5 +1,6 @@
 /* Memory and string functions. The copy and fill loops move a machine word
- * at a time; everything else goes byte by byte. */
+ * at a time (a long forward copy on x86_64: its string instruction);
+ * everything else goes byte by byte. */
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -28,9 +29,32 @@ static bool word_aligned(const void *p)
 	return (uintptr_t)p % WORD == 0;
 }
 
+/* From this many bytes on, x86_64 copies with its string instruction:
+ * `rep movsb` moves whole cache lines at a time on every x86_64 CPU since
+ * 2012 ("enhanced REP MOVSB"), several times faster than the word loop on
+ * the kilobytes a file system or a socket moves, but it takes a few dozen
+ * cycles to start. It copies as if byte by byte from the first (the
+ * direction flag is clear at every call, by the ABI), which is what a
+ * forward copy that may overlap needs. Only the guests' freestanding core
+ * uses it: the hosted core (posix images, unit tests, fuzz targets) may be
+ * built with ASan, which cannot see inside the instruction, so it keeps
+ * the loop, whose every load and store the sanitizer checks. */
+#if defined(__x86_64__) && !defined(UL_HOSTED)
+#define STRING_MOVE_MIN 256
+#endif
+
 KEEP_LOOPS static void copy_forward(unsigned char *d, const unsigned char *s,
                                     size_t n)
 {
+#ifdef STRING_MOVE_MIN
+	if (n >= STRING_MOVE_MIN) {
+		__asm__ volatile("rep movsb"
+		                 : "+D"(d), "+S"(s), "+c"(n)
+		                 :
+		                 : "memory");
+		return;
+	}
+#endif
 	for (; n > 0 && !word_aligned(d); n--)
 		*d++ = *s++;
 	for (; n >= WORD; n -= WORD, d += WORD, s += WORD)

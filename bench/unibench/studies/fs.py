@@ -35,7 +35,7 @@ SPEED = re.compile(r"fswork: write (\d+) MB/s, read (\d+) MB/s \((\d+) device "
 def _plan(settings):
     """(repetitions, file MB, cache MB, small files, disk MB); the file is
     four times the cache."""
-    return (1, 16, 4, 200, 64) if settings.quick else (5, 64, 16, 2000, 256)
+    return (1, 16, 4, 200, 64) if settings.quick else (20, 64, 16, 2000, 256)
 
 
 def requirements():

@@ -236,13 +236,31 @@ int bcache_get(struct bcache *c, uint64_t block, struct buf **out)
 	return rc;
 }
 
-int bcache_readahead(struct bcache *c, uint64_t block, unsigned n)
+/* How many of the n blocks from block on (at most a run) the cache does
+ * not hold, up to the first it holds. */
+static unsigned uncached_run(struct bcache *c, uint64_t block, unsigned n)
 {
 	if (n > c->run_blocks)
 		n = c->run_blocks;
 	unsigned run = 0;
 	while (run < n && block + run < c->nblocks && !lookup(c, block + run))
 		run++;
+	return run;
+}
+
+int bcache_read_direct(struct bcache *c, uint64_t block, unsigned n,
+                       void *dst)
+{
+	unsigned run = uncached_run(c, block, n);
+	if (run == 0)
+		return 0;
+	int rc = dev_read(c, block, dst, run);
+	return rc < 0 ? rc : (int)run;
+}
+
+int bcache_readahead(struct bcache *c, uint64_t block, unsigned n)
+{
+	unsigned run = uncached_run(c, block, n);
 	if (run == 0)
 		return 0;
 	int rc = dev_read(c, block, c->staging, run);

@@ -50,6 +50,12 @@ int bcache_read(struct bcache *c, uint64_t block, struct buf **out);
 int bcache_get(struct bcache *c, uint64_t block, struct buf **out);
 /* Read up to n uncached blocks from block on in one device call. */
 int bcache_readahead(struct bcache *c, uint64_t block, unsigned n);
+/* Read up to n blocks from block on in one device call straight into dst,
+ * keeping none of them: it stops before the first block the cache holds
+ * (whose buffer may be newer than the disk). The blocks read (0 when the
+ * first is cached) or a negative error. */
+int bcache_read_direct(struct bcache *c, uint64_t block, unsigned n,
+                       void *dst);
 int bcache_cached(struct bcache *c, uint64_t block);
 void bcache_dirty(struct buf *b);
 void bcache_put(struct bcache *c, struct buf *b);

@@ -165,6 +165,34 @@ START_TEST(reads_what_the_host_wrote)
 }
 END_TEST
 
+/* A file larger than the whole cache (6 MB against the default 4 MiB) is
+ * read straight from the disk into the caller's buffer in runs, without
+ * filling the cache; a block of it that the cache holds changed and not
+ * yet written is read from the cache, not from the stale disk. */
+START_TEST(big_file_bypasses_the_cache)
+{
+	enum { SIZE = 6 << 20, PIECE = 1 << 20, CHANGED = 3 * PIECE + 4096 };
+	static unsigned char data[SIZE], got[SIZE];
+	pattern(data, sizeof data, 5);
+	put_file("tree/big", data, sizeof data);
+	ck_assert_int_eq(make_disk(4096, 16384, "", 1), 0);
+	int fd = ul_open("/big", UL_O_RDWR, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ul_pwrite(fd, "changed", 7, CHANGED), 7);
+	memcpy(data + CHANGED, "changed", 7);
+	struct ul_cache_stats before, after;
+	ck_assert_int_eq(ul_cache_stats("/", &before), 0);
+	for (size_t off = 0; off < SIZE; off += PIECE)
+		ck_assert_int_eq(ul_pread(fd, got + off, PIECE, off), PIECE);
+	ul_close(fd);
+	ck_assert_mem_eq(got, data, sizeof data);
+	ck_assert_int_eq(ul_cache_stats("/", &after), 0);
+	ck_assert_uint_lt(after.buffers, after.capacity / 4);
+	ck_assert_uint_lt(after.reads - before.reads, SIZE / 4096 / 8);
+	check_clean();
+}
+END_TEST
+
 /* Past the double-indirect range of 1 KiB blocks (12 + 256 + 65536
  * blocks): the triple-indirect pointer is used, and cut again. */
 START_TEST(triple_indirect)
@@ -436,6 +464,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, read_write_2k);
 	tcase_add_test(tc, read_write_4k);
 	tcase_add_test(tc, reads_what_the_host_wrote);
+	tcase_add_test(tc, big_file_bypasses_the_cache);
 	tcase_add_test(tc, triple_indirect);
 	tcase_add_test(tc, big_directory);
 	tcase_add_test(tc, symlinks_1k);

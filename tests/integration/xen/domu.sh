@@ -151,7 +151,7 @@ for i in "${!names[@]}"; do
 		if [[ -n $sent ]] && grep -q "^back $sent  - 20000000$" <<<"$dom0"; then
 			echo "ok: 20 MB through echo over TCP and back, sha256 equal ($(grep '^echo ' <<<"$dom0" | cut -d' ' -f2-))"
 		else
-			fail "$name" "dom0's side: $dom0" "$k"
+			fail "$name" "dom0's side (its script's status: $(cat "$tmp/$k.dom0-status")): $dom0" "$k"
 		fi
 		;;
 	blockio)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "run_suite.h"
 #include "evq.h"
 #include "link.h"
 #include "rng.h"
@@ -313,9 +314,5 @@ int main(void)
 	tcase_add_test(scenario, scenario_errors);
 	suite_add_tcase(s, scenario);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ul_run_suite(s);
 }

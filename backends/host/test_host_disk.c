@@ -16,6 +16,7 @@
 
 #include <unilab/errno.h>
 
+#include "run_suite.h"
 #include "disk.h"
 
 static char dir[] = "/tmp/unilab-disk-XXXXXX";
@@ -180,11 +181,7 @@ static int run(TCase *tc)
 {
 	Suite *s = suite_create("ul_host_disk");
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ul_run_suite(s);
 }
 
 int main(int argc, char **argv)

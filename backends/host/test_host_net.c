@@ -15,6 +15,7 @@
 
 #include <unilab/errno.h>
 
+#include "run_suite.h"
 #include "host_net.h"
 #include "nic.h"
 
@@ -572,9 +573,5 @@ int main(void)
 	tcase_add_test(pcap, pcap_objects);
 	suite_add_tcase(s, pcap);
 
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ul_run_suite(s);
 }

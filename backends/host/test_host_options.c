@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "run_suite.h"
 #include "options.h"
 
 enum { HELP = 1, MEM, STATS, DISK, WAIT };
@@ -154,9 +155,5 @@ int main(void)
 	tcase_add_test(tc, sizes);
 	tcase_add_test(tc, ports);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ul_run_suite(s);
 }

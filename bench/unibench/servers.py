@@ -9,6 +9,7 @@ and what must run to stop it."""
 import dataclasses
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -62,6 +63,23 @@ class Server:
                 raise probes.Failure(f"{os.path.basename(process.args[0])} "
                                      f"ended with status {process.returncode}"
                                      f":\n{tail}")
+
+    def wait_output(self, log, pattern, count, seconds):
+        """Wait until the file log holds count lines matching the regular
+        expression pattern; raises probes.Failure if one of its processes
+        ends first or seconds pass."""
+        deadline = time.monotonic() + seconds
+        while True:
+            ended = any(p.poll() is not None for p, _ in self.processes)
+            with open(log, errors="replace") as f:
+                if len(re.findall(pattern, f.read(), re.MULTILINE)) >= count:
+                    return
+            if ended:
+                self.check()
+            if time.monotonic() > deadline:
+                raise probes.Failure(f"{log}: no {count} line(s) matching "
+                                     f"{pattern!r} in {seconds:g} s")
+            time.sleep(0.01)
 
     def stop(self):
         for argv in self.stops:

@@ -86,20 +86,11 @@ class _Image:
         self.log = log
         if os.path.exists(log):  # a log of this run's only
             os.remove(log)
-        self.process = self.server.spawn(
+        self.server.spawn(
             argv + [f"ip={self.address}/24"] + args, log)
 
     def wait_line(self, pattern):
-        deadline = time.monotonic() + STALL_S
-        while time.monotonic() < deadline:
-            ended = self.process.poll() is not None  # before the read
-            with open(self.log, errors="replace") as f:
-                if re.search(pattern, f.read(), re.MULTILINE):
-                    return
-            if ended:
-                self.server.check()  # it ended without printing it
-            time.sleep(0.05)
-        raise probes.Failure(f"{self.log}: no line matching {pattern!r}")
+        self.server.wait_output(self.log, pattern, 1, STALL_S)
 
     def stop(self):
         """Stop it (SIGTERM: unilab-kvm prints its statistics); its log."""

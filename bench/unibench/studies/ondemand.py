@@ -8,6 +8,7 @@ monitor's TAP is. The metric is the time to the first byte of the answer
 (from the client's connect) of the cold request, boot included, and of
 warm ones to the same running service, each on a new connection."""
 import os
+import re
 import socket
 import subprocess
 import time
@@ -72,17 +73,9 @@ class KvmOnDemand:
         self.ended = 0
         self._wait_for("waiting for the first request", 1)
 
-    def _count(self, text):
-        with open(self.log, errors="replace") as f:
-            return f.read().count(text)
-
     def _wait_for(self, text, n):
-        deadline = time.monotonic() + START_TIMEOUT + IDLE_EXIT
-        while self._count(text) < n:
-            self.server.check()
-            if time.monotonic() > deadline:
-                raise probes.Failure(f"the monitor never said {text!r}")
-            time.sleep(0.01)
+        self.server.wait_output(self.log, re.escape(text), n,
+                                START_TIMEOUT + IDLE_EXIT)
 
     def cold(self):
         return _first_byte(self.address)
